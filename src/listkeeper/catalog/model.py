@@ -1,0 +1,210 @@
+"""The catalog schema: one YAML file per model family, validated into these types.
+
+A family file looks like::
+
+    id: cogvlm
+    name: CogVLM
+    series: Cog series          # optional: groups families (CogVLM + CogAgent) in the rendered list
+    order: 40                   # optional: position in the rendered list (then by id)
+    summary: ...
+    entries:
+      - id: cogvlm
+        name: CogVLM
+        summary: ...
+        params: [17B]
+        base_llms: [Vicuna-7B-v1.5]
+        papers:
+          - {arxiv: "2311.03079", title: "CogVLM: Visual Expert for Pretrained Language Models"}
+          - {url: "https://example.org/blog", title: "Blog post"}       # where no paper exists
+        code: [zai-org/CogVLM]
+        demos:
+          - {space: THUDM/CogVLM-CogAgent}
+          - {url: "http://example.org:7861/", title: Web demo}
+        checkpoints:
+          - {hf: zai-org/cogvlm-chat-hf, size: 17B, base_llm: Vicuna-7B-v1.5, resolution: "490"}
+        collections: [YanweiLi/mgm-6603c50b9b43d044171d0854]
+        datasets: [THUDM/CogVLM-SFT-311K]
+        links:
+          - {title: SAT weights, url: "https://huggingface.co/zai-org/CogVLM/tree/main"}
+        track:
+          hf_authors: [{author: zai-org, include: ["cogvlm*"], exclude: []}]
+          github: [zai-org/CogVLM2]
+          arxiv_terms: ["CogVLM"]
+        dismissed: ["hf:model/zai-org/cogvlm-old"]
+
+Ids are checked here (syntax only); cross-file rules (duplicate entry ids, a checkpoint in two entries) live in
+:mod:`listkeeper.catalog.validate`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+# --- id syntax -------------------------------------------------------------------------------------------------
+
+ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
+ARXIV_OLD = re.compile(r"^[a-z][a-z-]*(\.[A-Z]{2})?/\d{7}(v\d+)?$")
+HF_REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
+HF_COLLECTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]*-[0-9a-f]{24}$")
+GH_REPO = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
+ENTRY_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
+
+
+def _check(pattern: re.Pattern[str], what: str, example: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if not pattern.match(value) or (value.endswith((".git", "/")) and pattern is GH_REPO):
+            raise ValueError(f"{value!r} is not a valid {what} (expected e.g. {example!r})")
+        return value
+
+    return AfterValidator(check)
+
+
+def _arxiv(value: str) -> str:
+    if ARXIV_NEW.match(value) or ARXIV_OLD.match(value):
+        return value
+    raise ValueError(f"{value!r} is not a valid arXiv id (expected YYMM.NNNNN such as '2311.03079', or 'cs/0701001')")
+
+
+ArxivId = Annotated[str, AfterValidator(_arxiv)]
+HfRepoId = Annotated[str, _check(HF_REPO, "Hugging Face repo id", "owner/name")]
+HfCollectionSlug = Annotated[
+    str, _check(HF_COLLECTION, "Hugging Face collection slug", "owner/title-6603c50b9b43d044171d0854")
+]
+GitHubRepo = Annotated[str, _check(GH_REPO, "GitHub repository", "owner/name")]
+EntryId = Annotated[str, _check(ENTRY_ID, "entry id (lowercase letters, digits, '.', '_', '-')", "cogvlm2")]
+Url = Annotated[str, _check(URL, "http(s) URL", "https://example.org/page")]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    """Base for catalog records: unknown keys are errors, values are not coerced silently."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# --- marks written by `listkeeper update` ----------------------------------------------------------------------
+
+
+class Mark(Strict):
+    """A machine-written note on an item: confirmed dead, or newly found and awaiting review."""
+
+    state: Literal["dead", "new"]
+    since: date
+    evidence: Text
+
+
+# --- items -----------------------------------------------------------------------------------------------------
+
+
+class Paper(Strict):
+    """An arXiv paper, or a URL (blog post, report) where no arXiv paper exists."""
+
+    arxiv: ArxivId | None = None
+    url: Url | None = None
+    title: str | None = None
+    venue: str | None = None
+    mark: Mark | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Paper:
+        if (self.arxiv is None) == (self.url is None):
+            raise ValueError("a paper needs exactly one of 'arxiv' or 'url'")
+        if self.url is not None and not self.title:
+            raise ValueError("a paper given by 'url' needs a 'title'")
+        return self
+
+
+class Demo(Strict):
+    """A Hugging Face Space, or a web demo URL."""
+
+    space: HfRepoId | None = None
+    url: Url | None = None
+    title: str | None = None
+    mark: Mark | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Demo:
+        if (self.space is None) == (self.url is None):
+            raise ValueError("a demo needs exactly one of 'space' or 'url'")
+        return self
+
+
+class Checkpoint(Strict):
+    hf: HfRepoId
+    size: str | None = None
+    base_llm: str | None = None
+    resolution: str | None = None
+    note: str | None = None
+    mark: Mark | None = None
+
+
+class Link(Strict):
+    title: Text
+    url: Url
+    mark: Mark | None = None
+
+
+class HfAuthorRule(Strict):
+    """New repos by ``author`` whose name matches one ``include`` glob and no ``exclude`` glob are new releases."""
+
+    author: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    include: list[Text] = Field(default_factory=lambda: ["*"])
+    exclude: list[Text] = Field(default_factory=list)
+    kinds: list[Literal["model", "dataset", "space"]] = Field(default_factory=lambda: ["model"])
+
+
+class Track(Strict):
+    hf_authors: list[HfAuthorRule] = Field(default_factory=list)
+    github: list[GitHubRepo] = Field(default_factory=list)
+    arxiv_terms: list[Text] = Field(default_factory=list)
+
+
+class Entry(Strict):
+    id: EntryId
+    name: Text
+    series: str | None = None
+    summary: str | None = None
+    released: date | None = None
+    params: list[Text] = Field(default_factory=list)
+    base_llms: list[Text] = Field(default_factory=list)
+    papers: list[Paper] = Field(default_factory=list)
+    code: list[GitHubRepo] = Field(default_factory=list)
+    demos: list[Demo] = Field(default_factory=list)
+    checkpoints: list[Checkpoint] = Field(default_factory=list)
+    collections: list[HfCollectionSlug] = Field(default_factory=list)
+    datasets: list[HfRepoId] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    track: Track = Field(default_factory=Track)
+    dismissed: list[Text] = Field(default_factory=list)
+    mark: Mark | None = None
+
+
+class Family(Strict):
+    """One catalog file."""
+
+    id: EntryId
+    name: Text
+    series: str | None = None
+    order: int = 1000
+    summary: str | None = None
+    entries: list[Entry] = Field(min_length=1)
+
+
+class Catalog(BaseModel):
+    """All family files, keyed by their path relative to the catalog root, in rendering order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    families: dict[str, Family]
+
+    def ordered(self) -> list[tuple[str, Family]]:
+        """Families in the defined order: ``order``, then ``series`` (so a series stays together), then ``id``."""
+        return sorted(self.families.items(), key=lambda kv: (kv[1].order, kv[1].series or "", kv[1].id))
+
+    def entries(self) -> list[tuple[str, Family, Entry]]:
+        return [(path, fam, entry) for path, fam in self.ordered() for entry in fam.entries]

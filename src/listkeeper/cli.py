@@ -1,0 +1,71 @@
+"""The command line: a thin layer that parses options and calls one function per verb.
+
+Commands are imported lazily (``_COMMANDS``), so ``listkeeper validate`` never imports the GitHub or Hub clients.
+Every expected failure is a :class:`~listkeeper.errors.ListkeeperError`; :func:`main` maps it to an exit code.
+
+Exit codes: 0 ok; 1 findings that fail the run (dead links, stale render); 2 usage, configuration or catalog
+error; 3 nothing could be checked (no network, every service unavailable).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from listkeeper import __version__
+from listkeeper.errors import ListkeeperError
+
+#: command name -> "module:attribute" of a click.Command
+_COMMANDS: dict[str, str] = {
+    "validate": "listkeeper.commands.validate:command",
+}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = _COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        return command
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="listkeeper")
+def cli() -> None:
+    """Keep an awesome list current: a YAML catalog, checked links, facts from the Hugging Face Hub, arXiv and
+    GitHub, and one reviewable pull request."""
+
+
+def main(argv: list[str] | None = None) -> Any:
+    try:
+        return cli.main(args=argv, prog_name="listkeeper", standalone_mode=False)
+    except ListkeeperError as exc:
+        click.echo(f"error: {exc}", err=True)
+        if exc.tip:
+            click.echo(f"Tip: {exc.tip}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code instead of exiting (for tests and the scheduler)."""
+    try:
+        result = main(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return result if isinstance(result, int) else 0

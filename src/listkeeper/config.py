@@ -1,0 +1,217 @@
+"""Configuration: defaults in code, then ``listkeeper.toml`` or ``[tool.listkeeper]`` in ``pyproject.toml``,
+then environment variables, then command-line flags (applied by the CLI with :meth:`Config.with_overrides`).
+
+Every external base URL is configurable so the whole tool can run against local servers:
+
+=========================  ==============================  ===================================
+setting                    environment                     default
+=========================  ==============================  ===================================
+``hf_endpoint``            ``HF_ENDPOINT``                 ``https://huggingface.co``
+``github_api_url``         ``GITHUB_API_URL``              ``https://api.github.com``
+``arxiv_api_url``          ``LISTKEEPER_ARXIV_API_URL``    ``https://export.arxiv.org/api/query``
+``remap``                  (file only)                     ``[]`` (``[[pattern, replacement]]``)
+=========================  ==============================  ===================================
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from listkeeper.errors import ConfigError
+
+USER_AGENT_URL = "https://github.com/listkeeper/listkeeper"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class HostPolicy(_Section):
+    """Per-host overrides for the link checker (keyed by host name, e.g. ``"github.com"``)."""
+
+    max_concurrency: int | None = Field(default=None, ge=1, le=64)
+    headers: dict[str, str] = Field(default_factory=dict)
+    accept: list[int] = Field(default_factory=list)  # extra status codes that mean "ok" for this host
+    use_get: bool = False  # host mishandles HEAD
+    min_interval: float | None = Field(default=None, ge=0)  # seconds between request starts
+
+
+class CheckConfig(_Section):
+    max_concurrency: int = Field(default=64, ge=1, le=1024)
+    per_host: int = Field(default=4, ge=1, le=64)
+    connect_timeout: float = Field(default=5.0, gt=0)
+    read_timeout: float = Field(default=10.0, gt=0)
+    request_timeout: float = Field(default=20.0, gt=0)  # total per attempt
+    deadline: float = Field(default=300.0, gt=0)  # whole run; retries never wait past it
+    max_retries: int = Field(default=3, ge=0, le=10)
+    max_redirects: int = Field(default=10, ge=0, le=50)
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+    accept: list[int] = Field(default_factory=list)  # extra "ok" codes everywhere (e.g. 999 is NOT here)
+    exclude: list[str] = Field(default_factory=list)  # regexes on the URL
+    remap: list[tuple[str, str]] = Field(default_factory=list)  # (regex, replacement), first match wins
+    hosts: dict[str, HostPolicy] = Field(default_factory=dict)
+    allow_loopback: bool = False
+    allow_private: bool = False
+    confirm_checks: int = Field(default=2, ge=1)  # dead only after K consecutive dead results ...
+    confirm_hours: float = Field(default=20.0, ge=0)  # ... spanning at least H hours
+    ok_ttl_hours: float = Field(default=24.0, ge=0)  # links found ok this recently are not re-checked
+
+    @field_validator("exclude")
+    @classmethod
+    def _regexes(cls, values: list[str]) -> list[str]:
+        for value in values:
+            _compile(value)
+        return values
+
+    @field_validator("remap")
+    @classmethod
+    def _remap(cls, values: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        for pattern, _ in values:
+            _compile(pattern)
+        return values
+
+
+class SourcesConfig(_Section):
+    hf_endpoint: str = "https://huggingface.co"
+    github_api_url: str = "https://api.github.com"
+    arxiv_api_url: str = "https://export.arxiv.org/api/query"
+    arxiv_delay: float = Field(default=3.0, ge=0)  # arXiv asks for at most one request every 3 s
+    arxiv_batch: int = Field(default=200, ge=1, le=2000)
+    timeout: float = Field(default=20.0, gt=0)
+    max_retries: int = Field(default=3, ge=0, le=10)
+    max_retry_wait: float = Field(default=120.0, ge=0)  # never sleep longer than this for one Retry-After
+    ttl_hours: float = Field(default=20.0, ge=0)  # facts fetched this recently are reused
+
+
+class UpdateConfig(_Section):
+    dead: Literal["mark", "remove"] = "mark"
+
+
+class PrConfig(_Section):
+    repo: str | None = None  # owner/name; default from GITHUB_REPOSITORY
+    base: str = "main"
+    branch: str = "listkeeper/update"
+    labels: list[str] = Field(default_factory=lambda: ["listkeeper"])
+    title: str = "listkeeper: update the catalog"
+
+
+class JobConfig(_Section):
+    command: Literal["check", "sources", "update", "sync"]
+    cron: str
+    args: list[str] = Field(default_factory=list)
+
+
+class ScheduleConfig(_Section):
+    jobstore: str = ".listkeeper/jobs.sqlite"
+    misfire_grace_hours: float = Field(default=6.0, gt=0)
+    timezone: str = "UTC"
+    jobs: dict[str, JobConfig] = Field(
+        default_factory=lambda: {
+            "links": JobConfig(command="check", cron="0 2 * * *"),
+            "sources": JobConfig(command="sources", cron="30 2 * * *"),
+            "pr": JobConfig(command="sync", cron="0 4 * * *", args=["--pr"]),
+        }
+    )
+
+
+class Config(_Section):
+    root: Path = Path(".")
+    catalog_dir: Path = Path("catalog")
+    output: Path = Path("catalog/README.md")
+    state_path: Path = Path(".listkeeper/state.sqlite")
+    check: CheckConfig = Field(default_factory=CheckConfig)
+    sources: SourcesConfig = Field(default_factory=SourcesConfig)
+    update: UpdateConfig = Field(default_factory=UpdateConfig)
+    pr: PrConfig = Field(default_factory=PrConfig)
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+
+    def path(self, p: Path) -> Path:
+        """Resolve a configured path against the project root."""
+        return p if p.is_absolute() else self.root / p
+
+    def with_overrides(self, **values: Any) -> Config:
+        """A copy with top-level or dotted (``"check.per_host"``) values replaced; ``None`` values are ignored."""
+        data = self.model_dump()
+        for key, value in values.items():
+            if value is None:
+                continue
+            *parents, leaf = key.split(".")
+            target = data
+            for parent in parents:
+                target = target[parent]
+            target[leaf] = value
+        return _validate(data, "command line")
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
+
+
+def _validate(data: Mapping[str, Any], origin: str) -> Config:
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{origin}: invalid configuration"]
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"])
+            lines.append(f"  {loc}: {err['msg']}")
+        raise ConfigError("\n".join(lines)) from None
+
+
+def _read_file(root: Path) -> tuple[dict[str, Any], str | None]:
+    dedicated = root / "listkeeper.toml"
+    if dedicated.is_file():
+        return _parse_toml(dedicated), str(dedicated)
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        table = _parse_toml(pyproject).get("tool", {}).get("listkeeper")
+        if table is not None:
+            return table, f"{pyproject} [tool.listkeeper]"
+    return {}, None
+
+
+def _parse_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+_ENV = {
+    "HF_ENDPOINT": ("sources", "hf_endpoint"),
+    "GITHUB_API_URL": ("sources", "github_api_url"),
+    "LISTKEEPER_ARXIV_API_URL": ("sources", "arxiv_api_url"),
+    "LISTKEEPER_STATE": (None, "state_path"),
+}
+
+
+def load(root: Path | str = ".", config_file: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Load the layered configuration for the project at ``root``."""
+    root = Path(root)
+    env = os.environ if env is None else env
+    if config_file is not None:
+        data, origin = _parse_toml(config_file), str(config_file)
+        data = data.get("tool", {}).get("listkeeper", data) if config_file.name == "pyproject.toml" else data
+    else:
+        data, origin = _read_file(root)
+    data = dict(data)
+    for var, (section, key) in _ENV.items():
+        value = env.get(var)
+        if not value:
+            continue
+        if section is None:
+            data[key] = value
+        else:
+            data[section] = {**data.get(section, {}), key: value}
+    data["root"] = str(root)
+    return _validate(data, origin or "environment")

@@ -1,0 +1,82 @@
+"""Exceptions raised by listkeeper, as one tree.
+
+ListkeeperError              base: every expected failure; the CLI maps it to an exit code
+├── UsageError               bad command-line input (exit 2)
+├── ConfigError              bad configuration file or environment (exit 2)
+├── CatalogError             the catalog does not validate (exit 2); carries every problem found
+├── EditError                a catalog edit could not be applied minimally and safely (exit 2)
+├── SourceUnavailable        a service (Hub, arXiv, GitHub) did not answer usefully: outage, 429 after
+│                            retries, timeout. Never means "gone".
+├── StateLocked              another listkeeper run holds the state store
+└── PublishError             branch/commit/PR could not be made
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class ListkeeperError(Exception):
+    """Base of every expected failure."""
+
+    exit_code = 1
+    tip: str | None = None
+
+
+class UsageError(ListkeeperError):
+    exit_code = 2
+
+
+class ConfigError(ListkeeperError):
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem, located as precisely as the input allows."""
+
+    file: str
+    line: int | None
+    path: str  # key path such as ``entries[2].checkpoints[0].hf``; "" for the whole file
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        key = f" {self.path}:" if self.path else ""
+        return f"{where}:{key} {self.message}"
+
+
+@dataclass
+class CatalogError(ListkeeperError):
+    problems: list[Problem] = field(default_factory=list)
+    exit_code = 2
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        n = len(self.problems)
+        head = f"catalog is invalid ({n} problem{'s' if n != 1 else ''})"
+        return head + "".join(f"\n  {p}" for p in self.problems)
+
+
+class EditError(ListkeeperError):
+    exit_code = 2
+
+
+class SourceUnavailable(ListkeeperError):
+    """A service could not answer; callers must treat every subject it covers as *unknown*."""
+
+    def __init__(self, service: str, reason: str) -> None:
+        super().__init__(f"{service} unavailable: {reason}")
+        self.service = service
+        self.reason = reason
+
+
+class StateLocked(ListkeeperError):
+    exit_code = 2
+    tip = "Another listkeeper run is using the state store; wait for it or pass --state to use another file."
+
+
+class PublishError(ListkeeperError):
+    exit_code = 1

@@ -1,0 +1,103 @@
+"""Typed subjects: what a finding is about, written as a short, stable id.
+
+    hf:model/OWNER/NAME   hf:dataset/OWNER/NAME   hf:space/OWNER/NAME   hf:collection/OWNER/SLUG
+    arxiv:ID              gh:OWNER/NAME           url:https://...
+
+A subject knows its canonical public URL; where the service's base URL is configurable (tests, mirrors), the
+caller passes :class:`Endpoints`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["hf-model", "hf-dataset", "hf-space", "hf-collection", "arxiv", "github", "url"]
+
+_PREFIX: dict[Kind, str] = {
+    "hf-model": "hf:model/",
+    "hf-dataset": "hf:dataset/",
+    "hf-space": "hf:space/",
+    "hf-collection": "hf:collection/",
+    "arxiv": "arxiv:",
+    "github": "gh:",
+    "url": "url:",
+}
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Public web bases used to build canonical URLs (not API bases)."""
+
+    hf: str = "https://huggingface.co"
+    arxiv: str = "https://arxiv.org"
+    github: str = "https://github.com"
+
+
+@dataclass(frozen=True, order=True)
+class Subject:
+    kind: Kind
+    id: str
+
+    def __str__(self) -> str:
+        return _PREFIX[self.kind] + self.id
+
+    @classmethod
+    def parse(cls, text: str) -> Subject:
+        # Longest prefixes first so "hf:model/" wins over a hypothetical shorter one.
+        for kind, prefix in sorted(_PREFIX.items(), key=lambda kv: -len(kv[1])):
+            if text.startswith(prefix) and len(text) > len(prefix):
+                return cls(kind, text[len(prefix) :])
+        raise ValueError(f"not a subject id: {text!r} (expected e.g. 'hf:model/owner/name', 'arxiv:2311.03079')")
+
+    @property
+    def owner(self) -> str | None:
+        if self.kind in ("arxiv", "url"):
+            return None
+        return self.id.split("/", 1)[0]
+
+    def url(self, endpoints: Endpoints = Endpoints()) -> str:
+        hf = endpoints.hf.rstrip("/")
+        match self.kind:
+            case "hf-model":
+                return f"{hf}/{self.id}"
+            case "hf-dataset":
+                return f"{hf}/datasets/{self.id}"
+            case "hf-space":
+                return f"{hf}/spaces/{self.id}"
+            case "hf-collection":
+                return f"{hf}/collections/{self.id}"
+            case "arxiv":
+                return f"{endpoints.arxiv.rstrip('/')}/abs/{self.id}"
+            case "github":
+                return f"{endpoints.github.rstrip('/')}/{self.id}"
+            case "url":
+                return self.id
+
+
+def hf_model(repo: str) -> Subject:
+    return Subject("hf-model", repo)
+
+
+def hf_dataset(repo: str) -> Subject:
+    return Subject("hf-dataset", repo)
+
+
+def hf_space(repo: str) -> Subject:
+    return Subject("hf-space", repo)
+
+
+def hf_collection(slug: str) -> Subject:
+    return Subject("hf-collection", slug)
+
+
+def arxiv(paper: str) -> Subject:
+    return Subject("arxiv", paper)
+
+
+def github(repo: str) -> Subject:
+    return Subject("github", repo)
+
+
+def url(address: str) -> Subject:
+    return Subject("url", address)

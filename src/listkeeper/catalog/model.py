@@ -156,6 +156,8 @@ class HfAuthorRule(Strict):
     include: list[Text] = Field(default_factory=lambda: ["*"])
     exclude: list[Text] = Field(default_factory=list)
     kinds: list[Literal["model", "dataset", "space"]] = Field(default_factory=lambda: ["model"])
+    # Repos created before this are never "new"; without it, the first listing is the baseline.
+    since: date | None = None
 
 
 class Track(Strict):

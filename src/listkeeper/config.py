@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from listkeeper.errors import ConfigError
 
@@ -103,20 +103,41 @@ class PrConfig(_Section):
 
 
 class JobConfig(_Section):
-    command: Literal["check", "sources", "update", "sync"]
-    cron: str
-    args: list[str] = Field(default_factory=list)
+    """One scheduled job: a listkeeper command line, on a cron expression (or every N seconds)."""
+
+    args: list[str] = Field(min_length=1)  # e.g. ["check", "--only", "links"]
+    cron: str | None = None  # five fields, minute hour day month weekday
+    interval: float | None = Field(default=None, gt=0)  # seconds; for tests and unusual setups
+
+    @field_validator("args")
+    @classmethod
+    def _known_command(cls, args: list[str]) -> list[str]:
+        if args[0] not in SCHEDULABLE:
+            raise ValueError(f"{args[0]!r} cannot be scheduled (choose from {', '.join(sorted(SCHEDULABLE))})")
+        return args
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> JobConfig:
+        if (self.cron is None) == (self.interval is None):
+            raise ValueError("a job needs exactly one of 'cron' or 'interval'")
+        if self.cron is not None and len(self.cron.split()) != 5:
+            raise ValueError(f"cron {self.cron!r} must have five fields (minute hour day month weekday)")
+        return self
+
+
+SCHEDULABLE = frozenset({"check", "update", "sync", "pr", "render", "validate"})
 
 
 class ScheduleConfig(_Section):
-    jobstore: str = ".listkeeper/jobs.sqlite"
-    misfire_grace_hours: float = Field(default=6.0, gt=0)
+    jobstore: Path = Path(".listkeeper/jobs.sqlite")
+    log: Path = Path(".listkeeper/schedule.log")
+    misfire_grace_hours: float = Field(default=6.0, gt=0)  # a run missed by less than this still runs
     timezone: str = "UTC"
     jobs: dict[str, JobConfig] = Field(
         default_factory=lambda: {
-            "links": JobConfig(command="check", cron="0 2 * * *"),
-            "sources": JobConfig(command="sources", cron="30 2 * * *"),
-            "pr": JobConfig(command="sync", cron="0 4 * * *", args=["--pr"]),
+            "links": JobConfig(args=["check", "--only", "links"], cron="0 2 * * *"),
+            "sources": JobConfig(args=["check", "--only", "sources"], cron="30 2 * * *"),
+            "pr": JobConfig(args=["sync", "--pr"], cron="0 4 * * *"),
         }
     )
 

@@ -1,0 +1,38 @@
+"""``listkeeper schedule``: the scheduler daemon for people who run listkeeper on a server."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from listkeeper import config as config_module
+from listkeeper import schedule
+
+
+@click.command("schedule")
+@click.option("--once", is_flag=True, help="Run every configured job now, in order, and exit with the worst exit code.")
+@click.option("--list", "list_jobs", is_flag=True, help="Print the configured jobs and their next run times, and exit.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Configuration file (default: listkeeper.toml or [tool.listkeeper] in pyproject.toml).",
+)
+def command(once: bool, list_jobs: bool, config_file: Path | None) -> None:
+    """Run the configured jobs on their cron schedule until SIGTERM/SIGINT.
+
+    Jobs come from [schedule.jobs] in the configuration (default: links nightly at 02:00 UTC, sources at 02:30,
+    the pull request at 04:00). Runs missed while the daemon was down run once at start if they are less than
+    misfire_grace_hours late. A job never overlaps another run: each takes the state store's lock.
+    """
+    cfg = config_module.load(".", config_file)
+    schedule.setup_logging(cfg.path(cfg.schedule.log))
+    if list_jobs:
+        for name, job in cfg.schedule.jobs.items():
+            when = job.cron if job.cron is not None else f"every {job.interval:g}s"
+            click.echo(f"{name}: listkeeper {' '.join(job.args)}  [{when}]")
+        return
+    code = schedule.run_once(cfg) if once else schedule.serve(cfg)
+    sys.exit(code)

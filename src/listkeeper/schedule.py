@@ -1,0 +1,193 @@
+"""``listkeeper schedule``: run the configured jobs on their cron expressions, unattended.
+
+* APScheduler 3.11 with a persistent SQLite job store, so a run missed during downtime runs once at start
+  (``coalesce=True``) as long as it is less than ``misfire_grace_hours`` late (APScheduler's default grace of 1 s
+  would silently skip it).
+* Jobs are stored with ``replace_existing=True``, so changing the configuration and restarting updates them.
+* Never two runs at once: ``max_instances=1`` inside the daemon, and every job runs ``listkeeper`` in a child
+  process that takes the state store's run lock, the same lock a maintainer's manual run takes.
+* A job is a child process: a crash or a SIGKILL of one run cannot take the daemon down, and the next run starts
+  from whatever the last committed state was.
+* SIGTERM and SIGINT stop the scheduler cleanly: no new runs start, a running child gets SIGTERM and is waited for.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from listkeeper.config import Config, JobConfig
+
+log = logging.getLogger("listkeeper.schedule")
+
+#: Exit code of a child that found the run lock taken (errors.StateLocked).
+LOCKED_EXIT = 2
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    job: str
+    args: tuple[str, ...]
+    exit_code: int
+    seconds: float
+    tail: str  # the last lines of the child's output
+
+    def line(self) -> str:
+        return f"job {self.job!r} ({' '.join(self.args)}) exited {self.exit_code} after {self.seconds:.1f}s"
+
+
+_current: subprocess.Popen[str] | None = None
+
+
+def run_job(job: str, args: list[str], root: str) -> int:
+    """Run one job as ``python -m listkeeper ARGS`` in ``root`` and log its summary.
+
+    Module-level and picklable by reference, as APScheduler's persistent job store requires.
+    """
+    global _current
+    started = time.monotonic()
+    log.info("job %r starting: listkeeper %s", job, " ".join(args))
+    with subprocess.Popen(
+        [sys.executable, "-m", "listkeeper", *args],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as child:
+        _current = child
+        try:
+            output, _ = child.communicate()
+        finally:
+            _current = None
+    summary = RunSummary(job, tuple(args), child.returncode, time.monotonic() - started, _tail(output))
+    level = logging.INFO if summary.exit_code in (0, 1) else logging.WARNING
+    log.log(level, "%s\n%s", summary.line(), summary.tail)
+    return summary.exit_code
+
+
+def _tail(output: str, lines: int = 15) -> str:
+    return "\n".join("    " + line for line in output.rstrip().splitlines()[-lines:])
+
+
+def _trigger(job: JobConfig, timezone: str) -> Any:
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    if job.cron is not None:
+        return CronTrigger.from_crontab(job.cron, timezone=timezone)
+    assert job.interval is not None
+    return IntervalTrigger(seconds=job.interval, timezone=timezone)
+
+
+def build_scheduler(config: Config) -> Any:
+    """A (not yet started) scheduler with the persistent job store and every configured job (re)stored.
+
+    A BackgroundScheduler, so the main thread stays free to wait for signals.
+    """
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    jobstore = config.path(config.schedule.jobstore)
+    jobstore.parent.mkdir(parents=True, exist_ok=True)
+    scheduler = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{jobstore}")},
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": int(config.schedule.misfire_grace_hours * 3600),
+        },
+        timezone=config.schedule.timezone,
+    )
+    root = str(config.root.resolve())
+    scheduler.add_listener(_log_event, _events())
+    for name, job in config.schedule.jobs.items():
+        scheduler.add_job(
+            "listkeeper.schedule:run_job",
+            _trigger(job, config.schedule.timezone),
+            args=[name, list(job.args), root],
+            id=name,
+            name=name,
+            replace_existing=True,
+            # Stored per job, so they must be given here too (defaults are baked in at add time).
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=int(config.schedule.misfire_grace_hours * 3600),
+        )
+    return scheduler
+
+
+def _events() -> int:
+    from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED
+
+    return EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES
+
+
+def _log_event(event: Any) -> None:
+    from apscheduler.events import EVENT_JOB_MISSED
+
+    if event.code == EVENT_JOB_MISSED:
+        log.warning(
+            "job %r missed its run at %s (later than the misfire grace)", event.job_id, event.scheduled_run_time
+        )
+    else:
+        log.warning("job %r skipped: the previous run is still going", event.job_id)
+
+
+def prune_removed_jobs(scheduler: Any, config: Config) -> list[str]:
+    """Remove stored jobs that are no longer configured; returns their ids."""
+    removed = [job.id for job in scheduler.get_jobs() if job.id not in config.schedule.jobs]
+    for job_id in removed:
+        scheduler.remove_job(job_id)
+    return removed
+
+
+def run_once(config: Config, runner: Callable[[str, list[str], str], int] = run_job) -> int:
+    """Run every configured job now, in configuration order; the worst exit code wins."""
+    root = str(config.root.resolve())
+    codes = [runner(name, list(job.args), root) for name, job in config.schedule.jobs.items()]
+    return max(codes, default=0)
+
+
+def serve(config: Config) -> int:
+    """Run the scheduler until SIGTERM or SIGINT."""
+    scheduler = build_scheduler(config)
+    scheduler.start(paused=True)
+    for job_id in prune_removed_jobs(scheduler, config):
+        log.info("removed job %r: no longer configured", job_id)
+    stopping = False
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        if stopping:
+            return
+        stopping = True
+        log.info("received %s: stopping", signal.Signals(signum).name)
+        if _current is not None and _current.poll() is None:
+            _current.terminate()
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for job in scheduler.get_jobs():
+        log.info("job %r next run at %s", job.id, job.next_run_time)
+    scheduler.resume()
+    while scheduler.running:
+        time.sleep(0.2)
+    log.info("scheduler stopped")
+    return 0
+
+
+def setup_logging(path: Path | None) -> None:
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(path, encoding="utf-8"))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", handlers=handlers)

@@ -1,0 +1,90 @@
+"""The GitHub automation: every workflow and the composite action pass actionlint, and the nightly job keeps the
+promises the README makes (least privilege, no overlap, memory between nights, pinned actions)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+
+
+def _actionlint(cwd: Path, *files: Path) -> subprocess.CompletedProcess[str]:
+    exe = shutil.which("actionlint")
+    assert exe, "actionlint is a test dependency (pip install -e '.[test]')"
+    return subprocess.run(
+        [exe, "-no-color", *map(str, files)], cwd=cwd, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def _load(path: Path) -> dict:
+    # PyYAML reads the key "on" as True.
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def test_all_workflows_and_the_action_pass_actionlint() -> None:
+    # action-smoke.yml uses the composite action at the root ("uses: ./"), so actionlint checks action.yml too.
+    assert any("uses: ./" in w.read_text() for w in WORKFLOWS)
+    result = _actionlint(ROOT, *WORKFLOWS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_catches_script_injection(tmp_path: Path) -> None:
+    """The lint above can fail: the same linter rejects untrusted text in a run line."""
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        '      - run: echo "${{ github.event.pull_request.title }}"\n'
+    )
+    result = _actionlint(tmp_path, bad)
+    assert result.returncode == 1
+    assert "potentially untrusted" in result.stdout
+
+
+def test_nightly_is_least_privilege_serialised_and_remembers() -> None:
+    nightly = _load(ROOT / ".github" / "workflows" / "nightly.yml")
+    assert nightly["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert "schedule" in nightly["on"] and "workflow_dispatch" in nightly["on"]
+    assert nightly["concurrency"]["cancel-in-progress"] is False
+    steps = nightly["jobs"]["sync"]["steps"]
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"] == ".listkeeper"
+    assert cache["with"]["restore-keys"] == "listkeeper-state-"
+    assert any("listkeeper sync --pr" in s.get("run", "") for s in steps)
+
+
+@pytest.mark.parametrize("path", [*WORKFLOWS, ROOT / "action.yml"], ids=lambda p: p.name)
+def test_third_party_actions_are_pinned_by_sha(path: Path) -> None:
+    uses = re.findall(r"^\s*(?:-\s*)?uses:\s*([^\s#]+)", path.read_text(encoding="utf-8"), re.MULTILINE)
+    assert uses
+    for ref in uses:
+        if ref.startswith("./"):
+            continue
+        assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", ref), f"{path.name}: {ref} is not pinned to a commit"
+
+
+@pytest.mark.parametrize("path", [*WORKFLOWS, ROOT / "action.yml"], ids=lambda p: p.name)
+def test_no_untrusted_expression_in_run_lines(path: Path) -> None:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if "${{" in line and re.search(r"github\.(event|head_ref)|inputs\.", line):
+            assert not line.lstrip().startswith(("run:", "- run:")), line
+
+
+def test_pre_commit_hooks_run_real_commands() -> None:
+    from listkeeper.cli import _COMMANDS
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert {h["id"] for h in hooks} == {"listkeeper-validate", "listkeeper-render-check"}
+    for hook in hooks:
+        program, verb, *_ = hook["entry"].split()
+        assert program == "listkeeper" and verb in _COMMANDS
+        assert hook["pass_filenames"] is False

@@ -1,0 +1,231 @@
+"""Markdown → the http(s) links a reader can click, each with the file and 1-based line it is written on.
+
+The Markdown is parsed by a real CommonMark parser (markdown-it-py with GFM tables and linkify), so the rules of
+the format decide what is a link, not a regular expression:
+
+* inline links and images, reference-style links (``[x][ref]``, ``[x][]``, ``[x]``), autolinks ``<https://…>``,
+  and bare URLs in text (linkify with *fuzzy* matching off: only ``scheme://`` URLs, so "et.al." or "model.safetensors"
+  never become links);
+* ``<a href>`` and ``<img src>`` in inline HTML and HTML blocks, read with :mod:`html.parser`;
+* nothing inside code spans, fenced or indented code blocks, or HTML ``<code>``/``<pre>``;
+* destinations are taken as the parser yields them: escapes and entities resolved, no other normalisation (no
+  percent-encoding, no host case-folding), so the URL we report is the URL as written.
+
+Only absolute http(s) URLs are links to check. Relative, fragment-only, ``mailto:`` and other schemes are skipped.
+An empty destination (``[x]()``) is returned with ``url == ""`` and kind ``"empty"`` so the caller can report it as a
+finding; it is never requested.
+
+Line numbers come from the block token's ``map`` plus the position, inside the inline source, where the inline rule
+that produced the link started (every inline rule is wrapped to record it), so a link on the third line of a
+paragraph reports that line, not the paragraph's first.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from listkeeper.catalog.load import LoadedCatalog
+from listkeeper.catalog.refs import catalog_refs
+from listkeeper.findings import Location
+from listkeeper.subjects import Endpoints
+
+#: Every kind an :class:`ExtractedLink` can have.
+KINDS = ("inline", "reference", "autolink", "bare", "html-a", "html-img", "image", "empty")
+
+_VERBATIM_TAGS = frozenset({"code", "pre"})
+_POS = "listkeeper_pos"  # token.meta key: offset in the inline source where the producing rule started
+_END = "listkeeper_end"  # ... and where it stopped
+
+
+@dataclass(frozen=True)
+class ExtractedLink:
+    url: str  # "" for an empty destination
+    file: str
+    line: int  # 1-based
+    kind: str  # one of KINDS
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line)
+
+
+def is_checkable(url: str) -> bool:
+    """True for an absolute http(s) URL with a host: the only links the checker requests."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unbalanced "[" in the netloc
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+# -- the parser ------------------------------------------------------------------------------------------------
+
+
+def _track(rule: Callable[..., bool]) -> Callable[..., bool]:
+    """Wrap an inline rule so every token it pushes remembers where in the source the rule started and ended."""
+
+    @functools.wraps(rule)
+    def tracked(state: Any, silent: bool) -> bool:
+        first, start = len(state.tokens), state.pos
+        matched = rule(state, silent)
+        if matched and not silent:
+            for token in state.tokens[first:]:
+                if _POS not in token.meta:  # nested rules (link text) already tagged their own tokens
+                    token.meta[_POS] = start
+                    token.meta[_END] = state.pos
+        return matched
+
+    return tracked
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "linkify"])
+    # Only "scheme://" URLs: fuzzy links would turn "et.al." or "config.json" into http:// links.
+    md.linkify.set({"fuzzy_link": False, "fuzzy_email": False, "fuzzy_ip": False})
+    # Keep destinations as written (after unescaping): no percent-encoding or punycode by the parser.
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    for rule in list(md.inline.ruler.__rules__):
+        md.inline.ruler.at(rule.name, _track(rule.fn))
+    return md
+
+
+# -- HTML --------------------------------------------------------------------------------------------------------
+
+
+class _HtmlLinks(HTMLParser):
+    """Collects ``<a href>`` and ``<img src>`` with their line, skipping everything inside ``<code>``/``<pre>``.
+
+    ``verbatim`` carries the open code/pre depth across calls, so one instance can be fed the html_inline tokens
+    of a paragraph one tag at a time.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, int, str]] = []  # (url, 1-based line within the fed text, kind)
+        self.verbatim = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VERBATIM_TAGS:
+            self.verbatim += 1
+            return
+        self._collect(tag, attrs)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _VERBATIM_TAGS:  # <code/> opens nothing
+            self._collect(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VERBATIM_TAGS and self.verbatim:
+            self.verbatim -= 1
+
+    def _collect(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.verbatim:
+            return
+        wanted = {"a": ("href", "html-a"), "img": ("src", "html-img")}.get(tag)
+        if wanted is None:
+            return
+        name, kind = wanted
+        for key, value in attrs:
+            if key == name and value is not None:
+                self.found.append((value.strip(), self.getpos()[0], kind))
+                return
+
+
+# -- extraction --------------------------------------------------------------------------------------------------
+
+
+def _keep(url: str, kind: str, file: str, line: int) -> ExtractedLink | None:
+    if not url:
+        return ExtractedLink("", file, line, "empty")
+    if is_checkable(url):
+        return ExtractedLink(url, file, line, kind)
+    return None
+
+
+def _html_block(token: Token, file: str) -> Iterator[ExtractedLink]:
+    assert token.map is not None
+    parser = _HtmlLinks()
+    parser.feed(token.content)
+    parser.close()
+    for url, rel_line, kind in parser.found:
+        if (link := _keep(url, kind, file, token.map[0] + rel_line)) is not None:
+            yield link
+
+
+def _link_kind(token: Token, src: str) -> str:
+    if token.markup == "autolink":
+        return "autolink"
+    if token.markup == "linkify":
+        return "bare"
+    end = token.meta.get(_END)
+    # An inline link always ends with ")"; the reference forms ([x][ref], [x][], [x]) end with "]".
+    return "inline" if end is None or src[end - 1 : end] == ")" else "reference"
+
+
+def _inline(token: Token, file: str) -> Iterator[ExtractedLink]:
+    assert token.map is not None
+    src, first_line = token.content, token.map[0] + 1
+    html = _HtmlLinks()
+    line = first_line
+    for child in token.children or []:
+        if (pos := child.meta.get(_POS)) is not None:
+            line = first_line + src.count("\n", 0, pos)
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1  # the break sits at the end of its line; what follows is on the next
+            continue
+        if child.type == "html_inline":
+            html.found.clear()
+            base = html.getpos()[0]  # the parser counts lines across feeds
+            html.feed(child.content)
+            for url, rel_line, kind in html.found:
+                if (link := _keep(url, kind, file, line + rel_line - base)) is not None:
+                    yield link
+            continue
+        if html.verbatim:  # inside an inline <code>/<pre>: nothing is a link
+            continue
+        if child.type == "link_open":
+            found = _keep(str(child.attrs.get("href", "")), _link_kind(child, src), file, line)
+        elif child.type == "image":
+            found = _keep(str(child.attrs.get("src", "")), "image", file, line)
+        else:
+            continue
+        if found is not None:
+            yield found
+
+
+def extract_markdown(text: str, file: str) -> list[ExtractedLink]:
+    """Every http(s) link (and every empty destination) in ``text``, in document order, with 1-based lines."""
+    links: list[ExtractedLink] = []
+    for token in _parser().parse(text):
+        if token.type == "inline":
+            links.extend(_inline(token, file))
+        elif token.type == "html_block":
+            links.extend(_html_block(token, file))
+    return links
+
+
+def dedupe(links: Iterable[ExtractedLink]) -> dict[str, list[Location]]:
+    """Group locations by URL so a URL used many times is requested once. Empty links are not requests: skipped."""
+    grouped: dict[str, list[Location]] = {}
+    for link in links:
+        if link.url:
+            grouped.setdefault(link.url, []).append(link.location)
+    return grouped
+
+
+def catalog_urls(loaded: LoadedCatalog, endpoints: Endpoints | None = None) -> dict[str, list[Location]]:
+    """The canonical URL of every catalog reference, with the catalog locations (file, line, key path) using it."""
+    endpoints = endpoints or Endpoints()
+    grouped: dict[str, list[Location]] = {}
+    for ref in catalog_refs(loaded):
+        grouped.setdefault(ref.subject.url(endpoints), []).append(ref.location)
+    return grouped

@@ -1,0 +1,111 @@
+"""``listkeeper render``: write the Markdown list from the catalog, or (``--check``) verify it is current.
+
+The file is only rewritten when its bytes would change, and then atomically (a temporary file in the same
+directory, renamed over the old one), so an interrupted run never leaves half a list and an unchanged catalog
+never touches the file's mtime. ``--check`` is for CI: exit 1 with a diff when the committed list is stale.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import secrets
+import stat
+from pathlib import Path
+
+import click
+
+from listkeeper import config
+from listkeeper.catalog.load import load_catalog
+from listkeeper.errors import UsageError
+from listkeeper.render.markdown import render_catalog
+
+
+def _read(path: Path) -> bytes | None:
+    """The committed file's bytes, or ``None`` when there is none."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a directory, expected the Markdown file to write") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` via a temporary file in the same directory and :func:`os.replace`.
+
+    The new file keeps the old one's permission bits (a fresh file gets the umask's), because a temporary
+    file is created private and would otherwise make the list unreadable to others.
+    """
+    if not path.parent.is_dir():
+        raise UsageError(f"{path}: directory {path.parent} does not exist")
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if mode is not None:
+                os.chmod(tmp, mode)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
+
+
+def unified_diff(committed: bytes | None, fresh: str, path: Path) -> str:
+    """``committed`` → ``fresh`` as a unified diff (what ``listkeeper render`` would change)."""
+    old = (committed or b"").decode("utf-8", errors="replace").splitlines(keepends=True)
+    new = fresh.splitlines(keepends=True)
+    lines = difflib.unified_diff(old, new, fromfile=f"{path} (committed)", tofile=f"{path} (rendered from catalog)")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+@click.command("render")
+@click.option(
+    "--catalog",
+    "catalog_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Catalog directory (default: catalog_dir from the configuration, 'catalog').",
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Markdown file to write (default: output from the configuration, 'catalog/README.md').",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff if the file is missing or stale.")
+@click.pass_context
+def command(ctx: click.Context, catalog_dir: Path | None, output: Path | None, check: bool) -> None:
+    """Render the catalog into the Markdown list."""
+    cfg = config.load(".")
+    catalog_dir = catalog_dir if catalog_dir is not None else cfg.path(cfg.catalog_dir)
+    output = output if output is not None else cfg.path(cfg.output)
+
+    loaded = load_catalog(catalog_dir)
+    fresh = render_catalog(loaded.catalog)
+    data = fresh.encode("utf-8")
+    committed = _read(output)
+
+    if committed == data:
+        click.echo(f"{output} is up to date")
+        return
+    if check:
+        state = "does not exist" if committed is None else "is stale"
+        click.echo(unified_diff(committed, fresh, output), nl=False)
+        click.echo(f"{output} {state}: run `listkeeper render` to update it", err=True)
+        ctx.exit(1)
+    write_atomic(output, data)
+    families = len(loaded.catalog.families)
+    entries = len(loaded.catalog.entries())
+    verb = "created" if committed is None else "updated"
+    click.echo(f"{verb} {output} ({families} families, {entries} entries)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,29 @@ class LoadedCatalog:
         return self.lines[file].line(path) if file in self.lines else None
 
 
+_ALIAS_TAG = "tag:listkeeper,2024:alias"
+
+
+class _AliasMarkingLoader(yaml.SafeLoader):
+    """Composes an alias (``*name``) as a marker node at the alias itself instead of reusing the anchored node.
+
+    Catalog files reject aliases: a shared value would report the anchor's line for every use, a minimal edit of
+    one use would change all of them, and self-referencing or exponentially nested aliases would never finish
+    walking. The marker keeps the alias's own line for the error message.
+    """
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.get_event()
+            return yaml.ScalarNode(_ALIAS_TAG, event.anchor, event.start_mark, event.end_mark)
+        return super().compose_node(parent, index)
+
+
 def _walk(node: yaml.Node, path: KeyPath, out: LineMap, problems: list[Problem], file: str) -> None:
+    if isinstance(node, yaml.ScalarNode) and node.tag == _ALIAS_TAG:
+        message = f"YAML alias *{node.value} is not allowed in catalog files; write the value out where it is used"
+        problems.append(Problem(file, node.start_mark.line + 1, format_path(path), message))
+        return
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -73,7 +96,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, LineMap, list[Problem]]:
     problems: list[Problem] = []
     lines = LineMap()
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_AliasMarkingLoader)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -87,6 +110,21 @@ def parse_yaml(text: str, file: str) -> tuple[Any, LineMap, list[Problem]]:
         lines.lines[()] = node.start_mark.line + 1
         _walk(node, (), lines, problems, file)
     return data, lines, problems
+
+
+def _type_hint(kind: str, value: Any) -> str | None:
+    """Explain a type error caused by YAML's implicit typing, the usual reason a value that looks right fails."""
+    if kind == "string_type" and isinstance(value, bool | int | float | date):
+        read_as = "true/false" if isinstance(value, bool) else "a date" if isinstance(value, date) else "a number"
+        shown = value.isoformat() if isinstance(value, date) else repr(value)
+        return f"expected text, but YAML read {shown} as {read_as}; put the value in quotes"
+    if kind == "date_type" and isinstance(value, str):
+        return f"expected a date written as YYYY-MM-DD without quotes, got {value!r}"
+    if kind == "list_type":
+        return "expected a list: write [a, b] or one '- item' per line"
+    if kind in ("model_type", "dict_type"):
+        return "expected a mapping of 'key: value' pairs"
+    return None
 
 
 def validation_problems(exc: ValidationError, file: str, lines: LineMap) -> list[Problem]:
@@ -105,8 +143,10 @@ def validation_problems(exc: ValidationError, file: str, lines: LineMap) -> list
             message = "required key is missing"
         elif message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
+        elif (hint := _type_hint(err["type"], err.get("input"))) is not None:
+            message = hint
         problems.append(Problem(file, lines.line(loc), format_path(loc), message))
-    return problems
+    return sorted(problems, key=lambda p: p.line or 0)  # stable: pydantic's order within one line
 
 
 def load_family(path: Path, name: str) -> tuple[Family | None, LineMap, list[Problem]]:

@@ -64,8 +64,22 @@ def _check(pattern: re.Pattern[str], what: str, example: str) -> AfterValidator:
     return AfterValidator(check)
 
 
+def _arxiv_new_ok(value: str) -> bool:
+    """New-style ids began in April 2007 (0704) with 4 digits after the dot, and have 5 since January 2015."""
+    if not ARXIV_NEW.match(value):
+        return False
+    yymm, number = value.split(".")
+    digits = len(number.split("v")[0])
+    return 1 <= int(yymm[2:]) <= 12 and yymm >= "0704" and digits == (5 if yymm >= "1501" else 4)
+
+
+def is_arxiv_id(value: str) -> bool:
+    """Whether ``value`` is a well-formed arXiv id, new style (``2311.03079``) or old style (``cs/0701001``)."""
+    return _arxiv_new_ok(value) or ARXIV_OLD.match(value) is not None
+
+
 def _arxiv(value: str) -> str:
-    if ARXIV_NEW.match(value) or ARXIV_OLD.match(value):
+    if is_arxiv_id(value):
         return value
     raise ValueError(f"{value!r} is not a valid arXiv id (expected YYMM.NNNNN such as '2311.03079', or 'cs/0701001')")
 

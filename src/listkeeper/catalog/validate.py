@@ -9,7 +9,7 @@ and a duplicate also names where the first occurrence is, so the reader can deci
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from listkeeper.catalog import model
@@ -110,14 +110,14 @@ def _duplicates_within_entries(loaded: LoadedCatalog) -> Iterator[Problem]:
                     yield here.problem(f"{what} {subject} is listed twice in this entry (first at {first})")
 
 
-_SUBJECT_SYNTAX: dict[str, tuple[re.Pattern[str], ...]] = {
-    "hf-model": (model.HF_REPO,),
-    "hf-dataset": (model.HF_REPO,),
-    "hf-space": (model.HF_REPO,),
-    "hf-collection": (model.HF_COLLECTION,),
-    "arxiv": (model.ARXIV_NEW, model.ARXIV_OLD),
-    "github": (model.GH_REPO,),
-    "url": (model.URL,),
+_SUBJECT_SYNTAX: dict[str, Callable[[str], bool]] = {
+    "hf-model": lambda v: model.HF_REPO.match(v) is not None,
+    "hf-dataset": lambda v: model.HF_REPO.match(v) is not None,
+    "hf-space": lambda v: model.HF_REPO.match(v) is not None,
+    "hf-collection": lambda v: model.HF_COLLECTION.match(v) is not None,
+    "arxiv": model.is_arxiv_id,
+    "github": lambda v: model.GH_REPO.match(v) is not None and not v.endswith((".git", "/")),
+    "url": lambda v: model.URL.match(v) is not None,
 }
 
 
@@ -130,7 +130,7 @@ def subject_problem(text: str) -> str | None:
         subject = Subject.parse(text)
     except ValueError as exc:
         return str(exc)
-    if not any(pattern.match(subject.id) for pattern in _SUBJECT_SYNTAX[subject.kind]):
+    if not _SUBJECT_SYNTAX[subject.kind](subject.id):
         return f"{text!r} is not a valid subject id: {subject.id!r} is not a valid {subject.kind} id"
     return None
 

@@ -88,9 +88,10 @@ def _trigger(job: JobConfig, timezone: str) -> Any:
 
 
 def build_scheduler(config: Config) -> Any:
-    """A (not yet started) scheduler with the persistent job store and every configured job (re)stored.
+    """A (not yet started) scheduler with the persistent job store.
 
-    A BackgroundScheduler, so the main thread stays free to wait for signals.
+    A BackgroundScheduler, so the main thread stays free to wait for signals. Jobs are synchronised after start
+    (:func:`sync_jobs`): jobs added before start would replace the stored ones and lose their missed run times.
     """
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -99,29 +100,40 @@ def build_scheduler(config: Config) -> Any:
     jobstore.parent.mkdir(parents=True, exist_ok=True)
     scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{jobstore}")},
-        job_defaults={
-            "coalesce": True,
-            "max_instances": 1,
-            "misfire_grace_time": int(config.schedule.misfire_grace_hours * 3600),
-        },
+        job_defaults=_job_options(config),
         timezone=config.schedule.timezone,
     )
-    root = str(config.root.resolve())
     scheduler.add_listener(_log_event, _events())
-    for name, job in config.schedule.jobs.items():
-        scheduler.add_job(
-            "listkeeper.schedule:run_job",
-            _trigger(job, config.schedule.timezone),
-            args=[name, list(job.args), root],
-            id=name,
-            name=name,
-            replace_existing=True,
-            # Stored per job, so they must be given here too (defaults are baked in at add time).
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=int(config.schedule.misfire_grace_hours * 3600),
-        )
     return scheduler
+
+
+def _job_options(config: Config) -> dict[str, Any]:
+    return {"coalesce": True, "max_instances": 1, "misfire_grace_time": int(config.schedule.misfire_grace_hours * 3600)}
+
+
+def sync_jobs(scheduler: Any, config: Config) -> None:
+    """Make the stored jobs match the configuration (call on a started, paused scheduler).
+
+    A stored job whose command and trigger are unchanged keeps its next run time, so a run missed while the daemon
+    was down still runs once at start; its options (grace, coalesce) are refreshed in place. Changed jobs are
+    replaced, and jobs no longer configured are removed.
+    """
+    root = str(config.root.resolve())
+    options = _job_options(config)
+    for stored in scheduler.get_jobs():
+        if stored.id not in config.schedule.jobs:
+            log.info("removing job %r: no longer configured", stored.id)
+            scheduler.remove_job(stored.id)
+    for name, job in config.schedule.jobs.items():
+        trigger = _trigger(job, config.schedule.timezone)
+        args = [name, list(job.args), root]
+        stored = scheduler.get_job(name)
+        if stored is not None and str(stored.trigger) == str(trigger) and list(stored.args) == args:
+            scheduler.modify_job(name, **options)
+            continue
+        scheduler.add_job(
+            "listkeeper.schedule:run_job", trigger, args=args, id=name, name=name, replace_existing=True, **options
+        )
 
 
 def _events() -> int:
@@ -141,14 +153,6 @@ def _log_event(event: Any) -> None:
         log.warning("job %r skipped: the previous run is still going", event.job_id)
 
 
-def prune_removed_jobs(scheduler: Any, config: Config) -> list[str]:
-    """Remove stored jobs that are no longer configured; returns their ids."""
-    removed = [job.id for job in scheduler.get_jobs() if job.id not in config.schedule.jobs]
-    for job_id in removed:
-        scheduler.remove_job(job_id)
-    return removed
-
-
 def run_once(config: Config, runner: Callable[[str, list[str], str], int] = run_job) -> int:
     """Run every configured job now, in configuration order; the worst exit code wins."""
     root = str(config.root.resolve())
@@ -160,8 +164,7 @@ def serve(config: Config) -> int:
     """Run the scheduler until SIGTERM or SIGINT."""
     scheduler = build_scheduler(config)
     scheduler.start(paused=True)
-    for job_id in prune_removed_jobs(scheduler, config):
-        log.info("removed job %r: no longer configured", job_id)
+    sync_jobs(scheduler, config)
     stopping = False
 
     def stop(signum: int, frame: FrameType | None) -> None:

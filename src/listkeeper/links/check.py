@@ -1,0 +1,674 @@
+"""The async link-checking engine: one shared HTTP client, polite per host, safe, and honest about uncertainty.
+
+    results = await check_urls(urls, config.check)            # {url: LinkResult}
+    results, stats = run_check(urls, config.check)            # same, from sync code
+
+How a URL is checked
+--------------------
+1. Validation (``INVALID``: empty, malformed, not http/https), exclusion (``EXCLUDED``: ``config.exclude``), then
+   remapping (``config.remap``: first matching ``(regex, replacement)`` wins) to the URL actually requested.
+2. ``HEAD`` first; ``GET`` when HEAD is answered with anything but success or 429 (405, 403, 501, 404, 5xx ...
+   are all things HEAD gets wrong on real sites), for hosts with ``use_get``/a quirk (:mod:`.quirks`), and for
+   the rest of the run on a host that answered HEAD with 405/501. ``GET`` streams and reads at most
+   ``max_body_bytes`` (nothing when ``Content-Length`` is larger) and then closes the stream.
+3. Redirects are followed by hand (the client never follows them): every hop is vetted against private
+   addresses (:mod:`.net`), gets its own headers and token decision, and is recorded as ``Hop(status, target)``
+   - the status that redirected and the public form of the URL it pointed to. A chain of only 301/308 that ends
+   in success is ``REDIRECTED`` with ``final_url``; any 302/303/307 in the chain lets the final status decide.
+4. Retries (at most ``max_retries``) with exponential backoff and full jitter on 408, 429, 5xx, timeouts,
+   connection failures/resets and temporary DNS failures. ``Retry-After`` (seconds or HTTP-date),
+   ``RateLimit: ... reset=N``, ``RateLimit-Reset`` and ``X-RateLimit-Reset`` are honoured with no cap except the
+   run deadline (``config.deadline``): a wait that would end past it is not started, and the verdict (rate-limited,
+   timeout or error) says "deadline". After a 429 the whole host slows down: nothing is sent to it before the
+   advertised time, and its concurrency drops to 1 for the rest of the run.
+5. Politeness: a global cap (``max_concurrency``) and a per-host cap (``per_host``, or
+   ``hosts[h].max_concurrency``; ``hosts[h].min_interval`` spaces request starts). A "host" is the origin actually
+   contacted (host[:port] after remapping). The caps are enforced around each request and measured
+   (``CheckStats.max_in_flight``).
+
+Remap and public URLs
+---------------------
+Reports use public URLs. A redirect ``Location`` that points into a remapped origin is mapped back through the
+inverse of a remap rule when that rule is a *simple prefix rewrite*: the pattern is ``^`` + a literal prefix
+(escaped characters and ``.`` allowed, no other regex syntax) and the replacement has no group references.
+Other rules cannot be inverted, so targets under them are reported as requested. A ``Location`` that is a public
+URL covered by a remap rule is remapped before it is requested, so redirects between remapped hosts stay local.
+
+Tokens
+------
+``tokens`` maps origins to bearer tokens (:func:`.net.auth_headers_for`); a token is attached only when the URL
+actually requested on that hop has exactly that origin. The link checker normally sends none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import random
+import re
+import ssl
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC
+from http import HTTPStatus
+from urllib.parse import urljoin, urlsplit
+
+import httpcore
+import httpx
+
+from listkeeper import __version__
+from listkeeper.config import USER_AGENT_URL, CheckConfig, HostPolicy
+from listkeeper.links import quirks
+from listkeeper.links.net import ForbiddenAddress, NameNotResolved, Resolver, VettingBackend, auth_headers_for
+from listkeeper.links.net import system_resolver as _system_resolver
+from listkeeper.links.status import CheckStats, Hop, LinkResult, Verdict
+
+USER_AGENT = f"listkeeper/{__version__} (+{USER_AGENT_URL})"
+ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+BACKOFF_CAP = 30.0  # seconds; the largest backoff we choose ourselves (server-requested waits are not capped)
+_PERMANENT = frozenset({301, 308})
+_NOT_RETRIED_5XX = frozenset({501, 505, 511})  # "not implemented" and friends do not get better with time
+_SCHEMES = ("http", "https")
+
+__all__ = ["USER_AGENT", "check_urls", "classify", "retry_wait", "run_check"]
+
+
+# -- pure helpers --------------------------------------------------------------------------------------------------
+
+
+def retry_wait(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """Seconds the server asked us to wait (Retry-After, RateLimit, X-RateLimit-Reset), or None.
+
+    ``headers`` keys are lower-cased. ``now`` is a Unix time (for HTTP-dates and epoch reset values). When several
+    headers are present the longest wait wins: politeness errs on the slow side.
+    """
+    now = time.time() if now is None else now
+    waits: list[float] = []
+    value = headers.get("retry-after", "").strip()
+    if value:
+        try:
+            waits.append(float(value))
+        except ValueError:
+            try:
+                when = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError):
+                when = None
+            if when is not None:
+                if when.tzinfo is None:
+                    when = when.replace(tzinfo=UTC)
+                waits.append(when.timestamp() - now)
+    ratelimit = headers.get("ratelimit", "")
+    if match := re.search(r"(?:^|[,;\s])(?:reset|t)=(\d+(?:\.\d+)?)", ratelimit):
+        waits.append(float(match.group(1)))
+    for name in ("ratelimit-reset", "x-ratelimit-reset"):
+        raw = headers.get(name, "").strip()
+        try:
+            number = float(raw)
+        except ValueError:
+            continue
+        waits.append(number - now if number > 1e9 else number)  # GitHub sends an epoch time, others a delta
+    if not waits:
+        return None
+    return max(0.0, max(waits))
+
+
+def backoff(attempt: int, base: float, rng: random.Random) -> float:
+    """Exponential backoff with full jitter: uniform in [0, min(cap, base * 2**attempt)]."""
+    return rng.uniform(0.0, min(BACKOFF_CAP, base * (2**attempt)))
+
+
+def _phrase(status: int) -> str:
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def classify(status: int, headers: Mapping[str, str], body: bytes, accept: Iterable[int] = ()) -> tuple[Verdict, str]:
+    """The verdict for a final (non-redirect) response. Pure; redirect chains are handled by the caller.
+
+    Only 404 and 410 are dead. Bot walls, 401/403/999 are blocked; 429 rate-limited; 408 timeout; any other
+    status is an error - inconclusive, never dead.
+    """
+    if 200 <= status < 300 or status in set(accept):
+        return Verdict.OK, _phrase(status)
+    if status in (404, 410):
+        return Verdict.DEAD, _phrase(status)
+    if wall := quirks.bot_wall(status, headers, body):
+        return Verdict.BLOCKED, wall
+    if status in (401, 403, 999):
+        return Verdict.BLOCKED, _phrase(status)
+    if status == 429:
+        return Verdict.RATE_LIMITED, _phrase(status)
+    if status == 408:
+        return Verdict.TIMEOUT, _phrase(status)
+    return Verdict.ERROR, _phrase(status)
+
+
+def _invalid_reason(url: str) -> str | None:
+    if not url.strip():
+        return "empty URL"
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        return f"malformed URL: {exc}"
+    if parts.scheme.lower() not in _SCHEMES:
+        return f"unsupported scheme {parts.scheme!r}" if parts.scheme else "not an absolute URL"
+    if not parts.hostname:
+        return "URL has no host"
+    if any(c.isspace() for c in url.strip()):
+        return "URL contains whitespace"
+    return None
+
+
+@dataclass(frozen=True)
+class _Rule:
+    pattern: re.Pattern[str]
+    replacement: str
+    prefix: str | None  # the literal public prefix when the rule is a simple prefix rewrite (invertible)
+
+
+_LITERAL = re.compile(r"(?:\\.|[^\\.^$*+?{}\[\]|()]|\.)*")
+
+
+def _literal_prefix(pattern: str, replacement: str) -> str | None:
+    if not pattern.startswith("^") or "\\" in replacement or "\\g<" in replacement:
+        return None
+    body = pattern[1:]
+    if not _LITERAL.fullmatch(body) or re.search(r"\\[A-Za-z0-9]", body):
+        return None
+    return re.sub(r"\\(.)", r"\1", body)
+
+
+class Remapper:
+    """Apply ``config.remap`` (first match wins) and invert simple prefix rules for reporting."""
+
+    def __init__(self, rules: Iterable[tuple[str, str]]) -> None:
+        self.rules = [_Rule(re.compile(p), r, _literal_prefix(p, r)) for p, r in rules]
+
+    def forward(self, url: str) -> str:
+        for rule in self.rules:
+            if rule.pattern.search(url):
+                return rule.pattern.sub(rule.replacement, url, count=1)
+        return url
+
+    def covers(self, url: str) -> bool:
+        return any(rule.pattern.search(url) for rule in self.rules)
+
+    def public(self, url: str) -> str:
+        """The public form of a requested URL (inverse of the first invertible rule whose target prefixes it)."""
+        for rule in self.rules:
+            if rule.prefix is not None and rule.replacement and url.startswith(rule.replacement):
+                return rule.prefix + url[len(rule.replacement) :]
+        return url
+
+
+# -- concurrency control -------------------------------------------------------------------------------------------
+
+
+class _DeadlineReached(Exception):
+    pass
+
+
+class _HostGate:
+    """Per-host admission: a concurrency limit that can shrink at run time, a "not before" time, start spacing.
+
+    A hand-rolled FIFO of futures rather than ``asyncio.Semaphore`` because the limit must drop to 1 *immediately*
+    after a 429 (a semaphore's permits cannot be taken back ahead of its queue).
+    """
+
+    def __init__(self, limit: int, min_interval: float) -> None:
+        self.limit = limit
+        self.active = 0
+        self.in_flight = 0
+        self.not_before = 0.0
+        self.min_interval = min_interval
+        self.last_start = float("-inf")
+        self.slowed = False
+        self.use_get = False
+        self._waiters: deque[asyncio.Future[None]] = deque()
+        self._start_lock = asyncio.Lock()
+
+    def _wake(self) -> None:
+        while self._waiters and self.active < self.limit:
+            fut = self._waiters.popleft()
+            if not fut.done():
+                self.active += 1
+                fut.set_result(None)
+
+    def release(self) -> None:
+        self.active -= 1
+        self._wake()
+
+    def slow_down(self, until: float) -> None:
+        """After a 429: nothing starts before ``until`` and at most one request is in flight from now on."""
+        self.not_before = max(self.not_before, until)
+        self.limit = 1
+        self.slowed = True
+
+    async def acquire(self, deadline: float) -> None:
+        """Take a slot and wait for the host's next allowed start, or raise _DeadlineReached."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise _DeadlineReached
+        if self.active < self.limit and not self._waiters:
+            self.active += 1
+        else:
+            fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._waiters.append(fut)
+            try:
+                async with asyncio.timeout(remaining):
+                    await fut
+            except BaseException as exc:
+                if fut.done() and not fut.cancelled():
+                    self.release()  # the slot arrived as we gave up: pass it on
+                else:
+                    fut.cancel()
+                    with contextlib.suppress(ValueError):
+                        self._waiters.remove(fut)
+                if isinstance(exc, TimeoutError):
+                    raise _DeadlineReached from None
+                raise
+        try:
+            async with self._start_lock:
+                while True:
+                    start_at = max(self.not_before, self.last_start + self.min_interval)
+                    now = time.monotonic()
+                    if start_at <= now:
+                        self.last_start = now
+                        return
+                    if start_at > deadline:
+                        raise _DeadlineReached
+                    await asyncio.sleep(start_at - now)
+        except BaseException:
+            self.release()
+            raise
+
+
+# -- per-request outcomes ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    location: str | None = None
+
+
+@dataclass
+class _Failure:
+    verdict: Verdict
+    detail: str
+    retryable: bool
+    kind: str = ""  # groups failures for "after N attempts" messages
+
+
+@dataclass
+class _HopResult:
+    response: _Response | None
+    failure: _Failure | None
+    attempts: int
+
+
+@dataclass
+class _Engine:
+    config: CheckConfig
+    stats: CheckStats
+    client: httpx.AsyncClient
+    user_agent: str
+    tokens: Mapping[str, str]
+    retry_base: float
+    deadline: float
+    rng: random.Random
+    remap: Remapper
+    global_sem: asyncio.Semaphore
+    gates: dict[str, _HostGate] = field(default_factory=dict)
+    in_flight_total: int = 0
+    max_in_flight_total: int = 0
+    bytes_read: int = 0
+
+    # -- host policy ----------------------------------------------------------------------------------------------
+
+    def policy(self, *urls: str) -> HostPolicy | None:
+        for url in urls:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower()
+            for key in (parts.netloc.lower(), host):
+                if key in self.config.hosts:
+                    return self.config.hosts[key]
+        return None
+
+    def gate(self, key: str, policy: HostPolicy | None) -> _HostGate:
+        gate = self.gates.get(key)
+        if gate is None:
+            limit = (policy.max_concurrency if policy else None) or self.config.per_host
+            gate = self.gates[key] = _HostGate(limit, (policy.min_interval if policy else None) or 0.0)
+        return gate
+
+    # -- one URL --------------------------------------------------------------------------------------------------
+
+    async def check(self, url: str) -> LinkResult:
+        started = time.monotonic()
+        if reason := _invalid_reason(url):
+            return LinkResult(url, Verdict.INVALID, detail=reason, attempts=0)
+        public = url.strip()
+        for pattern in self.config.exclude:
+            if re.search(pattern, public):
+                return LinkResult(url, Verdict.EXCLUDED, detail=f"matches exclude rule {pattern!r}", attempts=0)
+        request_url = self.remap.forward(public)
+        if reason := _invalid_reason(request_url):
+            return LinkResult(url, Verdict.INVALID, detail=f"remapped to an invalid URL: {reason}", attempts=0)
+        chain: list[Hop] = []
+        seen = {request_url}
+        attempts = 0
+        while True:
+            hop = await self.fetch(request_url, public, first=not chain)
+            attempts += hop.attempts
+            elapsed = time.monotonic() - started
+            if hop.failure is not None:
+                failure = hop.failure
+                return LinkResult(url, failure.verdict, None, None, tuple(chain), failure.detail, attempts, elapsed)
+            response = hop.response
+            assert response is not None
+            if response.location is None:
+                return self.final(url, response, chain, attempts, elapsed, public, request_url)
+            if len(chain) >= self.config.max_redirects:
+                detail = f"too many redirects (more than {self.config.max_redirects})"
+                return LinkResult(url, Verdict.ERROR, response.status, None, tuple(chain), detail, attempts, elapsed)
+            target_request, target_public = self.resolve_location(request_url, response.location)
+            chain.append(Hop(response.status, target_public))
+            if reason := _invalid_reason(target_request):
+                detail = f"redirect to an unusable URL ({reason})"
+                return LinkResult(url, Verdict.ERROR, response.status, None, tuple(chain), detail, attempts, elapsed)
+            if target_request in seen:
+                return LinkResult(
+                    url, Verdict.ERROR, response.status, None, tuple(chain), "redirect loop", attempts, elapsed
+                )
+            seen.add(target_request)
+            request_url, public = target_request, target_public
+
+    def resolve_location(self, request_url: str, location: str) -> tuple[str, str]:
+        """(URL to request next, its public form) for a Location header received from ``request_url``."""
+        target = urljoin(request_url, location.strip())
+        if self.remap.covers(target):
+            return self.remap.forward(target), target
+        return target, self.remap.public(target)
+
+    def final(
+        self,
+        url: str,
+        response: _Response,
+        chain: list[Hop],
+        attempts: int,
+        elapsed: float,
+        public: str,
+        request_url: str,
+    ) -> LinkResult:
+        policy = self.policy(request_url, public)
+        accept = [*self.config.accept, *(policy.accept if policy else [])]
+        verdict, detail = classify(response.status, response.headers, response.body, accept)
+        final_url = None
+        if chain:
+            route = " → ".join(str(h.status) for h in chain)
+            if verdict is Verdict.OK and all(h.status in _PERMANENT for h in chain):
+                verdict, final_url = Verdict.REDIRECTED, chain[-1].url
+                detail = f"moved permanently ({route}) to {final_url}"
+            else:
+                detail = f"{detail} after redirects ({route})"
+        return LinkResult(url, verdict, response.status, final_url, tuple(chain), detail, attempts, elapsed)
+
+    # -- one hop, with retries ------------------------------------------------------------------------------------
+
+    async def fetch(self, request_url: str, public: str, *, first: bool) -> _HopResult:
+        host_key = httpx.URL(request_url).netloc.decode("ascii", "replace").lower()
+        policy = self.policy(request_url, public)
+        gate = self.gate(host_key, policy)
+        hostname = (urlsplit(public).hostname or "") if public else ""
+        use_get = gate.use_get or bool(policy and policy.use_get) or quirks.head_unreliable(hostname)
+        method = "GET" if use_get else "HEAD"
+        accept = {*self.config.accept, *(policy.accept if policy else [])}
+        headers = {"User-Agent": self.user_agent, "Accept": ACCEPT, **(policy.headers if policy else {})}
+        retries = 0
+        attempts = 0
+        last: _Failure | None = None
+        while True:
+            try:
+                await gate.acquire(self.deadline)
+            except _DeadlineReached:
+                return _HopResult(None, self._deadline_failure(last, attempts), attempts)
+            try:
+                attempts += 1
+                outcome = await self.send(method, request_url, headers, host_key, gate)
+            finally:
+                gate.release()
+            if isinstance(outcome, _Response):
+                status = outcome.status
+                ok = 200 <= status < 300 or status in accept or outcome.location is not None
+                if method == "HEAD" and not ok and status != 429:
+                    if status in (405, 501):
+                        gate.use_get = True  # the host does not do HEAD at all: save the round trip from now on
+                    method = "GET"
+                    continue
+                if not _retryable_status(status) or quirks.bot_wall(status, outcome.headers, outcome.body):
+                    return _HopResult(outcome, None, attempts)
+                verdict, detail = classify(status, outcome.headers, outcome.body)
+                last = _Failure(verdict, detail, True, kind=f"http{status}")
+                asked = retry_wait(outcome.headers)
+                if status == 429:
+                    self.stats.rate_limited += 1
+            else:
+                if not outcome.retryable:
+                    if outcome.kind == "forbidden" and not first:
+                        outcome = _Failure(Verdict.EXCLUDED, f"redirect to a private address: {outcome.detail}", False)
+                    elif outcome.kind == "forbidden":
+                        outcome = _Failure(Verdict.EXCLUDED, f"private address: {outcome.detail}", False)
+                    return _HopResult(None, outcome, attempts)
+                last, asked = outcome, None
+            if retries >= self.config.max_retries:
+                return _HopResult(None, self._exhausted(last, attempts), attempts)
+            wait = asked if asked is not None else backoff(retries, self.retry_base, self.rng)
+            now = time.monotonic()
+            if now + wait > self.deadline:
+                return _HopResult(None, self._deadline_failure(last, attempts, wait), attempts)
+            if last.kind == "http429":
+                gate.slow_down(now + wait)  # the gate holds every request to this host until then
+            else:
+                await asyncio.sleep(wait)
+            retries += 1
+            self.stats.retries += 1
+
+    async def send(
+        self, method: str, url: str, headers: dict[str, str], host_key: str, gate: _HostGate
+    ) -> _Response | _Failure:
+        hop_headers = {**headers, **auth_headers_for(url, self.tokens)}
+        started = time.monotonic()
+        async with self.global_sem:
+            self.stats.requests += 1
+            self.stats.by_host[host_key] += 1
+            gate.in_flight += 1
+            self.in_flight_total += 1
+            self.stats.max_in_flight[host_key] = max(self.stats.max_in_flight[host_key], gate.in_flight)
+            self.max_in_flight_total = max(self.max_in_flight_total, self.in_flight_total)
+            try:
+                budget = min(self.config.request_timeout, self.deadline - started)
+                async with asyncio.timeout(budget):
+                    return await self._exchange(method, url, hop_headers)
+            except TimeoutError:
+                return _Failure(Verdict.TIMEOUT, f"no complete answer within {budget:.3g} s", True, "timeout")
+            except ForbiddenAddress as exc:
+                self._uncount(host_key)  # refused before connecting: nothing was sent
+                return _Failure(Verdict.EXCLUDED, f"{exc.address} ({exc.reason}), not contacted", False, "forbidden")
+            except NameNotResolved as exc:
+                if exc.permanent:
+                    return _Failure(Verdict.DEAD, f"DNS: {exc.host} does not exist (NXDOMAIN)", False, "nxdomain")
+                return _Failure(Verdict.ERROR, f"temporary DNS failure for {exc.host}", True, "dns")
+            except httpx.ConnectTimeout:
+                return _Failure(Verdict.TIMEOUT, "connect timeout", True, "connect-timeout")
+            except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout):
+                return _Failure(Verdict.TIMEOUT, "read timeout", True, "read-timeout")
+            except httpx.ConnectError as exc:
+                if _is_tls(exc):
+                    return _Failure(Verdict.ERROR, f"TLS error: {exc}", False, "tls")
+                return _Failure(Verdict.ERROR, f"connection failed: {exc or 'refused'}", True, "connect")
+            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+                return _Failure(Verdict.ERROR, f"connection reset ({type(exc).__name__})", True, "reset")
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol, httpx.LocalProtocolError) as exc:
+                return _Failure(Verdict.INVALID, f"cannot request this URL: {exc}", False, "invalid")
+            except httpx.HTTPError as exc:
+                return _Failure(Verdict.ERROR, f"{type(exc).__name__}: {exc}", False, "http")
+            finally:
+                gate.in_flight -= 1
+                self.in_flight_total -= 1
+                self.stats.host_time[host_key] += time.monotonic() - started
+
+    def _uncount(self, host_key: str) -> None:
+        self.stats.requests -= 1
+        self.stats.by_host[host_key] -= 1
+        if self.stats.by_host[host_key] <= 0:
+            del self.stats.by_host[host_key]
+            self.stats.max_in_flight.pop(host_key, None)
+
+    async def _exchange(self, method: str, url: str, headers: dict[str, str]) -> _Response:
+        async with self.client.stream(method, url, headers=headers) as response:
+            lowered = {k.lower(): v for k, v in response.headers.items()}
+            location = lowered.get("location") if 300 <= response.status_code < 400 else None
+            body = b""
+            if method == "GET" and location is None:
+                body = await self._read_capped(response, lowered)
+            return _Response(response.status_code, lowered, body, location)
+
+    async def _read_capped(self, response: httpx.Response, headers: Mapping[str, str]) -> bytes:
+        """Read at most ``max_body_bytes``; skip bodies announced larger. Leaving the stream closes the socket."""
+        cap = self.config.max_body_bytes
+        try:
+            if int(headers.get("content-length", "0")) > cap:
+                return b""
+        except ValueError:
+            pass
+        buf = bytearray()
+        async for chunk in response.aiter_raw():
+            self.bytes_read += len(chunk)
+            buf += chunk[: cap - len(buf)]
+            if len(buf) >= cap:
+                break
+        return bytes(buf)
+
+    # -- failure wording ------------------------------------------------------------------------------------------
+
+    def _exhausted(self, last: _Failure, attempts: int) -> _Failure:
+        return _Failure(last.verdict, f"{last.detail} after {attempts} attempts", False, last.kind)
+
+    def _deadline_failure(self, last: _Failure | None, attempts: int, wait: float | None = None) -> _Failure:
+        if last is None:
+            return _Failure(Verdict.TIMEOUT, "deadline: the run deadline passed before a request was sent", False)
+        asked = f"; the next try ({wait:.3g} s away) would end past the run deadline" if wait is not None else ""
+        return _Failure(last.verdict, f"{last.detail} after {attempts} attempts (deadline{asked})", False, last.kind)
+
+
+def _retryable_status(status: int) -> bool:
+    return status in (408, 429) or (500 <= status < 600 and status not in _NOT_RETRIED_5XX)
+
+
+def _is_tls(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+class _VettedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport with our :class:`VettingBackend` under its connection pool (see :mod:`.net`)."""
+
+    def __init__(self, backend: VettingBackend, limits: httpx.Limits) -> None:
+        super().__init__(limits=limits, trust_env=False)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=backend,
+        )
+
+
+def make_client(config: CheckConfig, *, resolver: Resolver = _system_resolver) -> httpx.AsyncClient:
+    """The shared client: no redirects, no proxies from the environment, vetted connections, our timeouts."""
+    backend = VettingBackend(
+        allow_loopback=config.allow_loopback, allow_private=config.allow_private, resolver=resolver
+    )
+    limits = httpx.Limits(
+        max_connections=config.max_concurrency, max_keepalive_connections=config.max_concurrency, keepalive_expiry=15
+    )
+    timeout = httpx.Timeout(
+        connect=config.connect_timeout, read=config.read_timeout, write=config.read_timeout, pool=None
+    )
+    return httpx.AsyncClient(
+        transport=_VettedTransport(backend, limits), follow_redirects=False, timeout=timeout, trust_env=False
+    )
+
+
+# -- public API ----------------------------------------------------------------------------------------------------
+
+
+async def check_urls(
+    urls: Iterable[str],
+    config: CheckConfig,
+    *,
+    stats: CheckStats | None = None,
+    on_result: Callable[[LinkResult], None] | None = None,
+    user_agent: str | None = None,
+    tokens: Mapping[str, str] | None = None,
+    resolver: Resolver | None = None,
+    retry_base: float = 1.0,
+    seed: int | None = None,
+) -> dict[str, LinkResult]:
+    """Check every distinct URL once; return ``{url: LinkResult}`` keyed by the URL as given.
+
+    ``stats`` (filled in place) records requests, per-host counts and peaks, 429s, retries and time.
+    ``on_result`` is called as each URL finishes (for progress output). ``tokens`` maps origins to bearer tokens
+    (none by default). ``resolver`` replaces the system DNS resolver (tests). ``retry_base`` is the first backoff
+    step in seconds; ``seed`` makes the jitter reproducible.
+    """
+    stats = stats if stats is not None else CheckStats()
+    started = time.monotonic()
+    unique = list(dict.fromkeys(urls))
+    results: dict[str, LinkResult] = {}
+    async with make_client(config, resolver=resolver or _system_resolver) as client:
+        engine = _Engine(
+            config=config,
+            stats=stats,
+            client=client,
+            user_agent=user_agent or USER_AGENT,
+            tokens=dict(tokens or {}),
+            retry_base=retry_base,
+            deadline=started + config.deadline,
+            rng=random.Random(seed),
+            remap=Remapper(config.remap),
+            global_sem=asyncio.Semaphore(config.max_concurrency),
+        )
+
+        async def one(url: str) -> None:
+            result = await engine.check(url)
+            results[url] = result
+            if on_result is not None:
+                on_result(result)
+
+        async with asyncio.TaskGroup() as group:
+            for url in unique:
+                group.create_task(one(url))
+    stats.wall = time.monotonic() - started
+    return {url: results[url] for url in unique}
+
+
+def run_check(urls: Iterable[str], config: CheckConfig, **kw: object) -> tuple[dict[str, LinkResult], CheckStats]:
+    """Synchronous wrapper around :func:`check_urls` (starts its own event loop; not for use inside one)."""
+    stats = kw.pop("stats", None)
+    stats = stats if isinstance(stats, CheckStats) else CheckStats()
+    results = asyncio.run(check_urls(urls, config, stats=stats, **kw))  # type: ignore[arg-type]
+    return results, stats

@@ -1,0 +1,783 @@
+"""The Hugging Face Hub adapter: models, datasets, Spaces and collections the catalog points at, and new releases
+by tracked authors.
+
+How it keeps the request count low (politeness is correctness, see CONTRIBUTING):
+
+* one ``list_models/list_datasets/list_spaces(author=owner, expand=[...])`` answers every catalog repo of an owner
+  that has two or more of them, and the same listing serves the tracking rules for that author;
+* one raw ``GET /api/collections/{slug}`` per collection (the raw JSON keeps per-item gated/lastModified/runtime,
+  which ``huggingface_hub.Collection`` drops), and its items answer for catalog repos they contain;
+* per-id ``*_info`` only for the rest (single-repo owners, ids missing from their owner's listing);
+* facts younger than ``ttl_hours`` are reused from the state store, so a second run within the TTL sends nothing.
+
+Failures never turn into "dead": only the Hub's own "repository not found" answer does. Everything the library
+sends goes through :class:`_PoliteTransport`, which retries 408/429/5xx and network errors with waits taken from
+``Retry-After`` / ``RateLimit: "api";r=0;t=N`` (capped at ``max_retry_wait``), counts every request actually sent,
+and, when it gives up, raises an exception the library's own ``http_backoff`` does not retry (that one sleeps up to
+five times with uncapped waits for listings).
+"""
+
+from __future__ import annotations
+
+import os
+
+# huggingface_hub reads this flag once, at import time. Without it the first request builds a User-Agent that
+# triggers a hidden `GET {endpoint}/api/agent-harnesses` (agent detection, cached for 24 h under HF_HOME): an
+# extra request we did not ask for, sent to whatever endpoint is configured. setdefault keeps an explicit choice.
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+import contextlib
+import fnmatch
+import time
+import urllib.request
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, Literal, TypeVar
+from urllib.parse import urlsplit
+
+import httpx2
+from huggingface_hub import HfApi, constants, set_client_factory
+from huggingface_hub.errors import (
+    DisabledRepoError,
+    GatedRepoError,
+    HfHubHTTPError,
+    RepositoryNotFoundError,
+)
+from huggingface_hub.utils import _http as hf_http
+from huggingface_hub.utils import build_hf_headers
+
+from listkeeper import __version__
+from listkeeper.catalog.load import LoadedCatalog, format_path
+from listkeeper.catalog.model import HfAuthorRule
+from listkeeper.catalog.refs import Ref
+from listkeeper.config import SourcesConfig
+from listkeeper.findings import Finding, Kind, Location
+from listkeeper.sources.base import Fact, SourceResult
+from listkeeper.state import State
+from listkeeper.subjects import Endpoints, Subject
+
+if os.environ.get("HF_HUB_DISABLE_TELEMETRY", "").lower() in ("1", "true", "yes", "on"):
+    # Imported earlier by someone else, before the flag was set: honour it anyway.
+    constants.HF_HUB_DISABLE_TELEMETRY = True
+
+NAME = "hf"
+RepoKind = Literal["model", "dataset", "space"]
+_SUBJECT_KIND: dict[RepoKind, str] = {"model": "hf-model", "dataset": "hf-dataset", "space": "hf-space"}
+_REPO_KIND: dict[str, RepoKind] = {v: k for k, v in _SUBJECT_KIND.items()}
+_COMMON = ["gated", "disabled", "lastModified", "createdAt", "likes", "cardData", "tags"]
+EXPAND: dict[RepoKind, list[str]] = {
+    "model": [*_COMMON, "downloads"],
+    "dataset": [*_COMMON, "downloads"],
+    "space": [*_COMMON, "runtime"],
+}
+ALIVE_STAGES = frozenset({"RUNNING", "RUNNING_BUILDING", "BUILDING", "APP_STARTING", "RUNNING_APP_STARTING"})
+ASLEEP_STAGES = frozenset({"SLEEPING", "PAUSED", "STOPPED"})
+BROKEN_STAGES = frozenset({"RUNTIME_ERROR", "BUILD_ERROR", "CONFIG_ERROR", "NO_APP_FILE"})
+RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+BREAKER_FAILURES = 2  # consecutive calls that exhausted their retries before we stop asking for this run
+
+# State namespaces.
+NS_FACTS = "hf-facts"
+NS_LISTINGS = "hf-listings"
+NS_BASELINE = "hf-author-baseline"
+NS_COLLECTION = "hf-collection"
+
+T = TypeVar("T")
+
+
+# --- transport: retries, waits, counting -------------------------------------------------------------------------
+
+
+class HubGaveUp(Exception):
+    """Retries exhausted (429 storm, 5xx, network). Deliberately not an ``httpx2`` error: ``http_backoff`` in the
+    library would otherwise retry it again with its own uncapped sleeps."""
+
+    def __init__(self, reason: str, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+@dataclass
+class _Traffic:
+    requests: int = 0
+    waits: list[float] = field(default_factory=list)
+    hops: list[tuple[str, str, int, str | None]] = field(default_factory=list)  # method, url, status, location
+
+
+def retry_wait(headers: Mapping[str, str], attempt: int, cap: float) -> float:
+    """Seconds to wait before retry ``attempt`` (0-based): the server's ``RateLimit`` reset (when no requests
+    remain) or ``Retry-After`` (seconds or HTTP date), else exponential from 0.5 s; never more than ``cap``."""
+    lower = {k.lower(): v for k, v in headers.items()}
+    wait: float | None = None
+    ratelimit = lower.get("ratelimit", "")
+    fields = dict(part.strip().split("=", 1) for part in ratelimit.split(";") if "=" in part)
+    if fields.get("r") == "0" and fields.get("t", "").isdigit():
+        wait = float(fields["t"])
+    elif (after := lower.get("retry-after", "").strip()).isdigit():
+        wait = float(after)
+    elif after:
+        with contextlib.suppress(TypeError, ValueError):
+            wait = max(0.0, (parsedate_to_datetime(after) - datetime.now(UTC)).total_seconds())
+    if wait is None:
+        wait = 0.5 * 2**attempt
+    return max(0.0, min(wait, cap))
+
+
+class _PoliteTransport(httpx2.BaseTransport):
+    """Wraps the real transport: every hop (including redirect hops and pagination) passes here exactly once per
+    attempt, so counting here is exact; retries happen here so they also cover ``*_info`` calls, which the library
+    never retries."""
+
+    def __init__(
+        self, inner: httpx2.BaseTransport, config: SourcesConfig, traffic: _Traffic, sleep: Callable[[float], None]
+    ) -> None:
+        self.inner = inner
+        self.config = config
+        self.traffic = traffic
+        self.sleep = sleep
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        attempt = 0
+        while True:
+            try:
+                response = self.inner.handle_request(request)
+            except (httpx2.ConnectError, httpx2.ConnectTimeout) as exc:  # nothing reached the server
+                failure, headers = f"{type(exc).__name__}: {exc}", {}
+            except (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError) as exc:
+                self.traffic.requests += 1
+                failure, headers = f"{type(exc).__name__}: {exc}", {}
+            else:
+                self.traffic.requests += 1
+                status = response.status_code
+                self.traffic.hops.append((request.method, str(request.url), status, response.headers.get("location")))
+                if status not in RETRY_STATUS:
+                    return response
+                response.read()
+                response.close()
+                failure, headers = f"HTTP {status}", dict(response.headers)
+                if attempt >= self.config.max_retries:
+                    raise HubGaveUp(f"{failure} after {attempt + 1} attempts", status)
+            if attempt >= self.config.max_retries:
+                raise HubGaveUp(f"{failure} after {attempt + 1} attempts")
+            wait = retry_wait(headers, attempt, self.config.max_retry_wait)
+            self.traffic.waits.append(wait)
+            self.sleep(wait)
+            attempt += 1
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _proxy_for(endpoint: str) -> str | None:
+    """The environment proxy for the endpoint (the client is built with ``trust_env=False`` so that proxy mounts
+    cannot bypass :class:`_PoliteTransport`)."""
+    parts = urlsplit(endpoint)
+    if parts.hostname and urllib.request.proxy_bypass(parts.hostname):
+        return None
+    return urllib.request.getproxies().get(parts.scheme)
+
+
+# --- what the Hub said, reduced to plain JSON ----------------------------------------------------------------------
+
+
+def _iso(value: Any) -> str | None:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return value if isinstance(value, str) else None
+
+
+def _license(card: Any, tags: Sequence[str] | None) -> str | None:
+    value = card.get("license") if isinstance(card, Mapping) else getattr(card, "license", None)
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    if value:
+        return str(value)
+    for tag in tags or ():
+        if tag.startswith("license:"):
+            return tag.removeprefix("license:")
+    return None
+
+
+def summarise_info(info: Any) -> dict[str, Any]:
+    """A ``ModelInfo``/``DatasetInfo``/``SpaceInfo`` (from a listing or ``*_info``) as the JSON kept in facts."""
+    runtime = getattr(info, "runtime", None)
+    return {
+        "hub_id": info.id,
+        "gated": getattr(info, "gated", None) or False,
+        "disabled": bool(getattr(info, "disabled", False)),
+        "last_modified": _iso(getattr(info, "last_modified", None)),
+        "created_at": _iso(getattr(info, "created_at", None)),
+        "downloads": getattr(info, "downloads", None),
+        "likes": getattr(info, "likes", None),
+        "license": _license(getattr(info, "card_data", None), getattr(info, "tags", None)),
+        "stage": getattr(runtime, "stage", None) if runtime is not None else None,
+    }
+
+
+def summarise_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A raw collection item (``/api/collections/{slug}``) as the JSON kept in facts."""
+    runtime = item.get("runtime") or {}
+    return {
+        "hub_id": item.get("id"),
+        "gated": item.get("gated") or False,
+        "disabled": False,
+        "last_modified": item.get("lastModified"),
+        "created_at": None,
+        "downloads": item.get("downloads"),
+        "likes": item.get("likes"),
+        "license": None,
+        "stage": runtime.get("stage") if isinstance(runtime, Mapping) else None,
+    }
+
+
+# --- the adapter -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Rule:
+    rule: HfAuthorRule
+    entry_id: str
+    location: Location
+
+
+@dataclass
+class _Run:
+    """Per-run working data."""
+
+    now: datetime
+    facts: dict[Subject, Fact] = field(default_factory=dict)
+    listings: dict[tuple[RepoKind, str], dict[str, dict[str, Any]] | None] = field(default_factory=dict)
+    fresh_listings: set[tuple[RepoKind, str]] = field(default_factory=set)
+    collection_items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    fresh_collections: set[str] = field(default_factory=set)
+    failures: list[str] = field(default_factory=list)
+    consecutive_gave_up: int = 0
+    broken: str | None = None
+
+
+class HuggingFaceSource:
+    """Answers ``hf-model``, ``hf-dataset``, ``hf-space`` and ``hf-collection`` subjects (see module docstring)."""
+
+    name = NAME
+
+    def __init__(
+        self, config: SourcesConfig, token: str | None = None, *, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
+        self.config = config
+        self.token = token
+        self.sleep = sleep
+        self.endpoint = config.hf_endpoint.rstrip("/")
+        self.endpoints = Endpoints(hf=self.endpoint)
+        self.api = HfApi(
+            endpoint=self.endpoint, token=token or False, library_name="listkeeper", library_version=__version__
+        )
+        self.traffic = _Traffic()
+
+    def wants(self, subject: Subject) -> bool:
+        return subject.kind in ("hf-model", "hf-dataset", "hf-space", "hf-collection")
+
+    # -- the HTTP client the library uses while we run -----------------------------------------------------------
+
+    def _client(self) -> httpx2.Client:
+        timeout = httpx2.Timeout(self.config.timeout, connect=min(5.0, self.config.timeout))
+        inner = httpx2.HTTPTransport(proxy=_proxy_for(self.endpoint))
+        return httpx2.Client(
+            transport=_PoliteTransport(inner, self.config, self.traffic, self.sleep),
+            event_hooks={"request": [hf_http.hf_request_event_hook]},
+            follow_redirects=True,
+            max_redirects=10,
+            timeout=timeout,
+            trust_env=False,
+        )
+
+    @contextlib.contextmanager
+    def _session(self) -> Iterator[None]:
+        """Install our client factory for the library's shared session, and restore the previous one after."""
+        previous = hf_http._GLOBAL_CLIENT_FACTORY
+        set_client_factory(self._client)
+        try:
+            yield
+        finally:
+            set_client_factory(previous)  # also closes our client
+
+    def _call(self, run: _Run, what: str, fn: Callable[[], T]) -> T | HubGaveUp:
+        """Run one library call; an exhausted retry comes back as a value. After BREAKER_FAILURES such calls in a
+        row the Hub is treated as unavailable for the rest of the run (no more requests)."""
+        if run.broken is not None:
+            return HubGaveUp(f"not asked: {run.broken}")
+        try:
+            result = fn()
+        except HfHubHTTPError:  # the Hub answered (not found, disabled, ...): it is up
+            run.consecutive_gave_up = 0
+            raise
+        except HubGaveUp as exc:
+            run.failures.append(f"{what}: {exc.reason}")
+            run.consecutive_gave_up += 1
+            if run.consecutive_gave_up >= BREAKER_FAILURES:
+                run.broken = f"the Hub at {self.endpoint} did not answer ({exc.reason})"
+            return exc
+        run.consecutive_gave_up = 0
+        return result
+
+    # -- run ----------------------------------------------------------------------------------------------------
+
+    def run(self, loaded: LoadedCatalog, refs: Sequence[Ref], state: State, now: datetime) -> SourceResult:
+        start_requests = self.traffic.requests
+        run = _Run(now=now)
+        locations: dict[Subject, list[Location]] = defaultdict(list)
+        for ref in refs:
+            if self.wants(ref.subject):
+                locations[ref.subject].append(ref.location)
+        rules = _tracking_rules(loaded)
+        cached = self._cached_facts(state, now)
+        run.facts.update({s: f for s, f in cached.items() if s in locations})
+        needed = [s for s in locations if s not in run.facts]
+        self._load_cached_listings(state, run, rules)
+
+        with self._session():
+            self._collections(state, run, [s for s in needed if s.kind == "hf-collection"])
+            for kind in ("model", "dataset", "space"):
+                subjects = [s for s in needed if s.kind == _SUBJECT_KIND[kind] and s not in run.facts]
+                self._repos(run, kind, subjects, rules)
+
+        findings = [f for s in locations for f in fact_findings(run.facts[s], locations[s], self.endpoints)]
+        findings += self._new_releases(loaded, refs, state, run, rules, locations)
+        self._store(state, run, cached, rules)
+        result = SourceResult(NAME, facts=dict(run.facts), findings=findings)
+        result.requests = self.traffic.requests - start_requests
+        if run.broken or run.failures:
+            result.unavailable = run.broken or "; ".join(run.failures[:3])
+        return result
+
+    # -- cache --------------------------------------------------------------------------------------------------
+
+    def _fresh(self, fetched_at: float, now: datetime) -> bool:
+        return 0 <= now.timestamp() - fetched_at < self.config.ttl_hours * 3600
+
+    def _cached_facts(self, state: State, now: datetime) -> dict[Subject, Fact]:
+        out = {}
+        for key, value in state.items(NS_FACTS).items():
+            if not isinstance(value, dict) or not self._fresh(value.get("fetched_at", 0), now):
+                continue
+            subject = Subject.parse(key)
+            moved = Subject.parse(value["moved_to"]) if value.get("moved_to") else None
+            out[subject] = Fact(subject, value["exists"], moved, {**value.get("data", {}), "cached": True})
+        return out
+
+    def _load_cached_listings(self, state: State, run: _Run, rules: list[_Rule]) -> None:
+        for key, value in state.items(NS_LISTINGS).items():
+            kind, _, owner = key.partition(":")
+            if isinstance(value, dict) and self._fresh(value.get("fetched_at", 0), run.now):
+                run.listings[(kind, owner)] = value["repos"]  # type: ignore[index]
+
+    def _store(self, state: State, run: _Run, cached: dict[Subject, Fact], rules: list[_Rule]) -> None:
+        """Write what this run learned in one transaction: alive facts (dead/unknown ones are asked again next
+        run, so the memory rule sees independent evidence), tracked listings and collection snapshots."""
+        stamp = run.now.timestamp()
+        tracked = {(k, r.rule.author.lower()) for r in rules for k in r.rule.kinds}
+        with state.transaction():
+            for subject, fact in run.facts.items():
+                if fact.exists and subject not in cached:
+                    value = {"fetched_at": stamp, "exists": True, "data": fact.data}
+                    value["moved_to"] = str(fact.moved_to) if fact.moved_to else None
+                    state.put(NS_FACTS, str(subject), value)
+            for key in run.fresh_listings & tracked:
+                if (repos := run.listings.get(key)) is not None:
+                    state.put(NS_LISTINGS, f"{key[0]}:{key[1]}", {"fetched_at": stamp, "repos": repos})
+            for slug in run.fresh_collections:
+                previous = state.get(NS_COLLECTION, slug.lower()) or {}
+                items = run.collection_items[slug]
+                first_seen = dict(previous.get("first_seen", {}))
+                for item in items:
+                    first_seen.setdefault(item["subject"], run.now.isoformat())
+                baseline = previous.get("baseline", [i["subject"] for i in items])
+                state.put(
+                    NS_COLLECTION,
+                    slug.lower(),
+                    {"fetched_at": stamp, "items": items, "baseline": baseline, "first_seen": first_seen},
+                )
+            for key, value in self._baselines(state, run, rules).items():
+                state.put(NS_BASELINE, key, value)
+
+    # -- collections --------------------------------------------------------------------------------------------
+
+    def _collections(self, state: State, run: _Run, subjects: list[Subject]) -> None:
+        for subject in subjects:
+            first_hop = len(self.traffic.hops)
+            url = f"{self.endpoint}/api/collections/{subject.id}"
+            headers = build_hf_headers(
+                token=self.token or False, library_name="listkeeper", library_version=__version__
+            )
+            response = self._call(run, str(subject), lambda u=url, h=headers: self._get(u, h))
+            run.facts[subject] = self._collection_fact(run, subject, response, first_hop)
+        # Items of fresh collections, and of collections answered from the cache, both feed new-item detection.
+        for subject in [s for s in run.facts if s.kind == "hf-collection" and s.id not in run.collection_items]:
+            stored = state.get(NS_COLLECTION, subject.id.lower())
+            if stored and run.facts[subject].exists:
+                run.collection_items[subject.id] = stored["items"]
+
+    def _get(self, url: str, headers: dict[str, str]) -> httpx2.Response:
+        """A raw GET on the library's shared session (our transport): used where the library drops fields."""
+        return hf_http.get_session().get(url, headers=headers, timeout=self.config.timeout)
+
+    def _collection_fact(self, run: _Run, subject: Subject, response: Any, first_hop: int) -> Fact:
+        checked = run.now.isoformat()
+        if isinstance(response, HubGaveUp):
+            return Fact(subject, None, data={"reason": response.reason, "checked_at": checked})
+        url = f"{self.endpoint}/api/collections/{subject.id}"
+        if response.status_code == 404:
+            evidence = {"status": 404, "api_url": url, "error": _error_text(response), "checked_at": checked}
+            return Fact(subject, False, data={"evidence": evidence})
+        try:
+            response.raise_for_status()
+            body = response.json()
+            items = [i for i in body["items"] if i.get("type") in _SUBJECT_KIND]
+        except (httpx2.HTTPStatusError, ValueError, KeyError, TypeError) as exc:
+            return Fact(subject, None, data={"reason": f"HTTP {response.status_code}: {exc}", "checked_at": checked})
+        slim = [
+            {"subject": str(Subject(_SUBJECT_KIND[i["type"]], i["id"])), "note": (i.get("note") or {}).get("text")}
+            | summarise_item(i)
+            for i in items
+        ]
+        run.collection_items[subject.id] = slim
+        run.fresh_collections.add(subject.id)
+        slug = body.get("slug") or subject.id
+        moved = Subject("hf-collection", slug) if slug.lower() != subject.id.lower() else None
+        data = {"title": body.get("title"), "last_updated": body.get("lastUpdated"), "items": len(slim)}
+        data |= {"checked_at": checked, "via": "collection"}
+        if moved:
+            data["redirects"] = self._redirects_since(first_hop)
+        return Fact(subject, True, moved, data)
+
+    # -- repos --------------------------------------------------------------------------------------------------
+
+    def _repos(self, run: _Run, kind: RepoKind, subjects: list[Subject], rules: list[_Rule]) -> None:
+        by_owner: dict[str, list[Subject]] = defaultdict(list)
+        spelled: dict[str, str] = {}  # the owner as the catalog writes it, for the request
+        for subject in subjects:
+            owner = subject.id.split("/", 1)[0]
+            by_owner[owner.lower()].append(subject)
+            spelled.setdefault(owner.lower(), owner)
+        tracked = {r.rule.author.lower() for r in rules if kind in r.rule.kinds}
+        spelled |= {r.rule.author.lower(): r.rule.author for r in rules if kind in r.rule.kinds}
+        for owner in sorted(set(by_owner) | tracked):
+            if (kind, owner) not in run.listings and (len(by_owner.get(owner, ())) >= 2 or owner in tracked):
+                self._list(run, kind, spelled[owner])
+        from_items = self._collection_index(run, kind)
+        for owner, owned in sorted(by_owner.items()):
+            listing = run.listings.get((kind, owner))
+            rest = []
+            for subject in owned:
+                if listing is not None and (hit := listing.get(subject.id.lower())) is not None:
+                    run.facts[subject] = self._alive(run, subject, hit, "listing")
+                elif (hit := from_items.get(subject.id.lower())) is not None:
+                    run.facts[subject] = self._alive(run, subject, hit, "collection")
+                else:
+                    rest.append(subject)
+            self._lookup_each(run, kind, owner, rest, listing_empty=listing == {})
+
+    def _list(self, run: _Run, kind: RepoKind, owner: str) -> None:
+        """One listing of every ``kind`` repo by ``owner`` (all pages), kept under the lower-cased owner."""
+        lister = {"model": self.api.list_models, "dataset": self.api.list_datasets, "space": self.api.list_spaces}[kind]
+
+        def fetch() -> list[Any]:
+            return list(lister(author=owner, expand=EXPAND[kind]))  # type: ignore[operator]
+
+        try:
+            result = self._call(run, f"list {kind}s of {owner}", fetch)
+        except (HfHubHTTPError, httpx2.HTTPError, ValueError) as exc:
+            run.failures.append(f"list {kind}s of {owner}: {exc}")
+            return
+        if isinstance(result, HubGaveUp):
+            return
+        run.listings[(kind, owner.lower())] = {info.id.lower(): summarise_info(info) for info in result}
+        run.fresh_listings.add((kind, owner.lower()))
+
+    def _collection_index(self, run: _Run, kind: RepoKind) -> dict[str, dict[str, Any]]:
+        prefix = f"{Subject(_SUBJECT_KIND[kind], 'x/x')}"[:-3]
+        return {
+            item["subject"][len(prefix) :].lower(): item
+            for items in run.collection_items.values()
+            for item in items
+            if item["subject"].startswith(prefix)
+        }
+
+    def _alive(self, run: _Run, subject: Subject, summary: dict[str, Any], via: str, **extra: Any) -> Fact:
+        data = {k: v for k, v in summary.items() if k != "subject"} | {"via": via, "checked_at": run.now.isoformat()}
+        data |= extra
+        hub_id = summary.get("hub_id") or subject.id
+        moved = Subject(subject.kind, hub_id) if hub_id.lower() != subject.id.lower() else None
+        return Fact(subject, True, moved, data)
+
+    def _lookup_each(self, run: _Run, kind: RepoKind, owner: str, subjects: list[Subject], listing_empty: bool) -> None:
+        """Per-id lookups. When the owner's listing was empty and a lookup redirects to another owner, the org was
+        renamed: the new owner's listing (one request) answers for the remaining repos."""
+        pending = list(subjects)
+        renamed_to: str | None = None
+        while pending:
+            subject = pending.pop(0)
+            if renamed_to is not None:
+                listing = run.listings.get((kind, renamed_to.lower()))
+                name = subject.id.split("/", 1)[1]
+                hit = (listing or {}).get(f"{renamed_to}/{name}".lower())
+                if hit is not None:
+                    org = {"org_renamed": {"from": subject.id.split("/", 1)[0], "to": renamed_to}}
+                    run.facts[subject] = self._alive(run, subject, hit, "listing", **org)
+                    continue
+            fact = self._lookup(run, kind, subject)
+            run.facts[subject] = fact
+            if listing_empty and renamed_to is None and fact.moved_to is not None:
+                new_owner = fact.moved_to.id.split("/", 1)[0]
+                if new_owner.lower() != owner:
+                    renamed_to = new_owner
+                    run.facts[subject] = Fact(
+                        subject,
+                        True,
+                        fact.moved_to,
+                        fact.data | {"org_renamed": {"from": subject.id.split("/", 1)[0], "to": new_owner}},
+                    )
+                    if (kind, new_owner.lower()) not in run.listings and len(pending) >= 2:
+                        self._list(run, kind, new_owner)
+
+    def _lookup(self, run: _Run, kind: RepoKind, subject: Subject) -> Fact:
+        getter = {"model": self.api.model_info, "dataset": self.api.dataset_info, "space": self.api.space_info}[kind]
+        checked = run.now.isoformat()
+        url = f"{self.endpoint}/api/{kind}s/{subject.id}"
+        first_hop = len(self.traffic.hops)
+
+        def fetch() -> Any:
+            return getter(subject.id, expand=EXPAND[kind], timeout=self.config.timeout)  # type: ignore[operator]
+
+        try:
+            result = self._call(run, str(subject), fetch)
+        except GatedRepoError as exc:  # before RepositoryNotFoundError: it is a subclass
+            data = {"gated": "yes", "checked_at": checked, "via": "info", "status": _status(exc)}
+            return Fact(subject, True, data=data)
+        except RepositoryNotFoundError as exc:
+            evidence = {
+                "status": _status(exc),
+                "error_code": _header(exc, "x-error-code"),
+                "error": _header(exc, "x-error-message") or "Repository not found",
+                "api_url": url,
+                "checked_at": checked,
+            }
+            return Fact(subject, False, data={"evidence": evidence})
+        except DisabledRepoError as exc:
+            data = {"disabled": True, "status": _status(exc), "checked_at": checked, "via": "info"}
+            return Fact(subject, True, data=data)
+        except (HfHubHTTPError, httpx2.HTTPError, ValueError) as exc:
+            run.failures.append(f"{subject}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+            reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            return Fact(subject, None, data={"reason": reason, "status": _status(exc), "checked_at": checked})
+        if isinstance(result, HubGaveUp):
+            return Fact(subject, None, data={"reason": result.reason, "status": result.status, "checked_at": checked})
+        fact = self._alive(run, subject, summarise_info(result), "info")
+        if fact.moved_to is not None:
+            fact = Fact(subject, True, fact.moved_to, fact.data | {"redirects": self._redirects_since(first_hop)})
+        return fact
+
+    def _redirects_since(self, first_hop: int) -> list[dict[str, Any]]:
+        return [
+            {"url": u, "status": status, "location": location}
+            for _, u, status, location in self.traffic.hops[first_hop:]
+            if 300 <= status < 400
+        ]
+
+    # -- new releases -------------------------------------------------------------------------------------------
+
+    def _baselines(self, state: State, run: _Run, rules: list[_Rule]) -> dict[str, dict[str, list[str]]]:
+        """Baselines to create: the first listing of a tracked author (per kind) is remembered, not proposed."""
+        out: dict[str, dict[str, list[str]]] = {}
+        for kind, owner in sorted(run.fresh_listings):
+            if not any(r.rule.author.lower() == owner and kind in r.rule.kinds for r in rules):
+                continue
+            current = out.get(owner) or dict(state.get(NS_BASELINE, owner) or {})
+            if kind not in current and (listing := run.listings.get((kind, owner))) is not None:
+                current[kind] = sorted(listing)
+                out[owner] = current
+        return out
+
+    def _new_releases(
+        self,
+        loaded: LoadedCatalog,
+        refs: Sequence[Ref],
+        state: State,
+        run: _Run,
+        rules: list[_Rule],
+        locations: Mapping[Subject, list[Location]],
+    ) -> list[Finding]:
+        # Known: every catalog subject, and where the Hub says they live now (a renamed repo is not new).
+        known = {str(s).lower() for s in locations}
+        known |= {str(f.moved_to).lower() for f in run.facts.values() if f.moved_to is not None}
+        dismissed = {d.lower() for d in state.dismissed()}
+        dismissed |= {d.lower() for _, _, entry in loaded.catalog.entries() for d in entry.dismissed}
+        skip = known | dismissed
+        found: dict[Subject, Finding] = {}
+        for rule in rules:
+            author = rule.rule.author.lower()
+            baseline = state.get(NS_BASELINE, author) or {}
+            for kind in rule.rule.kinds:
+                listing = run.listings.get((kind, author))
+                if listing is None or (rule.rule.since is None and kind not in baseline):
+                    continue  # not listed (failed) or first listing: it becomes the baseline
+                ordered = sorted(listing.values(), key=lambda s: s.get("created_at") or "", reverse=True)
+                for summary in ordered:
+                    subject = Subject(_SUBJECT_KIND[kind], summary["hub_id"])
+                    if str(subject).lower() in skip or not _matches(rule.rule, summary["hub_id"]):
+                        continue
+                    if rule.rule.since is not None:
+                        if _created(summary) is None or _created(summary) < rule.rule.since:  # type: ignore[operator]
+                            continue
+                    elif summary["hub_id"].lower() in baseline.get(kind, ()):
+                        continue
+                    found[subject] = self._release(subject, summary, rule, found.get(subject))
+        for slug, items in run.collection_items.items():
+            stored = state.get(NS_COLLECTION, slug.lower())
+            if not stored or Subject("hf-collection", slug) not in locations:
+                continue  # first fetch: the items become the baseline
+            for item in items:
+                subject = Subject.parse(item["subject"])
+                if item["subject"] in stored["baseline"] or item["subject"].lower() in skip:
+                    continue
+                evidence = {
+                    "id": subject.id,
+                    "kind": subject.kind,
+                    "collection": slug,
+                    "url": subject.url(self.endpoints),
+                    "first_seen": stored.get("first_seen", {}).get(item["subject"], run.now.isoformat()),
+                    "note": item.get("note"),
+                    "likes": item.get("likes"),
+                    "downloads": item.get("downloads"),
+                }
+                locs = tuple(sorted(locations[Subject("hf-collection", slug)]))
+                message = f"{subject.id} was added to the collection {slug}"
+                found.setdefault(subject, Finding(Kind.NEW_RELEASE, subject, message, evidence, locs, source=NAME))
+        return list(found.values())
+
+    def _release(self, subject: Subject, summary: dict[str, Any], rule: _Rule, earlier: Finding | None) -> Finding:
+        if earlier is not None:  # matched by several entries' rules: one finding, every location
+            locs = tuple(sorted({*earlier.locations, rule.location}))
+            return Finding(earlier.kind, subject, earlier.message, earlier.evidence, locs, source=NAME)
+        evidence = {
+            "id": subject.id,
+            "kind": subject.kind,
+            "created_at": summary.get("created_at"),
+            "url": subject.url(self.endpoints),
+            "downloads": summary.get("downloads"),
+            "likes": summary.get("likes"),
+            "license": summary.get("license"),
+            "entry": rule.entry_id,
+            "rule": {
+                "author": rule.rule.author,
+                "include": rule.rule.include,
+                "exclude": rule.rule.exclude,
+                "kinds": rule.rule.kinds,
+                "since": rule.rule.since.isoformat() if rule.rule.since else None,
+            },
+        }
+        message = f"new {subject.kind.removeprefix('hf-')} by {rule.rule.author}: {subject.id}"
+        return Finding(Kind.NEW_RELEASE, subject, message, evidence, (rule.location,), source=NAME)
+
+
+# --- pure helpers ------------------------------------------------------------------------------------------------
+
+
+def _tracking_rules(loaded: LoadedCatalog) -> list[_Rule]:
+    out = []
+    for file, family in loaded.catalog.ordered():
+        for e_index, entry in enumerate(family.entries):
+            for r_index, rule in enumerate(entry.track.hf_authors):
+                path = ("entries", e_index, "track", "hf_authors", r_index)
+                out.append(_Rule(rule, entry.id, Location(file, loaded.line(file, path), format_path(path))))
+    return out
+
+
+def _matches(rule: HfAuthorRule, repo_id: str) -> bool:
+    """Globs match the repo name (or the whole id when they contain '/'), case-insensitively."""
+    name = repo_id.split("/", 1)[1].lower()
+
+    def hit(pattern: str) -> bool:
+        return fnmatch.fnmatchcase(repo_id.lower() if "/" in pattern else name, pattern.lower())
+
+    return any(hit(p) for p in rule.include) and not any(hit(p) for p in rule.exclude)
+
+
+def _created(summary: Mapping[str, Any]) -> date | None:
+    value = summary.get("created_at")
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def _status(exc: BaseException) -> int | None:
+    response = getattr(exc, "response", None)
+    return getattr(response, "status_code", None)
+
+
+def _header(exc: BaseException, name: str) -> str | None:
+    response = getattr(exc, "response", None)
+    return response.headers.get(name) if response is not None else None
+
+
+def _error_text(response: httpx2.Response) -> str:
+    try:
+        return str(response.json().get("error", ""))[:200]
+    except (ValueError, AttributeError):
+        return response.text[:200]
+
+
+_PUBLIC = Endpoints()
+
+
+def fact_findings(fact: Fact, locations: Sequence[Location], endpoints: Endpoints = _PUBLIC) -> list[Finding]:
+    """The findings one fact implies (pure: cached facts yield the same findings as fresh ones)."""
+    subject, data = fact.subject, fact.data
+    locs = tuple(sorted(set(locations)))
+    url = subject.url(endpoints)
+
+    def finding(kind: Kind, message: str, evidence: dict[str, Any], new: Subject | None = None) -> Finding:
+        return Finding(kind, subject, message, {"url": url, **evidence}, locs, new, NAME)
+
+    if fact.exists is None:
+        reason = data.get("reason", "the Hub did not answer")
+        return [
+            finding(Kind.UNKNOWN, f"{subject.id}: unknown ({reason})", {"reason": reason, "status": data.get("status")})
+        ]
+    if fact.exists is False:
+        evidence = dict(data.get("evidence", {}))
+        return [finding(Kind.DEAD, f"{subject.id} was not found on the Hub", evidence)]
+    out = []
+    if fact.moved_to is not None:
+        evidence = {
+            "asked": subject.id,
+            "hub_id": fact.moved_to.id,
+            "new_url": fact.moved_to.url(endpoints),
+            "redirects": data.get("redirects", []),
+            "via": data.get("via"),
+            "checked_at": data.get("checked_at"),
+        }
+        if org := data.get("org_renamed"):
+            evidence["org_renamed"] = org
+        out.append(finding(Kind.MOVED, f"{subject.id} is now {fact.moved_to.id}", evidence, fact.moved_to))
+    if data.get("disabled"):
+        out.append(finding(Kind.DISABLED, f"{subject.id} is disabled on the Hub", {"status": data.get("status")}))
+    if data.get("gated"):
+        out.append(finding(Kind.GATED, f"{subject.id} is gated ({data['gated']})", {"gated": data["gated"]}))
+    stage = data.get("stage")
+    if stage in ASLEEP_STAGES:
+        out.append(finding(Kind.ASLEEP, f"Space {subject.id} is {stage.lower()}", {"stage": stage}))
+    elif stage in BROKEN_STAGES:
+        out.append(finding(Kind.BROKEN, f"Space {subject.id} fails: {stage}", {"stage": stage}))
+    return out
+
+
+def build(config: SourcesConfig, env: Mapping[str, str]) -> HuggingFaceSource:
+    """The adapter as the source registry builds it: the token comes from ``HF_TOKEN``."""
+    return HuggingFaceSource(config, token=env.get("HF_TOKEN") or None)

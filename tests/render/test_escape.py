@@ -31,6 +31,7 @@ NASTY = [
     "trailing two spaces  ",
     "$x^2$ math",
     "a\x00b\x07c",
+    "snake_case_name, _em_, __init__, a__b__c, x_ y, ü_ü_",
 ]
 
 
@@ -57,6 +58,11 @@ def test_inline_in_a_table_cell_stays_one_cell(text: str) -> None:
     assert {c.type for c in walk(cell.children or [])} <= {"text"}
     assert "".join(c.content for c in walk(cell.children or [])) == _collapse(text)
     assert tokens[cells[1] + 1].content == "end"
+
+
+def test_inline_keeps_intraword_underscores_readable() -> None:
+    assert escape_inline("Bunny-v1_0-3B") == "Bunny-v1_0-3B"
+    assert escape_inline("_x_ a_") == "\\_x\\_ a\\_"
 
 
 def test_inline_escapes_html_as_entities() -> None:

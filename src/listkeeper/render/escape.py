@@ -45,14 +45,21 @@ def escape_inline(text: str) -> str:
     """
     text = _WHITESPACE_RUN.sub(" ", _clean(text)).strip()
     out = []
-    for char in text:
+    for index, char in enumerate(text):
         if char in _ENTITIES:
             out.append(_ENTITIES[char])
+        elif char == "_" and _intraword(text, index):
+            out.append(char)  # "Bunny-v1_0" cannot open or close emphasis; keep repo names readable
         elif char in _INLINE_BACKSLASH:
             out.append("\\" + char)
         else:
             out.append(char)
     return "".join(out)
+
+
+def _intraword(text: str, index: int) -> bool:
+    """True when ``text[index]`` sits between two letters/digits (CommonMark: such a ``_`` is never emphasis)."""
+    return 0 < index < len(text) - 1 and text[index - 1].isalnum() and text[index + 1].isalnum()
 
 
 def escape_heading(text: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import httpx2
 import pytest
 import yaml
 
@@ -15,8 +16,9 @@ from listkeeper.catalog.load import LoadedCatalog, load_catalog
 from listkeeper.catalog.refs import catalog_refs
 from listkeeper.config import SourcesConfig
 from listkeeper.findings import Kind
+from listkeeper.sources import huggingface
 from listkeeper.sources.base import SourceResult
-from listkeeper.sources.huggingface import HuggingFaceSource, build, retry_wait
+from listkeeper.sources.huggingface import HuggingFaceSource, _PoliteTransport, _Traffic, build, retry_wait
 from listkeeper.state import State, open_state
 from listkeeper.subjects import Subject, hf_collection, hf_dataset, hf_model, hf_space
 from tests.fakes.hub import FakeHub
@@ -100,6 +102,8 @@ def test_configured_endpoint_is_used_with_our_user_agent_and_no_telemetry(hub, s
         ["gated", "disabled", "lastModified", "createdAt", "likes", "cardData", "tags", "downloads"]
     )
     assert_counted(hub, result)
+    # The library's shared client factory is restored afterwards.
+    assert huggingface.hf_http._GLOBAL_CLIENT_FACTORY is huggingface.hf_http.default_client_factory
 
 
 def test_token_from_env_is_sent_to_the_hub(hub, state, tmp_path):
@@ -495,3 +499,33 @@ def test_dead_facts_are_not_cached(hub, state, tmp_path):
     hub.reset_requests()
     again = run(source(hub), loaded, state, NOW + timedelta(hours=1))
     assert again.requests == 1 and only(again, Kind.DEAD).subject == hf_model("solo/gone")
+
+
+def test_token_is_never_sent_to_another_origin():
+    """A `Link` next page (or anything else) on another host must not receive the Hub token."""
+    seen: list[tuple[str, str | None]] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        seen.append((request.url.host, request.headers.get("authorization")))
+        return httpx2.Response(200, json=[])
+
+    config = SourcesConfig(hf_endpoint="https://hub.example")
+    transport = _PoliteTransport(httpx2.MockTransport(handler), config, _Traffic(), Waits())
+    with httpx2.Client(transport=transport) as client:
+        client.get("https://hub.example/api/models", headers={"Authorization": "Bearer hf_x"})
+        client.get("https://elsewhere.example/api/models?cursor=1", headers={"Authorization": "Bearer hf_x"})
+    assert seen == [("hub.example", "Bearer hf_x"), ("elsewhere.example", None)]
+
+
+def test_renamed_collection_is_moved(hub, state, tmp_path):
+    hub.add_model("THUDM/cogvlm-chat-hf")
+    old_slug = "THUDM/cogvlm-6603c50b9b43d044171d0854"
+    hub.add_collection(old_slug, "CogVLM", [("model", "THUDM/cogvlm-chat-hf")])
+    hub.rename_org("THUDM", "zai-org")
+    loaded = catalog(tmp_path, entry(collections=[old_slug]))
+
+    result = run(source(hub), loaded, state)
+
+    moved = only(result, Kind.MOVED, hf_collection(old_slug))
+    assert moved.new_subject == hf_collection("zai-org/cogvlm-6603c50b9b43d044171d0854")
+    assert moved.evidence["redirects"][0]["status"] == 307

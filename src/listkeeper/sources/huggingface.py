@@ -44,6 +44,7 @@ from huggingface_hub.errors import (
     DisabledRepoError,
     GatedRepoError,
     HfHubHTTPError,
+    OfflineModeIsEnabled,
     RepositoryNotFoundError,
 )
 from huggingface_hub.utils import _http as hf_http
@@ -139,8 +140,13 @@ class _PoliteTransport(httpx2.BaseTransport):
         self.config = config
         self.traffic = traffic
         self.sleep = sleep
+        self.origin = _origin(httpx2.URL(config.hf_endpoint))
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        # The library passes its Authorization header explicitly to every page URL a `Link` header names; httpx
+        # strips it only on redirects. A token is for the configured endpoint and nowhere else.
+        if _origin(request.url) != self.origin:
+            request.headers.pop("authorization", None)
         attempt = 0
         while True:
             try:
@@ -170,6 +176,11 @@ class _PoliteTransport(httpx2.BaseTransport):
 
     def close(self) -> None:
         self.inner.close()
+
+
+def _origin(url: httpx2.URL) -> tuple[str, str, int | None]:
+    default = {"http": 80, "https": 443}.get(url.scheme)
+    return url.scheme, url.host.lower(), url.port or default
 
 
 def _proxy_for(endpoint: str) -> str | None:
@@ -314,6 +325,10 @@ class HuggingFaceSource:
         except HfHubHTTPError:  # the Hub answered (not found, disabled, ...): it is up
             run.consecutive_gave_up = 0
             raise
+        except OfflineModeIsEnabled as exc:  # HF_HUB_OFFLINE=1: nothing can be asked this run
+            run.failures.append(f"{what}: {exc}")
+            run.broken = f"huggingface_hub is in offline mode ({exc})"
+            return HubGaveUp(run.broken)
         except HubGaveUp as exc:
             run.failures.append(f"{what}: {exc.reason}")
             run.consecutive_gave_up += 1
@@ -327,6 +342,7 @@ class HuggingFaceSource:
 
     def run(self, loaded: LoadedCatalog, refs: Sequence[Ref], state: State, now: datetime) -> SourceResult:
         start_requests = self.traffic.requests
+        self.traffic.hops.clear()
         run = _Run(now=now)
         locations: dict[Subject, list[Location]] = defaultdict(list)
         for ref in refs:

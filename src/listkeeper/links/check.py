@@ -274,19 +274,23 @@ class _HostGate:
                     raise _DeadlineReached from None
                 raise
         try:
-            async with self._start_lock:
-                while True:
-                    start_at = max(self.not_before, self.last_start + self.min_interval)
-                    now = time.monotonic()
-                    if start_at <= now:
-                        self.last_start = now
-                        return
-                    if start_at > deadline:
-                        raise _DeadlineReached
-                    await asyncio.sleep(start_at - now)
+            await self.next_start(deadline)
         except BaseException:
             self.release()
             raise
+
+    async def next_start(self, deadline: float) -> None:
+        """Wait (holding a slot) until the host's "not before" time and start spacing allow another request."""
+        async with self._start_lock:
+            while True:
+                start_at = max(self.not_before, self.last_start + self.min_interval)
+                now = time.monotonic()
+                if start_at <= now:
+                    self.last_start = now
+                    return
+                if start_at > deadline:
+                    raise _DeadlineReached
+                await asyncio.sleep(start_at - now)
 
 
 # -- per-request outcomes ------------------------------------------------------------------------------------------
@@ -441,19 +445,26 @@ class _Engine:
                 await gate.acquire(self.deadline)
             except _DeadlineReached:
                 return _HopResult(None, self._deadline_failure(last, attempts), attempts)
+            if gate.use_get:
+                method = "GET"  # learned while this request waited for its slot
             try:
                 attempts += 1
                 outcome = await self.send(method, request_url, headers, host_key, gate)
+                if method == "HEAD" and _head_unconvincing(outcome, accept):
+                    # Confirm with GET at once, in the same slot: HEAD is too often answered wrongly to trust.
+                    if isinstance(outcome, _Response) and outcome.status in (405, 501):
+                        gate.use_get = True  # the host does not do HEAD at all: save the round trip from now on
+                    method = "GET"
+                    try:
+                        await gate.next_start(self.deadline)
+                    except _DeadlineReached:
+                        return _HopResult(None, self._deadline_failure(None, attempts), attempts)
+                    attempts += 1
+                    outcome = await self.send(method, request_url, headers, host_key, gate)
             finally:
                 gate.release()
             if isinstance(outcome, _Response):
                 status = outcome.status
-                ok = 200 <= status < 300 or status in accept or outcome.location is not None
-                if method == "HEAD" and not ok and status != 429:
-                    if status in (405, 501):
-                        gate.use_get = True  # the host does not do HEAD at all: save the round trip from now on
-                    method = "GET"
-                    continue
                 if not _retryable_status(status) or quirks.bot_wall(status, outcome.headers, outcome.body):
                     return _HopResult(outcome, None, attempts)
                 verdict, detail = classify(status, outcome.headers, outcome.body)
@@ -568,6 +579,14 @@ class _Engine:
             return _Failure(Verdict.TIMEOUT, "deadline: the run deadline passed before a request was sent", False)
         asked = f"; the next try ({wait:.3g} s away) would end past the run deadline" if wait is not None else ""
         return _Failure(last.verdict, f"{last.detail} after {attempts} attempts (deadline{asked})", False, last.kind)
+
+
+def _head_unconvincing(outcome: _Response | _Failure, accept: set[int]) -> bool:
+    """A HEAD answer that GET might contradict: any status but success, a redirect, or 429 (which GET would share)."""
+    if not isinstance(outcome, _Response):
+        return False
+    status = outcome.status
+    return not (200 <= status < 300 or status in accept or outcome.location is not None or status == 429)
 
 
 def _retryable_status(status: int) -> bool:

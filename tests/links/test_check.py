@@ -1,0 +1,450 @@
+"""The link engine against a fake multi-host web on real sockets: verdicts, politeness, retries, safety, remap."""
+
+from __future__ import annotations
+
+import itertools
+import socket
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from listkeeper.config import CheckConfig, HostPolicy
+from listkeeper.links.check import USER_AGENT, Remapper, classify, retry_wait, run_check
+from listkeeper.links.status import CheckStats, Hop, LinkResult, Verdict
+from tests.fakes.web import (
+    BigBody,
+    BotWall,
+    CloudflareChallenge,
+    FakeWeb,
+    Flaky,
+    Hang,
+    HeadNotAllowed,
+    Ok,
+    RateLimited,
+    Redirect,
+    Status,
+    Trickle,
+)
+
+
+@pytest.fixture
+def web() -> Iterator[FakeWeb]:
+    with FakeWeb() as w:
+        yield w
+
+
+def config(web: FakeWeb, **kw: object) -> CheckConfig:
+    base: dict[str, object] = {
+        "allow_loopback": True,
+        "remap": web.remap(),
+        "connect_timeout": 1.0,
+        "read_timeout": 1.0,
+        "request_timeout": 2.0,
+        "max_retries": 2,
+        "deadline": 15.0,
+    }
+    base.update(kw)
+    return CheckConfig.model_validate(base)
+
+
+def check(urls: list[str], cfg: CheckConfig, **kw: object) -> tuple[dict[str, LinkResult], CheckStats]:
+    kw.setdefault("retry_base", 0.02)
+    kw.setdefault("seed", 1)
+    return run_check(urls, cfg, **kw)
+
+
+# -- verdicts ------------------------------------------------------------------------------------------------------
+
+
+def test_every_http_verdict(web: FakeWeb) -> None:
+    site = web.host("site.example")
+    other = web.host("other.example")
+    other.route("/new-home", Ok())
+    urls = {
+        "ok": site.route("/ok", Ok()),
+        "404": site.route("/gone", Status(404)),
+        "410": site.route("/removed", Status(410)),
+        "301": site.route("/moved", Redirect(301, "/moved2")),
+        "308": site.route("/moved2", Redirect(308, other.public("/new-home"))),
+        "302": site.route("/temp", Redirect(302, "/ok")),
+        "temp-then-perm": site.route("/mixed", Redirect(302, site.public("/moved"))),
+        "perm-to-dead": site.route("/perm-dead", Redirect(301, "/gone")),
+        "500": site.route("/broken", Status(500)),
+        "400": site.route("/bad", Status(400)),
+        "flaky": site.route("/flaky", Flaky(503, times=1)),
+        "botwall": site.route("/wall", BotWall()),
+        "cloudflare": site.route("/cf", CloudflareChallenge()),
+        "cloudflare-body": site.route("/cf-body", CloudflareChallenge(with_header=False)),
+        "999": site.route("/linkedin", Status(999)),
+        "401": site.route("/login", Status(401)),
+        "head405": site.route("/nohead", HeadNotAllowed()),
+        "loop": site.route("/loop", Redirect(302, "/loop2")),
+        "loop2": site.route("/loop2", Redirect(302, "/loop")),
+    }
+    results, stats = check(list(urls.values()), config(web))
+    got = {name: results[url] for name, url in urls.items()}
+
+    assert got["ok"].verdict is Verdict.OK and got["ok"].detail == "HTTP 200 OK"
+    assert got["404"].verdict is Verdict.DEAD and got["404"].detail == "HTTP 404 Not Found"
+    assert got["410"].verdict is Verdict.DEAD
+    moved = got["301"]
+    assert moved.verdict is Verdict.REDIRECTED
+    assert moved.final_url == "https://other.example/new-home"  # public form, not 127.0.0.1
+    assert moved.chain == (Hop(301, "https://site.example/moved2"), Hop(308, "https://other.example/new-home"))
+    assert got["308"].verdict is Verdict.REDIRECTED and got["308"].final_url == "https://other.example/new-home"
+    assert got["302"].verdict is Verdict.OK and got["302"].final_url is None
+    assert got["302"].chain == (Hop(302, "https://site.example/ok"),)
+    assert got["temp-then-perm"].verdict is Verdict.OK  # a 302 in the chain: the final status decides
+    assert got["perm-to-dead"].verdict is Verdict.DEAD and got["perm-to-dead"].final_url is None
+    assert got["500"].verdict is Verdict.ERROR and "after" in got["500"].detail
+    assert got["400"].verdict is Verdict.ERROR  # unknown, never dead
+    assert got["flaky"].verdict is Verdict.OK and got["flaky"].attempts >= 2
+    assert got["botwall"].verdict is Verdict.BLOCKED and got["botwall"].detail == "HTTP 403 Forbidden"
+    assert got["cloudflare"].verdict is Verdict.BLOCKED and got["cloudflare"].detail == "Cloudflare challenge"
+    assert got["cloudflare-body"].detail == "Cloudflare challenge"  # recognised from server + GET body
+    assert got["999"].verdict is Verdict.BLOCKED and "LinkedIn" in got["999"].detail
+    assert got["401"].verdict is Verdict.BLOCKED
+    assert got["head405"].verdict is Verdict.OK
+    assert got["loop"].verdict is Verdict.ERROR and got["loop"].detail == "redirect loop"
+    # No 403/401/999/5xx ever became dead.
+    dead = {name for name, r in got.items() if r.verdict is Verdict.DEAD}
+    assert dead == {"404", "410", "perm-to-dead"}
+    assert stats.requests == len(site.requests) + len(other.requests)
+    assert all(r.headers["user-agent"] == USER_AGENT for r in site.requests)
+    assert USER_AGENT.startswith("listkeeper/") and "(+https://github.com/listkeeper/listkeeper)" in USER_AGENT
+
+
+def test_too_many_redirects(web: FakeWeb) -> None:
+    site = web.host("hops.example")
+    for i in range(5):
+        site.route(f"/{i}", Redirect(301, f"/{i + 1}"))
+    site.route("/5", Ok())
+    results, _ = check([site.public("/0")], config(web, max_redirects=3))
+    result = results[site.public("/0")]
+    assert result.verdict is Verdict.ERROR and result.detail == "too many redirects (more than 3)"
+    assert len(result.chain) == 3
+
+
+def test_invalid_and_excluded_urls_send_nothing(web: FakeWeb) -> None:
+    site = web.host("x.example")
+    site.route("/private-area", Ok())
+    urls = ["", "   ", "mailto:a@b.org", "ftp://x.example/f", "https://", "/relative/path", "http://x.example:99999/"]
+    excluded = site.public("/private-area")
+    results, stats = check([*urls, excluded], config(web, exclude=[r"/private-area$"]))
+    for url in urls:
+        assert results[url].verdict is Verdict.INVALID, url
+        assert results[url].detail
+    assert results[excluded].verdict is Verdict.EXCLUDED and "exclude rule" in results[excluded].detail
+    assert stats.requests == 0 and not site.requests
+
+
+def test_dns_nxdomain_is_dead_but_a_temporary_failure_is_not(web: FakeWeb) -> None:
+    async def resolver(host: str, port: int) -> list[str]:
+        if host == "gone.test":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    results, _ = check(["https://gone.test/x", "https://flaky.test/y"], config(web), resolver=resolver)
+    gone, flaky = results["https://gone.test/x"], results["https://flaky.test/y"]
+    assert gone.verdict is Verdict.DEAD and "NXDOMAIN" in gone.detail and gone.attempts == 1
+    assert flaky.verdict is Verdict.ERROR and "temporary DNS failure" in flaky.detail and flaky.attempts == 3
+
+
+def test_connection_refused_is_an_error_not_dead(web: FakeWeb) -> None:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens there now
+    url = f"http://127.0.0.1:{port}/"
+    results, _ = check([url], config(web, max_retries=1))
+    assert results[url].verdict is Verdict.ERROR and "connection failed" in results[url].detail
+
+
+def test_accept_codes_global_and_per_host(web: FakeWeb) -> None:
+    a, b = web.host("a.example"), web.host("b.example")
+    wall_a, wall_b = a.route("/w", BotWall()), b.route("/w", BotWall())
+    teapot = a.route("/t", Status(418))
+    cfg = config(web, accept=[418], hosts={"b.example": HostPolicy(accept=[403])})
+    results, _ = check([wall_a, wall_b, teapot], cfg)
+    assert results[wall_a].verdict is Verdict.BLOCKED
+    assert results[wall_b].verdict is Verdict.OK
+    assert results[teapot].verdict is Verdict.OK
+
+
+def test_on_result_and_duplicates(web: FakeWeb) -> None:
+    site = web.host("dup.example")
+    url = site.route("/a", Ok())
+    seen: list[LinkResult] = []
+    results, stats = check([url, url, url], config(web), on_result=seen.append)
+    assert list(results) == [url] and len(seen) == 1 and stats.requests == 1
+
+
+# -- method choice and bodies --------------------------------------------------------------------------------------
+
+
+def test_head_then_get_fallback_is_learned_per_host(web: FakeWeb) -> None:
+    site = web.host("nohead.example")
+    urls = [site.route(f"/{i}", HeadNotAllowed()) for i in range(4)]
+    results, _ = check(urls[:1], config(web))
+    assert results[urls[0]].verdict is Verdict.OK
+    assert [r.method for r in site.requests] == ["HEAD", "GET"]
+    site.server.reset()
+    results, _ = check(urls, config(web, per_host=1))
+    assert all(r.verdict is Verdict.OK for r in results.values())
+    methods = [r.method for r in site.requests]
+    assert methods[:2] == ["HEAD", "GET"] and methods[2:] == ["GET"] * 3  # after a 405, GET only on this host
+
+
+def test_use_get_hosts_and_quirks_skip_head(web: FakeWeb) -> None:
+    site = web.host("gets.example")
+    url = site.route("/p", Ok())
+    check([url], config(web, hosts={"gets.example": HostPolicy(use_get=True, headers={"X-Trace": "1"})}))
+    assert [r.method for r in site.requests] == ["GET"]
+    assert site.requests[0].headers["x-trace"] == "1"
+    linkedin = web.host("www.linkedin.com")
+    url = linkedin.route("/in/someone", Status(999))
+    results, _ = check([url], config(web))
+    assert [r.method for r in linkedin.requests] == ["GET"]
+    assert results[url].verdict is Verdict.BLOCKED
+
+
+def test_large_body_is_capped(web: FakeWeb) -> None:
+    site = web.host("big.example")
+    chunked, announced = BigBody(), BigBody(announce=True)
+    urls = [site.route("/chunked", chunked), site.route("/announced", announced)]
+    started = time.monotonic()
+    results, _ = check(urls, config(web, hosts={"big.example": HostPolicy(use_get=True)}, max_body_bytes=64 * 1024))
+    elapsed = time.monotonic() - started
+    assert all(r.verdict is Verdict.OK for r in results.values())
+    assert elapsed < 3.0
+    # The server could only push what the client read plus socket buffers - far from 50 MB.
+    assert chunked.sent < 8 * 1024 * 1024
+    assert announced.sent < 8 * 1024 * 1024
+
+
+# -- timeouts and deadline -----------------------------------------------------------------------------------------
+
+
+def test_hang_and_trickle_time_out(web: FakeWeb) -> None:
+    site = web.host("slow.example")
+    hang = site.route("/hang", Hang(30))
+    trickle = site.route("/trickle", Trickle(interval=0.05, seconds=30))
+    cfg = config(web, read_timeout=0.3, request_timeout=0.6, max_retries=1, hosts={"slow.example": {"use_get": True}})
+    started = time.monotonic()
+    results, _ = check([hang, trickle], cfg)
+    assert time.monotonic() - started < 4.0
+    assert results[hang].verdict is Verdict.TIMEOUT and results[hang].detail == "read timeout after 2 attempts"
+    assert results[trickle].verdict is Verdict.TIMEOUT and "no complete answer within 0.6 s" in results[trickle].detail
+
+
+def test_deadline_bounds_retry_waits(web: FakeWeb) -> None:
+    site = web.host("limited.example")
+    url = site.route("/x", RateLimited(retry_after=60, times=5))
+    hang = site.route("/hang", Hang(30))
+    started = time.monotonic()
+    results, stats = check([url, hang], config(web, deadline=1.0, request_timeout=5.0, read_timeout=5.0))
+    elapsed = time.monotonic() - started
+    assert elapsed < 2.0
+    assert results[url].verdict is Verdict.RATE_LIMITED and "deadline" in results[url].detail
+    assert results[hang].verdict is Verdict.TIMEOUT
+    assert stats.rate_limited == 1 and site.sent_429 == 1  # no second request
+
+
+# -- politeness ----------------------------------------------------------------------------------------------------
+
+
+def test_per_host_cap_is_never_exceeded(web: FakeWeb) -> None:
+    slow = web.host("slow.example", latency=0.05)
+    urls = [slow.route(f"/{i}", Ok()) for i in range(30)]
+    results, stats = check(urls, config(web, per_host=2))
+    assert all(r.verdict is Verdict.OK for r in results.values())
+    assert slow.max_in_flight == 2  # the cap was reached and never exceeded (measured by the server)
+    assert stats.max_in_flight[slow.server.host] == 2  # and by the engine
+    assert stats.requests == 30 and stats.by_host[slow.server.host] == 30
+
+
+def test_per_host_override_and_global_cap(web: FakeWeb) -> None:
+    hosts = [web.host(f"h{i}.example", latency=0.04) for i in range(6)]
+    urls = [h.route(f"/{j}", Ok()) for h in hosts for j in range(5)]
+    cfg = config(web, per_host=4, max_concurrency=3, hosts={"h0.example": HostPolicy(max_concurrency=1)})
+    results, stats = check(urls, cfg)
+    assert all(r.verdict is Verdict.OK for r in results.values())
+    assert web.max_in_flight <= 3
+    assert hosts[0].max_in_flight == 1
+    assert max(stats.max_in_flight.values()) <= 3
+
+
+def test_retry_after_seconds_and_date_are_honoured(web: FakeWeb) -> None:
+    site = web.host("ra.example")
+    seconds = site.route("/s", RateLimited(retry_after=1.0))
+    results, stats = check([seconds], config(web))
+    first, second = site.requests
+    assert results[seconds].verdict is Verdict.OK
+    assert second.started - first.started >= 1.0
+    assert stats.rate_limited == 1 and stats.retries == 1
+
+    dated = web.host("rd.example")
+    url = dated.route("/d", RateLimited(retry_after=2.0, http_date=True))
+    results, _ = check([url], config(web))
+    first, second = dated.requests
+    assert results[url].verdict is Verdict.OK
+    assert second.started - first.started >= 1.0  # an HTTP-date has one-second resolution
+
+
+def test_host_slows_down_after_429(web: FakeWeb) -> None:
+    site = web.host("busy.example", latency=0.03)
+    limited = site.route("/limited", RateLimited(retry_after=0.5))
+    others = [site.route(f"/{i}", Ok()) for i in range(10)]
+    results, _ = check([limited, *others], config(web, per_host=4))
+    assert all(r.verdict is Verdict.OK for r in results.values())
+    t429 = next(r.started for r in site.requests if r.path == "/limited")
+    later = sorted(r.started for r in site.requests if r.started > t429 + 0.1)
+    assert later, "requests after the 429"
+    assert later[0] >= t429 + 0.5  # nothing went to the host before Retry-After expired
+    gaps = [b - a for a, b in itertools.pairwise(later)]
+    assert min(gaps) >= 0.025  # one at a time afterwards: each waits for the previous answer (30 ms latency)
+
+
+def test_stats_are_filled(web: FakeWeb) -> None:
+    site = web.host("stats.example", latency=0.02)
+    urls = [site.route(f"/{i}", Ok()) for i in range(3)]
+    stats = CheckStats()
+    _, returned = check(urls, config(web), stats=stats)
+    assert returned is stats and stats.requests == 3 and stats.wall > 0
+    assert stats.host_time[site.server.host] >= 0.06 and stats.retries == 0
+
+
+# -- safety --------------------------------------------------------------------------------------------------------
+
+
+def test_private_addresses_are_refused_before_connecting(web: FakeWeb) -> None:
+    lookups: list[str] = []
+
+    async def resolver(host: str, port: int) -> list[str]:
+        lookups.append(host)
+        return {"metadata.test": ["169.254.169.254"], "intranet.test": ["10.0.0.1"]}[host]
+
+    urls = [
+        "http://10.0.0.1/admin",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://metadata.test/",
+        "http://intranet.test/",
+    ]
+    results, stats = check(urls, config(web), resolver=resolver)
+    for url in urls:
+        assert results[url].verdict is Verdict.EXCLUDED, url
+        assert "private address" in results[url].detail
+    assert "link-local" in results["http://metadata.test/"].detail
+    assert lookups == ["metadata.test", "intranet.test"] and stats.requests == 0
+
+
+def test_loopback_needs_allow_loopback(web: FakeWeb) -> None:
+    site = web.host("local.example")
+    site.route("/", Ok())
+    results, _ = check([site.local("/")], config(web, allow_loopback=False))
+    assert results[site.local("/")].verdict is Verdict.EXCLUDED and "loopback" in results[site.local("/")].detail
+    assert not site.requests
+
+
+def test_redirect_to_a_private_address_is_refused(web: FakeWeb) -> None:
+    site = web.host("public.example")
+    meta = site.route("/meta", Redirect(302, "http://169.254.169.254/latest/meta-data/iam"))
+    intranet = site.route("/intra", Redirect(301, "http://10.0.0.1:8080/"))
+    results, stats = check([meta, intranet], config(web))
+    assert results[meta].verdict is Verdict.EXCLUDED
+    assert results[meta].detail.startswith("redirect to a private address")
+    assert results[meta].chain == (Hop(302, "http://169.254.169.254/latest/meta-data/iam"),)
+    assert results[intranet].verdict is Verdict.EXCLUDED
+    assert stats.requests == 2 and set(stats.by_host) == {site.server.host}
+
+
+def test_token_only_to_its_origin_and_dropped_on_cross_origin_redirect(web: FakeWeb) -> None:
+    api = web.host("api.example")
+    elsewhere = web.host("elsewhere.example")
+    elsewhere.route("/landing", Ok())
+    api.route("/same-origin-target", Ok())
+    cross = api.route("/start", Redirect(302, elsewhere.public("/landing")))
+    same = api.route("/same", Redirect(302, "/same-origin-target"))
+    other = elsewhere.route("/direct", Ok())
+    tokens = {api.local("/").rstrip("/"): "s3cret"}
+    results, _ = check([cross, same, other], config(web), tokens=tokens)
+    assert all(r.verdict is Verdict.OK for r in results.values())
+    assert {r.path: r.headers.get("authorization") for r in api.requests} == {
+        "/start": "Bearer s3cret",
+        "/same": "Bearer s3cret",
+        "/same-origin-target": "Bearer s3cret",
+    }
+    assert [r.headers.get("authorization") for r in elsewhere.requests] == [None, None]
+    # No tokens by default.
+    api.server.reset()
+    check([cross], config(web))
+    assert all("authorization" not in r.headers for r in api.requests)
+
+
+# -- remap ---------------------------------------------------------------------------------------------------------
+
+
+def test_remap_requests_locally_and_reports_public_urls(web: FakeWeb) -> None:
+    site = web.host("docs.example")
+    site.route("/new", Ok())
+    local_abs = site.route("/abs", Redirect(301, site.local("/new")))  # server leaks its local address
+    relative = site.route("/rel", Redirect(308, "/new"))
+    results, _ = check([local_abs, relative], config(web))
+    for url in (local_abs, relative):
+        assert results[url].verdict is Verdict.REDIRECTED
+        assert results[url].final_url == "https://docs.example/new"
+    assert all(r.host == site.server.host for r in site.requests)
+
+
+def test_remapper_inverts_only_simple_prefix_rules() -> None:
+    rules = [
+        (r"^https://docs\.example/", "http://127.0.0.1:8001/"),
+        (r"^https://api.example/v1/", "http://127.0.0.1:8002/"),  # an unescaped dot is accepted as a literal dot
+        (r"^https://(\w+)\.cdn\.example/", r"http://127.0.0.1:8003/\1/"),  # groups: not invertible
+    ]
+    remap = Remapper(rules)
+    assert remap.forward("https://docs.example/a?b=1") == "http://127.0.0.1:8001/a?b=1"
+    assert remap.forward("https://img.cdn.example/x.png") == "http://127.0.0.1:8003/img/x.png"
+    assert remap.forward("https://unrelated.example/") == "https://unrelated.example/"
+    assert remap.public("http://127.0.0.1:8001/a") == "https://docs.example/a"
+    assert remap.public("http://127.0.0.1:8002/users") == "https://api.example/v1/users"
+    assert remap.public("http://127.0.0.1:8003/img/x.png") == "http://127.0.0.1:8003/img/x.png"
+
+
+# -- pure helpers --------------------------------------------------------------------------------------------------
+
+
+def test_retry_wait_headers() -> None:
+    now = 1_700_000_000.0
+    assert retry_wait({"retry-after": "7"}, now) == 7
+    assert retry_wait({"retry-after": "Tue, 14 Nov 2023 22:13:40 GMT"}, now) == pytest.approx(20, abs=1)
+    assert retry_wait({"ratelimit": "limit=100, remaining=0, reset=12"}, now) == 12
+    assert retry_wait({"x-ratelimit-reset": str(int(now) + 30)}, now) == 30  # GitHub: epoch seconds
+    assert retry_wait({"x-ratelimit-reset": "5"}, now) == 5  # others: a delta
+    assert retry_wait({"retry-after": "2", "x-ratelimit-reset": "9"}, now) == 9  # the longest wins
+    assert retry_wait({"retry-after": "Tue, 14 Nov 2000 22:13:40 GMT"}, now) == 0  # past dates never go negative
+    assert retry_wait({"retry-after": "soon"}, now) is None
+    assert retry_wait({}, now) is None
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "verdict"),
+    [
+        (200, {}, Verdict.OK),
+        (204, {}, Verdict.OK),
+        (404, {}, Verdict.DEAD),
+        (410, {}, Verdict.DEAD),
+        (403, {}, Verdict.BLOCKED),
+        (503, {"cf-mitigated": "challenge"}, Verdict.BLOCKED),
+        (503, {"server": "ddos-guard"}, Verdict.BLOCKED),
+        (429, {}, Verdict.RATE_LIMITED),
+        (408, {}, Verdict.TIMEOUT),
+        (500, {}, Verdict.ERROR),
+        (503, {}, Verdict.ERROR),
+        (451, {}, Verdict.ERROR),
+        (300, {}, Verdict.ERROR),
+    ],
+)
+def test_classify(status: int, headers: dict[str, str], verdict: Verdict) -> None:
+    assert classify(status, headers, b"")[0] is verdict

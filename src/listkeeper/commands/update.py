@@ -1,0 +1,207 @@
+"""``listkeeper update``: apply the findings of the last check to the catalog, as minimal line edits.
+
+Findings come from a check report (``--findings report.json``: its ``findings`` list, or a bare list) or from the
+state store, where ``listkeeper check`` leaves the last run's findings (``runs``/``last-findings``). The plan
+(:func:`listkeeper.changes.plan`) is applied in memory and every edit is verified before any file is written; on
+an :class:`~listkeeper.errors.EditError` nothing is written. Files are replaced atomically, then the Markdown
+list is re-rendered. ``--dry-run`` prints the unified diff of the catalog files and writes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from listkeeper import config
+from listkeeper.catalog.edit import read_text, write_atomic
+from listkeeper.catalog.load import load_catalog
+from listkeeper.changes import Change, DeadAction, apply, plan
+from listkeeper.errors import UsageError
+from listkeeper.findings import Finding
+from listkeeper.state import State, open_state
+
+STATE_NAMESPACE, STATE_KEY = "runs", "last-findings"
+
+
+def parse_findings(data: Any, origin: str) -> list[Finding]:
+    """Findings from a check report (``{"findings": [...]}``) or a bare list of ``Finding.to_json()`` dicts."""
+    items = data.get("findings") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise UsageError(f"{origin}: expected a check report with a 'findings' list, or a list of findings")
+    findings = []
+    for index, item in enumerate(items):
+        try:
+            if not isinstance(item, dict):
+                raise TypeError("not an object")
+            findings.append(Finding.from_json(item))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            detail = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
+            raise UsageError(f"{origin}: findings[{index}]: not a valid finding ({detail})") from None
+    return findings
+
+
+def read_findings(path: Path) -> list[Finding]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    return parse_findings(data, str(path))
+
+
+@contextlib.contextmanager
+def _state(path: Path, needed: bool) -> Iterator[State | None]:
+    """The state store with its run lock held, or None when it does not exist and is not needed."""
+    if not needed and not path.exists():
+        yield None
+        return
+    with open_state(path) as state:
+        yield state
+
+
+@dataclass
+class Outcome:
+    """What an update did (or, in a dry run, would do)."""
+
+    findings: int
+    changes: list[Change]
+    texts: dict[str, str] = field(default_factory=dict)  # file -> new text, only files that change
+    lines: list[int | None] = field(default_factory=list)  # line of each change, before the edit
+    rendered: Path | None = None
+
+
+def update(
+    catalog_dir: Path,
+    findings: Sequence[Finding],
+    *,
+    dead_action: DeadAction,
+    today: datetime | None = None,
+    dismissed: set[str] | frozenset[str] = frozenset(),
+    dry_run: bool = False,
+    output: Path | None = None,
+) -> Outcome:
+    """Plan, verify and (unless ``dry_run``) write the catalog edits, then re-render ``output``."""
+    loaded = load_catalog(catalog_dir)
+    day = (today or datetime.now(UTC)).date()
+    changes = plan(loaded, findings, dead_action=dead_action, today=day, dismissed=dismissed)
+    texts = apply(loaded, changes)  # raises EditError before anything is written
+    outcome = Outcome(len(findings), changes, texts, [loaded.line(c.file, c.path) for c in changes])
+    if dry_run or not texts:
+        return outcome
+    if output is not None and not output.parent.is_dir():
+        raise UsageError(f"{output}: directory {output.parent} does not exist (where the Markdown list goes)")
+    for file, text in texts.items():
+        write_atomic(Path(file), text)
+    if output is not None:
+        outcome.rendered = _render(catalog_dir, output)
+    return outcome
+
+
+def _render(catalog_dir: Path, output: Path) -> Path | None:
+    """Re-render the Markdown list when the renderer is installed; the file is only replaced when it changes."""
+    try:
+        from listkeeper.render.markdown import render_catalog
+    except ImportError:
+        return None
+    fresh = render_catalog(load_catalog(catalog_dir).catalog)
+    try:
+        if output.read_bytes() == fresh.encode("utf-8"):
+            return None
+    except FileNotFoundError:
+        pass
+    write_atomic(output, fresh)
+    return output
+
+
+def catalog_diff(texts: dict[str, str]) -> str:
+    out = []
+    for file, new in sorted(texts.items()):
+        old = read_text(Path(file))
+        lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), file, file)
+        out += [line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines]
+    return "".join(out)
+
+
+def summary(outcome: Outcome) -> list[str]:
+    """One line per change (``file:line: key.path: what (why)``) and a total."""
+    if not outcome.changes:
+        return [f"nothing to change ({outcome.findings} findings)"]
+    lines = []
+    for change, at in zip(outcome.changes, outcome.lines, strict=True):
+        where = change.file if at is None else f"{change.file}:{at}"
+        lines.append(f"{where}: {change.describe()}")
+    files = len(outcome.texts)
+    lines.append(
+        f"{len(outcome.changes)} change{'s' if len(outcome.changes) != 1 else ''} in {files} "
+        f"file{'s' if files != 1 else ''} from {outcome.findings} findings"
+    )
+    return lines
+
+
+@click.command("update")
+@click.option(
+    "--findings",
+    "findings_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Check report JSON (or a JSON list of findings). Default: the last check's findings in the state store.",
+)
+@click.option("--dry-run", is_flag=True, help="Print the diff of the catalog files; write nothing.")
+@click.option(
+    "--dead",
+    type=click.Choice(["mark", "remove"]),
+    default=None,
+    help="Mark confirmed-dead items (default, from [update] dead) or remove them.",
+)
+@click.option(
+    "--catalog",
+    "catalog_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Catalog directory (default: catalog_dir from the configuration, 'catalog').",
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Markdown list to re-render (default: output from the configuration, 'catalog/README.md').",
+)
+def command(
+    findings_file: Path | None, dry_run: bool, dead: str | None, catalog_dir: Path | None, output: Path | None
+) -> None:
+    """Apply the findings (moved, dead, new releases, changed titles) to the catalog as minimal edits."""
+    cfg = config.load(".")
+    catalog_dir = catalog_dir if catalog_dir is not None else cfg.path(cfg.catalog_dir)
+    output = output if output is not None else cfg.path(cfg.output)
+    dead_action: DeadAction = "remove" if (dead or cfg.update.dead) == "remove" else "mark"
+    findings = read_findings(findings_file) if findings_file is not None else None
+    with _state(cfg.path(cfg.state_path), needed=findings is None) as state:
+        if findings is None:
+            assert state is not None
+            stored = state.get(STATE_NAMESPACE, STATE_KEY)
+            if stored is None:
+                click.echo("no findings recorded: run `listkeeper check` first, or pass --findings FILE")
+                return
+            findings = parse_findings(stored, f"{state.path} ({STATE_NAMESPACE}/{STATE_KEY})")
+        dismissed = frozenset(state.dismissed()) if state is not None else frozenset()
+        outcome = update(
+            catalog_dir, findings, dead_action=dead_action, dismissed=dismissed, dry_run=dry_run, output=output
+        )
+    if dry_run and outcome.texts:
+        click.echo(catalog_diff(outcome.texts), nl=False)
+    for line in summary(outcome):
+        click.echo(line)
+    if dry_run and outcome.changes:
+        click.echo("dry run: nothing written")
+    elif outcome.rendered is not None:
+        click.echo(f"re-rendered {outcome.rendered}")

@@ -23,6 +23,7 @@ _COMMANDS: dict[str, str] = {
     "validate": "listkeeper.commands.validate:command",
     "render": "listkeeper.commands.render:command",
     "schedule": "listkeeper.commands.schedule:command",
+    "update": "listkeeper.commands.update:command",
 }
 
 

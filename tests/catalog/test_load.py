@@ -200,3 +200,18 @@ def test_every_problem_of_every_file_is_reported_in_order(tmp_path: Path, capsys
     problems = assert_rejected(folder, capsys, f"{folder}/b.yaml", 1, "", "must be a YAML mapping")
     located = [(Path(p.file).name, p.line) for p in problems]
     assert located == [("a.yaml", 6), ("a.yaml", 7), ("a.yaml", 8), ("b.yaml", 1)]
+
+
+def test_non_text_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = fam("    name2: fine\n    2024: release year\n")
+    folder = write_catalog(tmp_path, {"fam.yaml": text})
+    file = f"{folder}/fam.yaml"
+    assert_rejected(folder, capsys, file, line_of(text, "2024:"), "entries[0].2024", "keys must be text")
+
+
+def test_malformed_tracking_author(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = fam("    track:\n      hf_authors:\n        - {author: 'zai org', include: ['cog*']}\n")
+    folder = write_catalog(tmp_path, {"fam.yaml": text})
+    file = f"{folder}/fam.yaml"
+    path = "entries[0].track.hf_authors[0].author"
+    assert_rejected(folder, capsys, file, line_of(text, "zai org"), path, "not a valid Hugging Face user")

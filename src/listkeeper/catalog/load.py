@@ -78,6 +78,9 @@ def _walk(node: yaml.Node, path: KeyPath, out: LineMap, problems: list[Problem],
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
             line = key_node.start_mark.line + 1
+            if key_node.tag != "tag:yaml.org,2002:str":
+                message = f"keys must be text, but YAML read {key!r} as {key_node.tag.rsplit(':', 1)[-1]}; quote it"
+                problems.append(Problem(file, line, format_path((*path, key)), message))
             if key in seen:
                 problems.append(
                     Problem(file, line, format_path((*path, key)), f"duplicate key (first at line {seen[key]})")

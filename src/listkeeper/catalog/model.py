@@ -49,6 +49,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
 ARXIV_OLD = re.compile(r"^[a-z][a-z-]*(\.[A-Z]{2})?/\d{7}(v\d+)?$")
 HF_REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
+HF_OWNER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 HF_COLLECTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]*-[0-9a-f]{24}$")
 GH_REPO = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 ENTRY_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -166,7 +167,7 @@ class Link(Strict):
 class HfAuthorRule(Strict):
     """New repos by ``author`` whose name matches one ``include`` glob and no ``exclude`` glob are new releases."""
 
-    author: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    author: Annotated[str, _check(HF_OWNER, "Hugging Face user or organisation name", "zai-org")]
     include: list[Text] = Field(default_factory=lambda: ["*"])
     exclude: list[Text] = Field(default_factory=list)
     kinds: list[Literal["model", "dataset", "space"]] = Field(default_factory=lambda: ["model"])

@@ -21,6 +21,7 @@ from listkeeper.errors import ListkeeperError
 #: command name -> "module:attribute" of a click.Command
 _COMMANDS: dict[str, str] = {
     "validate": "listkeeper.commands.validate:command",
+    "import": "listkeeper.commands.import_:command",
     "render": "listkeeper.commands.render:command",
     "schedule": "listkeeper.commands.schedule:command",
     "update": "listkeeper.commands.update:command",

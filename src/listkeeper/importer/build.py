@@ -1,0 +1,664 @@
+"""Sections and links → catalog families. Pure: a parsed :class:`~listkeeper.importer.parse.Document` in,
+validated :class:`~listkeeper.catalog.model.Family` values out, every http link placed somewhere.
+
+How the structure is read (the rules are few on purpose, so a reader can predict the result):
+
+* The document title (the only ``#`` heading, when it comes first) never becomes a family.
+* A heading is a *family* when its own text (before any sub-heading) has a line of links or badges, or when a
+  model table (a table outside every family, e.g. "Quick Start") points at it by ``#anchor`` or by name.
+* A heading with no links of its own whose sub-headings are families is a *series* (its families get
+  ``series``) when a sibling heading is a family ("### Cog Series" beside "### MiniGemini"); otherwise it is a
+  plain container. A model-table target whose sub-headings carry badges is a series too when its name says so.
+* Inside a family, sub-headings with badges, link lines or ``**Papers**``-style labels are *entries*; other
+  sub-headings ("Architecture", "Motivation") are prose of the family's entry, and their links belong to it.
+* Outside families, a bullet ``- [Name](url) - description`` (or ``- **Name** ...``) is a family; its nested
+  bullets that start with a name are further entries, others add links. A table row is a model: it joins the
+  family it names (anchor or name), or becomes one.
+* Every other link goes to the catch-all family ``other``: one entry per section, as plain links.
+
+Within an entry each URL is classified (:mod:`~listkeeper.importer.classify`); a repeat of something already
+there is merged (a later, better title wins), and a repeat that differs in its URL is kept as a plain link, so
+no URL is ever dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from listkeeper.catalog.model import Entry, Family
+from listkeeper.importer.classify import Classified, canonical, classify
+from listkeeper.importer.parse import BulletList, Document, Html, Inline, Item, Paragraph, Ref, Row, Section, Table
+
+CATCH_ALL_ID = "other"
+CATCH_ALL_NAME = "Other"
+# Link texts that say what a link is, not what it is called: never used as a title.
+_GENERIC = re.compile(
+    r"^(?:|link|links|here|this|click here|url|website|homepage|home page|project page|page|paper|papers|pdf|"
+    r"arxiv|code|github|repo|repository|demo|model|models|weights|checkpoint|checkpoints|hf|hugging ?face|"
+    r"dataset|datasets|data|collection|space|🤗)$",
+    re.IGNORECASE,
+)
+_ARXIV_ALT = re.compile(r"^arxiv[: ]\s*\S+$", re.IGNORECASE)
+_SPACE_ALT = re.compile(r"^hugging ?face space\b", re.IGNORECASE)
+_SERIES_NAME = re.compile(r"\bseries\b|系列", re.IGNORECASE)
+_LABELS = {"papers": "paper", "paper": "paper", "checkpoints": "checkpoint", "datasets": "dataset"}
+_LABELS |= {"demos": "demo", "demo": "demo", "links": "link", "code": "code"}
+_FACTS = {"parameters": "params", "params": "params", "base llms": "base_llms", "base llm": "base_llms"}
+_FACTS |= {"released": "released"}
+_DESCRIPTION_SEP = re.compile(r"^[\s\-–—:|,.]+")
+_PAPER_SUFFIX = re.compile(r"^\((?:arXiv [^,)]+)?(?:, )?(?P<venue>[^)]*)\)$")
+
+# Table header → what the column holds (English and the Chinese the seed list uses).
+_COLUMNS: list[tuple[str, re.Pattern[str]]] = [
+    ("resolution", re.compile(r"resolution|分辨|^input$", re.IGNORECASE)),
+    ("params", re.compile(r"param|参数", re.IGNORECASE)),
+    ("size", re.compile(r"^size$|尺寸|大小", re.IGNORECASE)),
+    ("base_llm", re.compile(r"base|llm", re.IGNORECASE)),
+    ("note", re.compile(r"note|desc|summary|intro|介|说明|备注", re.IGNORECASE)),
+]
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII id from a name: letters, digits, '.', '_', '-' (may be empty for e.g. Chinese names)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9._-]+", "-", ascii_text)).strip("-._")
+
+
+def _clean_description(text: str) -> str | None:
+    text = _DESCRIPTION_SEP.sub("", text).strip()
+    return text or None
+
+
+def _identity(item: Classified) -> tuple[str, ...]:
+    """The key validate.py uses for "the same thing twice in one entry" (case-insensitive ids, arXiv sans version)."""
+    if item.field == "paper":
+        return ("paper", re.sub(r"v\d+$", "", item.value))
+    if item.field == "link":
+        return ("link", item.value)
+    return (item.field, item.value.lower())
+
+
+# --- drafts -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class EntryDraft:
+    name: str
+    summary: str | None = None
+    released: date | None = None
+    params: list[str] = field(default_factory=list)
+    base_llms: list[str] = field(default_factory=list)
+    items: dict[str, list[dict[str, Any] | str]] = field(default_factory=dict)
+    seen: dict[tuple[str, ...], tuple[str, dict[str, Any] | str]] = field(default_factory=dict)  # → (url, item)
+    listed: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # order given by a labelled list
+
+    def has(self, key: tuple[str, ...]) -> bool:
+        return key in self.seen
+
+    def to_entry(self, entry_id: str) -> Entry:
+        data: dict[str, Any] = {"id": entry_id, "name": self.name}
+        if self.summary:
+            data["summary"] = self.summary
+        if self.released:
+            data["released"] = self.released
+        if self.params:
+            data["params"] = self.params
+        if self.base_llms:
+            data["base_llms"] = self.base_llms
+        for name in ("papers", "code", "demos", "checkpoints", "collections", "datasets", "links"):
+            if self.items.get(name):
+                data[name] = self._ordered(name)
+        return Entry.model_validate(data)
+
+    def _ordered(self, name: str) -> list[Any]:
+        """Items in first-seen order, except that a labelled list (**Papers**, **Demos**) fixes its items' order."""
+        items = self.items[name]
+        listed = self.listed.get(name)
+        if not listed:
+            return items
+        by_key = {id(item): key for key, (_url, item) in self.seen.items()}
+        rank = {key: i for i, key in enumerate(dict.fromkeys(listed))}
+        return sorted(items, key=lambda it: rank.get(by_key.get(id(it), ()), len(rank)))
+
+
+@dataclass
+class FamilyDraft:
+    name: str
+    position: tuple[int, int]
+    series: str | None = None
+    summary: str | None = None
+    entries: list[EntryDraft] = field(default_factory=list)
+
+    def has(self, key: tuple[str, ...]) -> bool:
+        return any(entry.has(key) for entry in self.entries)
+
+
+_FIELD_LIST = {"paper": "papers", "code": "code", "demo": "demos", "checkpoint": "checkpoints"}
+_FIELD_LIST |= {"collection": "collections", "dataset": "datasets", "link": "links"}
+
+
+@dataclass
+class _Placer:
+    """Puts refs into entry drafts, keeping checkpoints unique across the catalog."""
+
+    checkpoints: set[str] = field(default_factory=set)
+
+    def add(
+        self,
+        entry: EntryDraft,
+        ref: Ref,
+        *,
+        label: str | None = None,
+        plain: bool = False,
+        title: str | None = None,
+        meta: dict[str, str] | None = None,
+        suffix: str = "",
+        family: FamilyDraft | None = None,
+    ) -> None:
+        """Place ``ref`` in ``entry``. ``label`` is the list it sat under (**Papers**, **Links**); ``plain`` forces a
+        link; ``title`` replaces a generic link text; ``meta`` are checkpoint columns; ``family`` makes repeats
+        across the whole family count as present (a Quick Start row repeating what a section says)."""
+        text = ref.text.strip()
+        item = classify(ref.url)
+        if plain or label == "link":
+            item = Classified("link", ref.url.strip())
+        key = _identity(item)
+        holder = next((e for e in (family.entries if family else [entry]) if e.has(key)), None)
+        if holder is not None:
+            url, existing = holder.seen[key]
+            if url == canonical(item.url):
+                self._upgrade(existing, item, text, label, suffix)
+                if label:
+                    holder.listed.setdefault(_FIELD_LIST[item.field], []).append(key)
+                return
+            item = Classified("link", ref.url.strip())  # same thing, other URL: keep the URL as a link
+            key = _identity(item)
+            if entry.has(key):
+                return
+        if item.field == "checkpoint":
+            if item.value.lower() in self.checkpoints:
+                item = Classified("link", ref.url.strip())
+                key = _identity(item)
+                if entry.has(key):
+                    return
+            else:
+                self.checkpoints.add(item.value.lower())
+        if item.field == "link" and label == "paper":
+            built: dict[str, Any] | str = {"url": item.value, "title": text or item.value}
+            field_name = "papers"
+            key = ("paper-url", item.value)
+        elif item.field == "link" and label == "demo":
+            built = {"url": item.value}
+            if text and text != item.value:
+                built["title"] = text
+            field_name = "demos"
+            key = ("demo-url", item.value)
+        else:
+            built = _build_item(item, text, title, meta or {}, suffix)
+            field_name = _FIELD_LIST[item.field]
+        if entry.has(key):
+            return
+        entry.items.setdefault(field_name, []).append(built)
+        entry.seen[key] = (canonical(item.url) if item.field != "link" else item.value, built)
+        if label:
+            entry.listed.setdefault(field_name, []).append(key)
+
+    @staticmethod
+    def _upgrade(existing: dict[str, Any] | str, item: Classified, text: str, label: str | None, suffix: str) -> None:
+        """A repeat with a real title (the **Papers** list after an arXiv badge) names the item."""
+        if not isinstance(existing, dict) or "title" in existing:
+            return
+        if item.field == "paper" and _paper_title(text):
+            existing["title"] = text
+            if venue := _venue(suffix):
+                existing["venue"] = venue
+        elif item.field == "demo" and _demo_title(text, item.value):
+            existing["title"] = text
+
+
+def _paper_title(text: str) -> bool:
+    return not (_GENERIC.match(text) or _ARXIV_ALT.match(text))
+
+
+def _demo_title(text: str, space: str) -> bool:
+    return not (_GENERIC.match(text) or _SPACE_ALT.match(text) or text == space)
+
+
+def _venue(suffix: str) -> str | None:
+    found = _PAPER_SUFFIX.match(suffix.strip())
+    return (found.group("venue").strip() or None) if found else None
+
+
+def _build_item(
+    item: Classified, text: str, title: str | None, meta: dict[str, str], suffix: str
+) -> dict[str, Any] | str:
+    match item.field:
+        case "paper":
+            paper: dict[str, Any] = {"arxiv": item.value}
+            if _paper_title(text):
+                paper["title"] = text
+                if venue := _venue(suffix):
+                    paper["venue"] = venue
+            return paper
+        case "demo":
+            demo: dict[str, Any] = {"space": item.value}
+            if _demo_title(text, item.value):
+                demo["title"] = text
+            return demo
+        case "checkpoint":
+            return {"hf": item.value, **{k: v for k, v in meta.items() if v}}
+        case "link":
+            named = text if text and not _GENERIC.match(text) else None
+            return {"title": named or title or item.value, "url": item.value}
+        case _:
+            return item.value
+
+
+# --- section roles -----------------------------------------------------------------------------------------------
+
+
+def _label(inline: Inline) -> str | None:
+    """``**Papers**`` alone in a paragraph names the list that follows."""
+    if inline.lead_strong and not inline.links and inline.text.strip() == inline.lead_strong:
+        return _LABELS.get(inline.lead_strong.strip().rstrip(":").lower())
+    return None
+
+
+def _link_line(inline: Inline) -> bool:
+    return bool(inline.links) and (inline.filler_only or inline.badges > 0)
+
+
+def _signature(section: Section) -> bool:
+    """The section's own text has a line of links or badges (or its heading is a link)."""
+    if section.title.links:
+        return True
+    return any(isinstance(b, Paragraph | Html) and _link_line(b.inline) for b in section.blocks)
+
+
+def _entry_shaped(section: Section) -> bool:
+    if _signature(section):
+        return True
+    for block in section.blocks:
+        if isinstance(block, Paragraph) and _label(block.inline):
+            return True
+        if isinstance(block, BulletList) and any(_fact(item.inline) for item in block.items):
+            return True
+    return False
+
+
+def _fact(inline: Inline) -> str | None:
+    if inline.lead_strong:
+        return _FACTS.get(inline.lead_strong.strip().rstrip(":").strip().lower())
+    return None
+
+
+def _split_values(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[/,、，;]", text) if part.strip()]
+
+
+@dataclass
+class _Columns:
+    roles: dict[int, str]
+
+    @classmethod
+    def of(cls, header: list[Inline]) -> _Columns:
+        roles: dict[int, str] = {}
+        for index, cell in enumerate(header):
+            if index == 0:
+                continue
+            for role, pattern in _COLUMNS:
+                if pattern.search(cell.text) and role not in roles.values():
+                    roles[index] = role
+                    break
+        return cls(roles)
+
+    def value(self, row: Row, role: str) -> str | None:
+        for index, name in self.roles.items():
+            if name == role and index < len(row.cells) and not row.cells[index].links:
+                return row.cells[index].text.strip() or None
+        return None
+
+
+# --- the builder ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Built:
+    families: list[Family]  # in rendering order (``order`` set from document position)
+
+
+class _Builder:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.placer = _Placer()
+        self.families: list[FamilyDraft] = []
+        self.by_anchor: dict[str, tuple[FamilyDraft, EntryDraft]] = {}
+        self.by_name: dict[str, tuple[FamilyDraft, EntryDraft]] = {}
+        self.stray: dict[int, tuple[Section, EntryDraft]] = {}  # catch-all entries by section identity
+        self.model_tables: list[tuple[Section, Table]] = []
+        self.title = self._title_section()
+        self.targets = self._table_targets()
+
+    # -- roles ---------------------------------------------------------------------------------------------
+    def _title_section(self) -> Section | None:
+        top = [s for s in self.doc.root.children if s.level == 1]
+        if len(top) == 1 and self.doc.root.children and self.doc.root.children[0] is top[0]:
+            return top[0]
+        return None
+
+    def _table_targets(self) -> tuple[set[str], set[str]]:
+        """Anchors and names that rows of tables outside sig-families point at (a first pass without targets)."""
+        anchors: set[str] = set()
+        names: set[str] = set()
+
+        def visit(section: Section, inside: bool) -> None:
+            inside = inside or (section is not self.title and section.level > 0 and _signature(section))
+            for block in section.blocks:
+                if isinstance(block, Table) and not inside:
+                    for row in block.rows:
+                        anchors.update(a.lstrip("#") for cell in row.cells for a in cell.anchors)
+                        if row.cells and (name := slugify(_row_name(row))):
+                            names.add(name)
+            for child in section.children:
+                visit(child, inside)
+
+        visit(self.doc.root, False)
+        return anchors, names
+
+    def _target(self, section: Section) -> bool:
+        anchors, names = self.targets
+        return section.anchor in anchors or (bool(slugify(section.title.text)) and slugify(section.title.text) in names)
+
+    def _candidate(self, section: Section) -> bool:
+        return section is not self.title and section.level > 0 and (_signature(section) or self._target(section))
+
+    # -- pass A: headings ----------------------------------------------------------------------------------
+    def headings(self, section: Section, series: str | None) -> None:
+        below = [d for d in section.walk()[1:] if self._candidate(d)]
+        if self._candidate(section):
+            own = _signature(section)
+            if not below or (own and len(below) < 2):
+                self._heading_family(section, series, entries=[c for c in section.children if _entry_shaped(c)])
+                return
+            if not own and not _SERIES_NAME.search(section.title.text):
+                self._heading_family(section, series, entries=[c for c in section.children if _entry_shaped(c)])
+                return
+        self.containers.append(section)
+        siblings_family = section.level > 0 and self._parent_has_candidate_child(section)
+        child_series = section.title.text if (self._target(section) or siblings_family) and below else series
+        if section is self.title or section.level == 0:
+            child_series = None
+        for child in section.children:
+            self.headings(child, child_series)
+            if child_series and child_series == section.title.text and section.anchor not in self.by_anchor:
+                self._alias(section, child)
+
+    def _alias(self, series_section: Section, child: Section) -> None:
+        found = self.by_anchor.get(child.anchor)
+        if found:
+            self.by_anchor[series_section.anchor] = found
+            if name := slugify(series_section.title.text):
+                self.by_name.setdefault(name, found)
+
+    def _parent_has_candidate_child(self, section: Section) -> bool:
+        parent = next((s for s in self.doc.root.walk() if section in s.children), None)
+        return parent is not None and any(
+            self._candidate(s) and not [d for d in s.walk()[1:] if self._candidate(d)]
+            for s in parent.children
+            if s is not section
+        )
+
+    def _heading_family(self, section: Section, series: str | None, entries: list[Section]) -> None:
+        family = FamilyDraft(section.title.text, (section.line, 0), series=series)
+        self.families.append(family)
+        if not entries:
+            entry = EntryDraft(section.title.text)
+            family.entries.append(entry)
+            self._register(section, family, entry)
+            self._absorb(entry, section, summary=True, family=family)
+            return
+        family.summary = _summary(section.blocks)
+        for child in entries:
+            entry = EntryDraft(child.title.text)
+            family.entries.append(entry)
+            self._register(child, family, entry)
+            self._absorb(entry, child, summary=True, family=family)
+        self._register(section, family, family.entries[0])
+        rest = [c for c in section.children if c not in entries]
+        first = family.entries[0]
+        self._absorb_blocks(first, section.blocks, family)
+        for child in rest:
+            self._absorb(first, child, summary=False, family=family)
+
+    def _register(self, section: Section, family: FamilyDraft, entry: EntryDraft) -> None:
+        self.by_anchor.setdefault(section.anchor, (family, entry))
+        if name := slugify(section.title.text):
+            self.by_name.setdefault(name, (family, entry))
+
+    def _absorb(self, entry: EntryDraft, section: Section, *, summary: bool, family: FamilyDraft) -> None:
+        for ref in section.title.links:
+            self.placer.add(entry, ref)
+        if summary and entry.summary is None:
+            entry.summary = _summary(section.blocks)
+        self._absorb_blocks(entry, section.blocks, family)
+        for child in section.children:
+            self._absorb(entry, child, summary=False, family=family)
+
+    def _absorb_blocks(self, entry: EntryDraft, blocks: list[Any], family: FamilyDraft) -> None:
+        label: str | None = None
+        for block in blocks:
+            if isinstance(block, Paragraph) and (found := _label(block.inline)):
+                label = found
+                continue
+            if isinstance(block, Paragraph | Html):
+                for ref in block.inline.links:
+                    self.placer.add(entry, ref)
+            elif isinstance(block, Table):
+                self._checkpoint_table(entry, block)
+            elif isinstance(block, BulletList):
+                self._entry_bullets(entry, block.items, label)
+            label = None
+
+    def _entry_bullets(self, entry: EntryDraft, items: list[Item], label: str | None) -> None:
+        for item in items:
+            fact = _fact(item.inline)
+            if fact and not item.inline.links:
+                values = _split_values(item.inline.after_lead)
+                if fact == "released":
+                    with contextlib.suppress(ValueError):  # not a date: the text stays in the list, nothing to keep
+                        entry.released = entry.released or date.fromisoformat(item.inline.after_lead.strip())
+                else:
+                    target: list[str] = getattr(entry, fact)
+                    target += [v for v in values if v not in target]
+            for block in item.blocks:
+                if isinstance(block, Paragraph | Html):
+                    for ref in block.inline.links:
+                        suffix = block.inline.after_lead if ref is block.inline.lead else ""
+                        self.placer.add(entry, ref, label=label, suffix=suffix)
+                elif isinstance(block, Table):
+                    self._checkpoint_table(entry, block)
+            self._entry_bullets(entry, item.children, label)
+
+    def _checkpoint_table(self, entry: EntryDraft, table: Table) -> None:
+        columns = _Columns.of(table.header)
+        for row in table.rows:
+            name = _row_name(row)
+            meta = {
+                "size": columns.value(row, "size") or columns.value(row, "params"),
+                "base_llm": columns.value(row, "base_llm"),
+                "resolution": columns.value(row, "resolution"),
+                "note": columns.value(row, "note"),
+            }
+            meta = {k: v for k, v in meta.items() if v}
+            for index, cell in enumerate(row.cells):
+                header = table.header[index].text if index < len(table.header) else ""
+                for ref in cell.links:
+                    title = f"{name} ({header})" if header and name and index else (name or None)
+                    self.placer.add(entry, ref, title=title, meta=meta)
+
+    # -- pass B: containers --------------------------------------------------------------------------------
+    def container(self, section: Section) -> None:
+        for ref in section.title.links:
+            self._stray(section, ref)
+        for block in section.blocks:
+            if isinstance(block, Paragraph | Html):
+                for ref in block.inline.links:
+                    self._stray(section, ref)
+            elif isinstance(block, Table):
+                self.model_tables.append((section, block))
+            elif isinstance(block, BulletList):
+                for item in block.items:
+                    self._bullet_family(section, item)
+
+    def _stray(self, section: Section, ref: Ref) -> None:
+        if id(section) not in self.stray:
+            name = section.title.text or (self.title.title.text if self.title else "") or "Introduction"
+            self.stray[id(section)] = (section, EntryDraft(name))
+        self.placer.add(self.stray[id(section)][1], ref, plain=True)
+
+    def _bullet_family(self, section: Section, item: Item) -> None:
+        inline = item.inline
+        name = inline.lead.text if inline.lead and inline.lead.text else inline.lead_strong
+        if not name or _GENERIC.match(name) or (inline.lead is None and not _item_links(item)):
+            for ref in _item_links(item, deep=True):
+                self._stray(section, ref)
+            return
+        found = self.by_name.get(slugify(name))
+        if found:
+            family, entry = found
+        else:
+            family = FamilyDraft(name, (item.line, 0))
+            entry = EntryDraft(name, summary=_clean_description(inline.after_lead))
+            family.entries.append(entry)
+            self.families.append(family)
+            if slug := slugify(name):
+                self.by_name[slug] = (family, entry)
+        for ref in _item_links(item):
+            self.placer.add(entry, ref, suffix=inline.after_lead if ref is inline.lead else "")
+        for child in item.children:
+            self._nested(family, entry, child)
+
+    def _nested(self, family: FamilyDraft, parent: EntryDraft, item: Item) -> None:
+        inline = item.inline
+        name = inline.lead.text if inline.lead and inline.lead.text else inline.lead_strong
+        entry = parent
+        if name and not _GENERIC.match(name) and _clean_description(inline.after_lead):
+            entry = EntryDraft(name, summary=_clean_description(inline.after_lead))
+            family.entries.append(entry)
+        for ref in _item_links(item):
+            self.placer.add(entry, ref)
+        for child in item.children:
+            self._nested(family, entry, child)
+
+    # -- pass C: model tables ------------------------------------------------------------------------------
+    def table_rows(self) -> None:
+        for section, table in self.model_tables:
+            columns = _Columns.of(table.header)
+            for row in table.rows:
+                self._row(section, columns, row)
+
+    def _row(self, section: Section, columns: _Columns, row: Row) -> None:
+        anchors = [a.lstrip("#") for cell in row.cells for a in cell.anchors]
+        found = next((self.by_anchor[a] for a in anchors if a in self.by_anchor), None)
+        name = _row_name(row)
+        found = found or self.by_name.get(slugify(name))
+        links = [ref for cell in row.cells for ref in cell.links]
+        if found is None:
+            if not links or not name:
+                for ref in links:
+                    self._stray(section, ref)
+                return
+            family = FamilyDraft(name, (row.line, 0))
+            entry = EntryDraft(name, summary=columns.value(row, "note"))
+            family.entries.append(entry)
+            self.families.append(family)
+            if slug := slugify(name):
+                self.by_name[slug] = (family, entry)
+        else:
+            family, entry = found
+        if not any(e.params for e in family.entries) and (params := columns.value(row, "params")):
+            entry.params = _split_values(params)
+        if not any(e.base_llms for e in family.entries) and (llms := columns.value(row, "base_llm")):
+            entry.base_llms = _split_values(llms)
+        for ref in links:
+            self.placer.add(entry, ref, family=family)
+
+    # -- result --------------------------------------------------------------------------------------------
+    def run(self) -> Built:
+        self.containers: list[Section] = []
+        self.headings(self.doc.root, None)
+        for section in self.containers:
+            self.container(section)
+        self.table_rows()
+        drafts = sorted(self.families, key=lambda f: f.position)
+        if self.stray:
+            catch_all = FamilyDraft(CATCH_ALL_NAME, (10**9, 0))
+            catch_all.entries = [entry for _s, entry in sorted(self.stray.values(), key=lambda se: se[0].line)]
+            drafts.append(catch_all)
+        return Built(_finish(drafts))
+
+
+def _row_name(row: Row) -> str:
+    if not row.cells:
+        return ""
+    first = row.cells[0]
+    return (first.lead.text if first.lead and first.lead.text else first.text).strip()
+
+
+def _item_links(item: Item, *, deep: bool = False) -> list[Ref]:
+    refs = [ref for b in item.blocks if isinstance(b, Paragraph | Html) for ref in b.inline.links]
+    refs += [ref for b in item.blocks if isinstance(b, Table) for row in b.rows for c in row.cells for ref in c.links]
+    if deep:
+        refs += [ref for child in item.children for ref in _item_links(child, deep=True)]
+    return refs
+
+
+def _summary(blocks: list[Any]) -> str | None:
+    """The first paragraph of prose (not a line of links, not a label) is the summary."""
+    for block in blocks:
+        if isinstance(block, Paragraph) and block.inline.text and not _link_line(block.inline):
+            if _label(block.inline):
+                return None
+            return block.inline.text
+        if isinstance(block, Table | BulletList):
+            return None
+    return None
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    result, n = base, 1
+    while result in taken:
+        n += 1
+        result = f"{base}-{n}"
+    taken.add(result)
+    return result
+
+
+def _finish(drafts: list[FamilyDraft]) -> list[Family]:
+    """Assign ids (slugs, de-duplicated in document order) and ``order``, and validate every family."""
+    family_ids: set[str] = set()
+    entry_ids: set[str] = set()
+    families = []
+    for rank, draft in enumerate(drafts, start=1):
+        family_id = _unique(slugify(draft.name) or f"family-{rank}", family_ids)
+        entries = []
+        for index, entry in enumerate(draft.entries, start=1):
+            base = slugify(entry.name) or (family_id if len(draft.entries) == 1 else f"{family_id}-{index}")
+            entries.append(entry.to_entry(_unique(base, entry_ids)))
+        data: dict[str, Any] = {"id": family_id, "name": draft.name, "order": rank * 10, "entries": entries}
+        if draft.series:
+            data["series"] = draft.series
+        if draft.summary:
+            data["summary"] = draft.summary
+        families.append(Family.model_validate(data))
+    return families
+
+
+def build(doc: Document) -> Built:
+    """Families for ``doc`` (see the module docstring for the rules)."""
+    return _Builder(doc).run()

@@ -235,3 +235,31 @@ def test_catalog_urls_map_refs_to_canonical_urls(tmp_path: Path) -> None:
         "http://127.0.0.1:9/hf/o/model": [(file, 10, "entries[0].checkpoints[0].hf")],
         "https://blog.example/post": [(file, 15, "entries[1].links[0].url")],
     }
+
+
+def test_lines_after_multiline_inline_html() -> None:
+    text = (
+        "a\n"  # 1
+        "<a\n"  # 2
+        'href="https://two.example">t</a> <img\n'  # 3
+        ' src="https://three.example">\n'  # 4
+        "https://four.example <a href='https://five.example'>https://five.example</a>\n"  # 5
+    )
+    assert _lines(text) == [
+        ("https://two.example", 2, "html-a"),
+        ("https://three.example", 3, "html-img"),
+        ("https://four.example", 5, "bare"),
+        ("https://five.example", 5, "html-a"),  # the anchor's text is not linkified again
+    ]
+
+
+def test_badge_image_inside_a_link() -> None:
+    text = (
+        '[<img src="https://badge.example/b.svg">](https://t.example) [![b](https://img.example)](https://u.example)\n'
+    )
+    assert _lines(text) == [
+        ("https://t.example", 1, "inline"),
+        ("https://badge.example/b.svg", 1, "html-img"),
+        ("https://u.example", 1, "inline"),
+        ("https://img.example", 1, "image"),
+    ]

@@ -311,6 +311,8 @@ def test_new_release_baseline_then_new_repo(hub, state, tmp_path):
     assert [f for f in first.findings if f.kind == Kind.NEW_RELEASE] == []  # baseline
     assert [r.path for r in hub.requests] == ["/api/models"]  # one listing: facts and tracking
     assert state.get("hf-author-baseline", "zai-org")["model"]
+    hub.reset_requests()
+    assert run(source(hub), loaded, state, NOW + timedelta(hours=1)).requests == 0  # listing reused within TTL
 
     hub.add_model("zai-org/cogvlm2-llama3-chat-19B", created_at="2026-03-01T13:00:00.000Z", downloads=7, likes=3)
     hub.add_model("zai-org/GLM-4.1V-9B-Thinking", created_at="2026-03-01T14:00:00.000Z")
@@ -529,3 +531,19 @@ def test_renamed_collection_is_moved(hub, state, tmp_path):
     moved = only(result, Kind.MOVED, hf_collection(old_slug))
     assert moved.new_subject == hf_collection("zai-org/cogvlm-6603c50b9b43d044171d0854")
     assert moved.evidence["redirects"][0]["status"] == 307
+
+
+def test_importing_the_adapter_turns_telemetry_off():
+    """huggingface_hub reads the flag at import: the adapter must set it before importing the library."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_DISABLE_TELEMETRY", "DO_NOT_TRACK")}
+    code = (
+        "import listkeeper.sources.huggingface\n"
+        "from huggingface_hub import constants\n"
+        "print(constants.HF_HUB_DISABLE_TELEMETRY)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"

@@ -261,7 +261,7 @@ class _Run:
 
     now: datetime
     facts: dict[Subject, Fact] = field(default_factory=dict)
-    listings: dict[tuple[RepoKind, str], dict[str, dict[str, Any]] | None] = field(default_factory=dict)
+    listings: dict[tuple[str, str], dict[str, dict[str, Any]]] = field(default_factory=dict)  # (kind, owner)
     fresh_listings: set[tuple[RepoKind, str]] = field(default_factory=set)
     collection_items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     fresh_collections: set[str] = field(default_factory=set)
@@ -352,7 +352,7 @@ class HuggingFaceSource:
         cached = self._cached_facts(state, now)
         run.facts.update({s: f for s, f in cached.items() if s in locations})
         needed = [s for s in locations if s not in run.facts]
-        self._load_cached_listings(state, run, rules)
+        self._load_cached_listings(state, run)
 
         with self._session():
             self._collections(state, run, [s for s in needed if s.kind == "hf-collection"])
@@ -361,7 +361,7 @@ class HuggingFaceSource:
                 self._repos(run, kind, subjects, rules)
 
         findings = [f for s in locations for f in fact_findings(run.facts[s], locations[s], self.endpoints)]
-        findings += self._new_releases(loaded, refs, state, run, rules, locations)
+        findings += self._new_releases(loaded, state, run, rules, locations)
         self._store(state, run, cached, rules)
         result = SourceResult(NAME, facts=dict(run.facts), findings=findings)
         result.requests = self.traffic.requests - start_requests
@@ -384,11 +384,12 @@ class HuggingFaceSource:
             out[subject] = Fact(subject, value["exists"], moved, {**value.get("data", {}), "cached": True})
         return out
 
-    def _load_cached_listings(self, state: State, run: _Run, rules: list[_Rule]) -> None:
+    def _load_cached_listings(self, state: State, run: _Run) -> None:
+        """Tracked authors' listings younger than the TTL answer for facts and new releases without a request."""
         for key, value in state.items(NS_LISTINGS).items():
             kind, _, owner = key.partition(":")
             if isinstance(value, dict) and self._fresh(value.get("fetched_at", 0), run.now):
-                run.listings[(kind, owner)] = value["repos"]  # type: ignore[index]
+                run.listings[(kind, owner)] = value["repos"]
 
     def _store(self, state: State, run: _Run, cached: dict[Subject, Fact], rules: list[_Rule]) -> None:
         """Write what this run learned in one transaction: alive facts (dead/unknown ones are asked again next
@@ -620,7 +621,6 @@ class HuggingFaceSource:
     def _new_releases(
         self,
         loaded: LoadedCatalog,
-        refs: Sequence[Ref],
         state: State,
         run: _Run,
         rules: list[_Rule],

@@ -107,7 +107,13 @@ def test_record_validates_and_is_idempotent(state: State) -> None:
         memory.record(state, "k", "gone", at=T0)
     memory.record(state, "k", "dead", at=T0)
     memory.record(state, "k", Verdict.DEAD, at=T0)  # the same observation again
+    memory.record(state, "k", "dead", at=T0 + 299)  # e.g. the engine and apply_dead_rule both recording one run
     assert len(memory.history(state, "k")) == 1
+    assert not confirmed(state, "k", T0 + 299, checks=2, hours=0)
+    memory.record(state, "k", "dead", at=T0 + 300)
+    assert confirmed(state, "k", T0 + 300, checks=2, hours=0)
+    memory.record(state, "k", "timeout", at=T0 + 301)  # a different verdict is a new observation
+    assert [o.verdict for o in memory.history(state, "k")] == ["timeout", "dead", "dead"]
 
 
 def test_fresh_ok_skips_recent_successes_only(state: State) -> None:
@@ -248,3 +254,11 @@ def test_a_second_run_is_refused(tmp_path: Path) -> None:
     with open_state(path) as state:  # released when the holder exits
         memory.record(state, "https://after.example", "ok", at=T0)
         assert len(memory.history(state, "https://after.example")) == 1
+
+
+def test_engine_and_rule_recording_one_run_count_once(state: State) -> None:
+    result = LinkResult("https://gone.example/x", Verdict.DEAD, status=404, detail="HTTP 404")
+    assert memory.record_result(state, result, at=T0 - 10)  # the engine records as it goes
+    out = memory.apply_dead_rule([_dead()], state, checks=2, hours=0, strict=False, now=T0)
+    assert out[0].kind is Kind.SUSPECT  # one run is one check, even with hours=0
+    assert len(memory.history(state, "https://gone.example/x")) == 1

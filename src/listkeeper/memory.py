@@ -38,6 +38,8 @@ from listkeeper.subjects import Subject
 
 #: Rows kept per key (plus the first row of a current dead streak).
 HISTORY = 20
+#: Seconds within which a repeated verdict is the same observation (not new evidence).
+SAME_OBSERVATION = 300.0
 
 DEAD = "dead"
 #: Verdicts that end a dead streak.
@@ -120,17 +122,19 @@ def record(
     """Append one observation for ``key`` and prune its history, inside a transaction.
 
     Joins an open transaction (``with state.transaction(): ...``) so many observations commit together; otherwise
-    opens its own. Recording the same observation twice (same key, time and verdict) is a no-op, so the engine and
-    :func:`apply_dead_rule` may both record a dead result observed at the same ``at``.
+    opens its own. The same verdict recorded again within :data:`SAME_OBSERVATION` seconds of the latest row is one
+    observation, not two (a retry, or the engine and :func:`apply_dead_rule` both recording one run's dead result,
+    is not independent evidence), so it is not stored again.
     """
     verdict = str(verdict)
     if verdict not in RECORDABLE:
         raise ValueError(f"cannot record verdict {verdict!r} for {key}; expected one of {sorted(RECORDABLE)}")
     with _writing(state) as conn:
-        duplicate = conn.execute(
-            "SELECT 1 FROM link_results WHERE url = ? AND checked_at = ? AND verdict = ?", (key, at, verdict)
+        latest = conn.execute(
+            "SELECT checked_at, verdict FROM link_results WHERE url = ? ORDER BY checked_at DESC, rowid DESC LIMIT 1",
+            (key,),
         ).fetchone()
-        if duplicate is None:
+        if latest is None or latest[1] != verdict or abs(at - latest[0]) >= SAME_OBSERVATION:
             conn.execute(
                 "INSERT INTO link_results (url, checked_at, verdict, status, final_url, detail) "
                 "VALUES (?, ?, ?, ?, ?, ?)",

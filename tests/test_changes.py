@@ -299,3 +299,35 @@ def test_parse_path() -> None:
     assert changes.parse_path("entries[2].checkpoints[0].hf") == ("entries", 2, "checkpoints", 0, "hf")
     assert changes.parse_path("") == ()
     assert changes.parse_path("entries[x]") == ()
+
+
+def test_shapes_the_sources_emit(loaded: LoadedCatalog) -> None:
+    """Evidence as ``memory``, the Hub collection watcher and arXiv write it."""
+    dead = finding(
+        Kind.DEAD,
+        "hf:model/zai-org/cogvlm-grounding-hf",
+        message="404\n  Not Found",
+        evidence={"memory": {"first_seen": "2026-11-20T01:00:00+00:00", "count": 3}},
+    )
+    [change] = run(loaded, dead)
+    assert change.new == {"state": "dead", "since": date(2026, 11, 20), "evidence": "404 Not Found"}
+    added = finding(
+        Kind.NEW_RELEASE,
+        "hf:model/zai-org/cogvlm-video-llama3-chat",
+        evidence={"collection": "THUDM/cogvlm-6603c50b9b43d044171d0854", "first_seen": "2026-11-26"},
+        locations=[Location("catalog/cogvlm.yaml", 17, "entries[0].collections[0]")],
+    )
+    [change] = run(loaded, added)
+    assert change.path == ("entries", 0, "checkpoints")
+    assert change.new["mark"]["evidence"] == (
+        "added to the collection THUDM/cogvlm-6603c50b9b43d044171d0854: "
+        "https://huggingface.co/zai-org/cogvlm-video-llama3-chat"
+    )
+    title = "CogVLM: Visual Expert for Pretrained\n  Language Models, revised"
+    changed = finding(
+        Kind.CHANGED,
+        "arxiv:2311.03079",
+        evidence={"field": "title", "old": "CogVLM: Visual Expert for Pretrained Language Models.", "new": title},
+    )
+    [change] = run(loaded, changed)
+    assert change.new == "CogVLM: Visual Expert for Pretrained Language Models, revised"

@@ -238,8 +238,11 @@ class _Planner:
         file, e_index, entry = target
         if _dismissed(entry, subject, self.dismissed):
             return
-        created = _created(finding)
-        evidence = f"new on the Hub{f', created {created}' if created else ''}: {subject.url()}"
+        created, collection = _created(finding), finding.evidence.get("collection")
+        if isinstance(collection, str) and collection:
+            evidence = f"added to the collection {collection}: {subject.url()}"
+        else:
+            evidence = f"new on the Hub{f', created {created}' if created else ''}: {subject.url()}"
         item = {"hf": subject.id, "mark": {"state": "new", "since": self.today, "evidence": evidence}}
         path: KeyPath = ("entries", e_index, "checkpoints")
         self.appended.add(identity(subject))
@@ -272,7 +275,7 @@ class _Planner:
         evidence = finding.evidence
         if evidence.get("field") != "title" or not isinstance(evidence.get("new"), str) or not evidence["new"].strip():
             return
-        new, old = evidence["new"].strip(), evidence.get("old")
+        new, old = " ".join(evidence["new"].split()), evidence.get("old")
         for use in self.live_uses(finding.subject):
             if use.role != "paper":
                 continue
@@ -308,7 +311,7 @@ def _plain(value: Any) -> Any:
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    return " ".join(text.split()).casefold().rstrip(".")
 
 
 def _iso_date(value: Any) -> str | None:
@@ -325,13 +328,17 @@ def _created(finding: Finding) -> str | None:
 
 
 def _since(finding: Finding, today: date) -> date:
-    for key in ("since", "first_dead", "first_seen"):
-        found = _iso_date(finding.evidence.get(key))
-        if found is not None:
-            try:
-                return min(date.fromisoformat(found), today)
-            except ValueError:
-                continue
+    """When the item was first seen dead: the memory rule's ``first_seen`` where the finding carries it."""
+    memory = finding.evidence.get("memory")
+    places = [finding.evidence, memory if isinstance(memory, dict) else {}]
+    for place in places:
+        for key in ("since", "first_dead", "first_seen"):
+            found = _iso_date(place.get(key))
+            if found is not None:
+                try:
+                    return min(date.fromisoformat(found), today)
+                except ValueError:
+                    continue
     return today
 
 

@@ -22,6 +22,7 @@ from listkeeper.errors import ListkeeperError
 _COMMANDS: dict[str, str] = {
     "validate": "listkeeper.commands.validate:command",
     "import": "listkeeper.commands.import_:command",
+    "check": "listkeeper.commands.check:command",
     "render": "listkeeper.commands.render:command",
     "schedule": "listkeeper.commands.schedule:command",
     "update": "listkeeper.commands.update:command",

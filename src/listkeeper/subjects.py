@@ -46,7 +46,8 @@ class Subject:
     def parse(cls, text: str) -> Subject:
         # Longest prefixes first so "hf:model/" wins over a hypothetical shorter one.
         for kind, prefix in sorted(_PREFIX.items(), key=lambda kv: -len(kv[1])):
-            if text.startswith(prefix) and len(text) > len(prefix):
+            # An empty URL subject ("url:") stands for an empty link target, reported as a finding.
+            if text.startswith(prefix) and (len(text) > len(prefix) or kind == "url"):
                 return cls(kind, text[len(prefix) :])
         raise ValueError(f"not a subject id: {text!r} (expected e.g. 'hf:model/owner/name', 'arxiv:2311.03079')")
 

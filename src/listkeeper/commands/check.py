@@ -1,0 +1,141 @@
+"""``listkeeper check``: check the catalog's links and sources (and any Markdown files given)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from listkeeper import config as config_module
+from listkeeper import report as report_module
+from listkeeper.catalog.load import load_catalog
+from listkeeper.catalog.refs import catalog_refs
+from listkeeper.links.status import LinkResult
+
+FORMATS = ("terminal", "json", "markdown", "github")
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(f".{output.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, output)
+
+
+@click.command("check")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--catalog", "catalog_dir", type=click.Path(path_type=Path), help="Catalog directory.")
+@click.option(
+    "--only",
+    type=click.Choice(["all", "links", "sources"]),
+    default="all",
+    show_default=True,
+    help="links: request every URL (canonical URLs of typed ids too); sources: only ask the Hub, arXiv, GitHub.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Output format [terminal on a tty].")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
+@click.option("--strict", is_flag=True, help="Report dead links at once, without waiting for confirmation over time.")
+@click.option("--no-cache", is_flag=True, help="Re-check links found ok within the TTL.")
+@click.option("--offline", is_flag=True, help="Send no request: validate the catalog and extract links only.")
+@click.option(
+    "--fail-on",
+    multiple=True,
+    help="Finding kinds that also fail the run (exit 1), e.g. --fail-on moved. Repeatable or comma-separated.",
+)
+@click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path), help="State store file.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def command(
+    files: tuple[Path, ...],
+    catalog_dir: Path | None,
+    only: str,
+    fmt: str | None,
+    output: Path | None,
+    strict: bool,
+    no_cache: bool,
+    offline: bool,
+    fail_on: tuple[str, ...],
+    state_path: Path | None,
+    config_file: Path | None,
+) -> None:
+    """Check links and facts; report dead, moved, new and changed things with evidence.
+
+    Exit codes: 0 nothing dead; 1 dead links/subjects (confirmed over time, or --strict), or a --fail-on kind;
+    2 usage, configuration or catalog error; 3 nothing could be checked (no network) - nothing is marked dead
+    and no state is written.
+    """
+    cfg = config_module.load(".", config_file).with_overrides(catalog_dir=catalog_dir, state_path=state_path)
+    fail_kinds = report_module.parse_fail_on(v for value in fail_on for v in value.split(",") if v)
+    if offline:
+        _offline(cfg, files)
+        return
+    from listkeeper.pipeline import CheckOptions, run_check
+
+    fmt = fmt or ("terminal" if sys.stdout.isatty() and output is None else "json")
+    console = Console(stderr=True)
+    options = CheckOptions(files=files, only=only, strict=strict, use_cache=not no_cache)  # type: ignore[arg-type]
+    if console.is_terminal:
+        with _progress(console) as progress:
+            task = progress.add_task("checking links", total=None)
+            options.on_links = lambda n: progress.update(task, total=n)
+            options.on_result = _advance(progress, task)
+            result = run_check(cfg, options)
+    else:
+        result = run_check(cfg, options)
+    _emit(result, fmt, output)
+    sys.exit(report_module.exit_code(result, {str(k) for k in fail_kinds}))
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+def _advance(progress: Progress, task: object) -> object:
+    def on_result(_: LinkResult) -> None:
+        progress.advance(task)  # type: ignore[arg-type]
+
+    return on_result
+
+
+def _emit(result: report_module.CheckReport, fmt: str, output: Path | None) -> None:
+    if fmt == "terminal":
+        report_module.print_terminal(result, Console(file=sys.stdout))
+    elif fmt == "json":
+        _write(report_module.to_json(result), output)
+    elif fmt == "markdown":
+        _write(report_module.to_markdown(result), output)
+    else:
+        _write(report_module.to_github(result), output)
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(report_module.github_step_summary(result))
+
+
+def _offline(cfg: config_module.Config, files: tuple[Path, ...]) -> None:
+    from listkeeper.pipeline import read_markdown
+
+    loaded = load_catalog(cfg.path(cfg.catalog_dir))
+    refs = catalog_refs(loaded)
+    links = read_markdown(files)
+    empty = [link for link in links if link.url == ""]
+    for link in empty:
+        click.echo(f"{link.file}:{link.line}: empty link target", err=True)
+    click.echo(
+        f"offline: catalog OK ({len(refs)} references); {len(links) - len(empty)} links in {len(files)} file(s); "
+        "no request sent"
+    )
+    sys.exit(1 if empty else 0)

@@ -1,0 +1,545 @@
+"""The GitHub adapter: is each repository alive, moved, archived or disabled, and what is its latest release?
+
+Two ways to ask, chosen by cost (API notes, section C):
+
+* **With a token: GraphQL**, up to :data:`GRAPHQL_BATCH` repositories per request as aliases
+  (``r0: repository(owner:, name:, followRenames: true) {...}``). A 50-repo query costs one point.
+  githubkit raises ``GraphQLFailed`` on *any* error, even one alias's NOT_FOUND, so the partial data and the
+  per-alias errors are taken from the exception. A rate-limit error (HTTP 200!) makes the rest *unknown*.
+* **Without a token** (GitHub refuses GraphQL without one), or when GraphQL fails wholesale: **REST** per repo,
+  with ``If-None-Match`` from the state store (a 304 does not count against the rate limit) and, for tracked repos
+  only, ``releases/latest`` (404 when a repo only has tags → ``tags?per_page=1``). ``x-ratelimit-remaining`` is
+  watched: at 0 the adapter stops and the rest is *unknown*, never dead.
+
+A renamed or transferred repository answers under its new name (GraphQL ``followRenames``; REST ``301`` to
+``/repositories/{id}``, followed on the same origin only): that is :attr:`Kind.MOVED` with the new ``gh:`` subject.
+
+The token goes to the configured API origin only: any redirect to another origin is refused before it is sent (so
+neither the token nor a request leaves the origin). Only this module (and the publish code) imports githubkit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from githubkit import GitHub
+from githubkit.exception import (
+    GitHubException,
+    GraphQLFailed,
+    RateLimitExceeded,
+    RequestError,
+    RequestFailed,
+)
+from githubkit.retry import RetryOption
+
+from listkeeper.catalog.load import LoadedCatalog, format_path
+from listkeeper.catalog.refs import Ref
+from listkeeper.config import USER_AGENT_URL, Config, SourcesConfig
+from listkeeper.findings import Finding, Kind, Location
+from listkeeper.sources.base import Fact, SourceResult
+from listkeeper.state import State
+from listkeeper.subjects import Subject
+
+NAME = "github"
+GRAPHQL_BATCH = 50
+SEEN_NS = "github"  # kv: owner/name (as in the catalog) -> {"tag": last seen latest release/tag or None}
+FACTS_NS = "github.facts"  # kv: owner/name -> fact data with "fetched_at"; reused within ttl_hours
+ETAG_NS = "github.etag"  # kv: API path -> {"etag", "status", "body"} for conditional REST requests
+USER_AGENT = f"listkeeper (+{USER_AGENT_URL})"
+WEB = "https://github.com"
+
+_REPO_FIELDS = (
+    "nameWithOwner isArchived isDisabled url pushedAt latestRelease { tagName publishedAt url } "
+    'refs(refPrefix: "refs/tags/", first: 1, orderBy: {field: TAG_COMMIT_DATE, direction: DESC}) { nodes { name } }'
+)
+
+
+def graphql_query(repos: Sequence[str]) -> str:
+    """One query for ``repos`` (``owner/name``), aliased ``r0``, ``r1``, ... plus the rate-limit cost."""
+    lines = ["query {"]
+    for index, repo in enumerate(repos):
+        owner, name = repo.split("/", 1)
+        lines.append(
+            f"  r{index}: repository(owner: {json.dumps(owner)}, name: {json.dumps(name)}, followRenames: true) "
+            f"{{ {_REPO_FIELDS} }}"
+        )
+    lines.append("  rateLimit { cost remaining resetAt }")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+class _OffOrigin(Exception):
+    """A redirect pointed away from the configured API origin: refused, so the token never leaves it.
+
+    Raised from an httpx response hook, i.e. before the redirect is followed; githubkit wraps it in RequestError.
+    """
+
+
+class _Stop(Exception):
+    """The REST sweep must stop (rate limit spent, outage, credentials refused); the rest is unknown."""
+
+
+@dataclass
+class _Repo:
+    name: str  # owner/name as written in the catalog
+    locations: list[Location] = field(default_factory=list)
+    tracked: bool = False  # in some entry's track.github: its latest release matters
+
+    @property
+    def subject(self) -> Subject:
+        return Subject("github", self.name)
+
+
+@dataclass
+class _Outcome:
+    """What one repository turned out to be (before it becomes a Fact and findings)."""
+
+    exists: bool | None
+    data: dict[str, Any] = field(default_factory=dict)
+    evidence: dict[str, Any] = field(default_factory=dict)  # for DEAD / UNKNOWN
+    cached: bool = False
+
+
+@dataclass
+class _Budget:
+    """Requests sent and the last rate-limit headers seen, per resource ("core", "graphql")."""
+
+    requests: int = 0
+    remaining: dict[str, int] = field(default_factory=dict)
+
+
+class GitHubSource:
+    """Facts and findings for ``gh:`` subjects in the catalog and for ``track.github`` repositories."""
+
+    name = NAME
+
+    def __init__(self, config: SourcesConfig, token: str | None) -> None:
+        self.config = config
+        self.token = token or None
+        self._api = httpx.URL(config.github_api_url.rstrip("/") + "/")
+        self._budget = _Budget()
+
+    def wants(self, subject: Subject) -> bool:
+        return subject.kind == "github"
+
+    # -- the client -------------------------------------------------------------------------------------------
+
+    def _client(self) -> GitHub[Any]:
+        """A githubkit client: configured base URL, a timeout, our User-Agent, capped retries, counted requests.
+
+        ``http_cache=False``: hishel's cache lives in memory and would hide 304s from us; the ETags are kept in
+        the state store instead, so they survive between runs.
+        """
+        return GitHub(
+            self.token,
+            base_url=str(self._api),
+            user_agent=USER_AGENT,
+            timeout=httpx.Timeout(self.config.timeout),
+            http_cache=False,
+            auto_retry=self._retry,
+            follow_redirects=True,
+            event_hooks={"request": [self._on_request], "response": [self._on_response]},
+        )
+
+    def _on_request(self, request: httpx.Request) -> None:
+        self._budget.requests += 1
+
+    def _on_response(self, response: httpx.Response) -> None:
+        remaining = response.headers.get("x-ratelimit-remaining")
+        if remaining is not None and remaining.isdigit():
+            resource = response.headers.get("x-ratelimit-resource") or (
+                "graphql" if response.request.url.path.endswith("/graphql") else "core"
+            )
+            self._budget.remaining[resource] = int(remaining)
+        if response.has_redirect_location:
+            target = response.request.url.join(response.headers["location"])
+            if (target.scheme, target.host, target.port) != (self._api.scheme, self._api.host, self._api.port):
+                raise _OffOrigin(f"redirect from {response.request.url} to another origin ({target}) refused")
+
+    def _retry(self, exc: GitHubException, count: int) -> RetryOption:
+        """Retry rate limits and server errors, but never wait longer than ``max_retry_wait`` for one retry.
+
+        githubkit sleeps 60 s when the returned delay is zero (``timedelta(0)`` is falsy): never return zero.
+        """
+        if count >= self.config.max_retries:
+            return RetryOption(False)
+        if isinstance(exc, RateLimitExceeded):
+            wait = exc.retry_after.total_seconds()  # Retry-After, or until x-ratelimit-reset
+        elif isinstance(exc, RequestFailed) and exc.response.status_code in (429, 500, 502, 503, 504):
+            header = exc.response.headers.get("retry-after", "")
+            # our own backoff is shortened to fit the cap; a server's explicit Retry-After is not
+            wait = float(header) if header.isdigit() else min(0.5 * 2**count, self.config.max_retry_wait)
+        else:
+            return RetryOption(False)
+        if wait > self.config.max_retry_wait:
+            return RetryOption(False)
+        return RetryOption(True, timedelta(seconds=max(wait, 0.001)))
+
+    # -- the run ----------------------------------------------------------------------------------------------
+
+    def run(self, loaded: LoadedCatalog, refs: Sequence[Ref], state: State, now: datetime) -> SourceResult:
+        now = _utc(now)
+        self._budget = _Budget()
+        result = SourceResult(self.name)
+        repos = self._repos(loaded, refs)
+        outcomes: dict[str, _Outcome] = {}
+        pending: list[_Repo] = []
+        for repo in repos.values():
+            cached = state.get(FACTS_NS, repo.name)
+            if cached is not None and _fresh(cached, now, self.config.ttl_hours) and _complete(cached, repo):
+                outcomes[repo.name] = _Outcome(True, cached, cached=True)
+            else:
+                pending.append(repo)
+        writes: list[tuple[str, str, Any]] = []
+        if pending:
+            gh = self._client()  # keep the reference: githubkit's namespaces only hold a weakref to it
+            with gh:
+                rest = pending
+                if self.token:
+                    rest = self._graphql(gh, pending, outcomes)
+                self._rest(gh, rest, outcomes, state, writes)
+        for repo in repos.values():
+            outcome = outcomes[repo.name]
+            if outcome.exists and not outcome.cached:
+                outcome.data["fetched_at"] = now.isoformat()
+                writes.append((FACTS_NS, repo.name, outcome.data))
+            self._judge(repo, outcome, result, state, writes, now)
+        reasons = [o.evidence.get("reason") for o in outcomes.values() if o.exists is None]
+        result.unavailable = next((r for r in reasons if r), None)
+        with state.transaction():
+            for namespace, key, value in writes:
+                state.put(namespace, key, value)
+        result.requests = self._budget.requests
+        return result
+
+    def _repos(self, loaded: LoadedCatalog, refs: Sequence[Ref]) -> dict[str, _Repo]:
+        repos: dict[str, _Repo] = {}
+        for ref in refs:
+            if self.wants(ref.subject):
+                repos.setdefault(ref.subject.id, _Repo(ref.subject.id)).locations.append(ref.location)
+        for file, family in loaded.catalog.ordered():
+            for e_index, entry in enumerate(family.entries):
+                for r_index, name in enumerate(entry.track.github):
+                    path = ("entries", e_index, "track", "github", r_index)
+                    repo = repos.setdefault(name, _Repo(name))
+                    repo.tracked = True
+                    repo.locations.append(Location(file, loaded.line(file, path), format_path(path)))
+        return repos
+
+    # -- GraphQL ----------------------------------------------------------------------------------------------
+
+    def _graphql(self, gh: GitHub[Any], repos: list[_Repo], outcomes: dict[str, _Outcome]) -> list[_Repo]:
+        """Ask in batches; returns the repos GraphQL could not answer at all (for REST to try).
+
+        A spent rate limit makes every later batch unknown without asking (REST would not know more).
+        """
+        fallback: list[_Repo] = []
+        limited: str | None = None
+        for start in range(0, len(repos), GRAPHQL_BATCH):
+            batch = repos[start : start + GRAPHQL_BATCH]
+            if limited is not None:
+                outcomes.update({repo.name: _Outcome(None, evidence={"reason": limited}) for repo in batch})
+                continue
+            try:
+                data, errors = gh.graphql.request(graphql_query([r.name for r in batch])), []
+            except GraphQLFailed as exc:
+                data = exc.response.data or {}
+                errors = [e.model_dump() for e in exc.response.errors or []]
+            except RateLimitExceeded as exc:
+                limited = f"GitHub GraphQL rate limit exhausted (retry after {exc.retry_after})"
+                outcomes.update({repo.name: _Outcome(None, evidence={"reason": limited}) for repo in batch})
+                continue
+            except RequestError:  # 401, 5xx after retries, timeout, refused redirect: REST may still answer
+                fallback.extend(batch)
+                continue
+            if not any(f"r{i}" in data for i in range(len(batch))):
+                fallback.extend(batch)  # errors for the query as a whole (e.g. a parse error)
+                continue
+            by_alias: dict[str, list[dict[str, Any]]] = {}
+            for error in errors:
+                if error.get("path"):
+                    by_alias.setdefault(str(error["path"][0]), []).append(error)
+            for index, repo in enumerate(batch):
+                outcomes[repo.name] = _from_graphql(data.get(f"r{index}"), by_alias.get(f"r{index}", []))
+            limit = data.get("rateLimit") or {}
+            if isinstance(limit.get("remaining"), int) and limit["remaining"] < max(1, limit.get("cost") or 1):
+                limited = f"GitHub GraphQL rate limit exhausted (resets {limit.get('resetAt')})"
+        return fallback
+
+    # -- REST -------------------------------------------------------------------------------------------------
+
+    def _rest(
+        self,
+        gh: GitHub[Any],
+        repos: list[_Repo],
+        outcomes: dict[str, _Outcome],
+        state: State,
+        writes: list[tuple[str, str, Any]],
+    ) -> None:
+        """One repo after the other; after a :class:`_Stop` the rest is unknown without asking."""
+        stopped: str | None = None
+        for repo in repos:
+            if stopped is None:
+                try:
+                    outcomes[repo.name] = self._rest_repo(gh, repo, state, writes)
+                    continue
+                except _Stop as exc:
+                    stopped = str(exc)
+            outcomes[repo.name] = _Outcome(None, evidence={"reason": stopped})
+
+    def _rest_repo(self, gh: GitHub[Any], repo: _Repo, state: State, writes: list[tuple[str, str, Any]]) -> _Outcome:
+        status, body, response = self._get(gh, f"repos/{repo.name}", state, writes)
+        if status in (404, 410):
+            return _Outcome(
+                False,
+                evidence={
+                    "status": status,
+                    "message": (body or {}).get("message", ""),
+                    "api": f"GET /repos/{repo.name}",
+                },
+            )
+        if status == 0:
+            return _Outcome(None, evidence={"reason": f"GET /repos/{repo.name}: {body}"})
+        if status != 200 or not isinstance(body, dict):
+            return _Outcome(None, evidence={"reason": f"GET /repos/{repo.name}: HTTP {status}"})
+        redirected = response is not None and any(h.status_code in (301, 308) for h in response.history)
+        data = {
+            "full_name": body.get("full_name") or repo.name,
+            "archived": bool(body.get("archived")),
+            "disabled": bool(body.get("disabled")),
+            "url": body.get("html_url") or f"{WEB}/{body.get('full_name') or repo.name}",
+            "pushed_at": body.get("pushed_at"),
+            "via": "rest-301" if redirected else "rest",
+        }
+        if repo.tracked:
+            latest = self._rest_latest(gh, data["full_name"], data["url"], state, writes)
+            if latest is not False:
+                data["latest"] = latest
+        return _Outcome(True, data)
+
+    def _rest_latest(
+        self, gh: GitHub[Any], full_name: str, html_url: str, state: State, writes: list[tuple[str, str, Any]]
+    ) -> dict[str, Any] | bool | None:
+        """The latest release (else the newest tag), None when there is neither, False when GitHub did not say."""
+        status, body, _ = self._get(gh, f"repos/{full_name}/releases/latest", state, writes)
+        if status == 200 and isinstance(body, dict) and body.get("tag_name"):
+            return {
+                "tag": body["tag_name"],
+                "published_at": body.get("published_at"),
+                "url": body.get("html_url") or f"{html_url}/releases/tag/{body['tag_name']}",
+                "kind": "release",
+            }
+        if status != 404:
+            return False
+        status, body, _ = self._get(gh, f"repos/{full_name}/tags", state, writes, params={"per_page": 1})
+        if status != 200 or not isinstance(body, list):
+            return False
+        if not body:
+            return None
+        tag = body[0].get("name")
+        return {"tag": tag, "published_at": None, "url": f"{html_url}/tree/{tag}", "kind": "tag"}
+
+    def _get(
+        self,
+        gh: GitHub[Any],
+        path: str,
+        state: State,
+        writes: list[tuple[str, str, Any]],
+        params: dict[str, Any] | None = None,
+    ) -> tuple[int, Any, httpx.Response | None]:
+        """A conditional GET: (status, JSON body, raw response); a 304 returns the stored body with status 200.
+
+        Raises :class:`_Stop` when the sweep must end: rate limit spent, credentials refused, or an outage.
+        """
+        if self._budget.remaining.get("core", 1) <= 0:
+            raise _Stop("GitHub REST rate limit exhausted")
+        key = path + ("?" + "&".join(f"{k}={v}" for k, v in sorted(params.items())) if params else "")
+        stored = state.get(ETAG_NS, key)
+        headers = {"If-None-Match": stored["etag"]} if stored and stored.get("etag") else {}
+        try:
+            response = gh.request("GET", path, params=params, headers=headers)
+        except RateLimitExceeded as exc:
+            raise _Stop(f"GitHub REST rate limit exhausted (retry after {exc.retry_after})") from exc
+        except RequestFailed as exc:
+            status = exc.response.status_code
+            if status == 401:
+                raise _Stop("GitHub refused the credentials (HTTP 401)") from exc
+            if status >= 500 or status == 429:
+                raise _Stop(f"GitHub REST unavailable (HTTP {status})") from exc
+            return status, _json(exc.response.raw_response), exc.response.raw_response
+        except RequestError as exc:
+            if isinstance(exc.exc, _OffOrigin):
+                return 0, str(exc.exc), None  # this repo only: a redirect we will not follow
+            raise _Stop(f"GitHub REST unavailable ({_describe(exc)})") from exc
+        raw = response.raw_response
+        if raw.status_code == 304 and stored is not None:
+            return stored.get("status", 200), stored.get("body"), raw
+        body = _json(raw)
+        etag = raw.headers.get("etag")
+        if raw.status_code == 200 and etag:
+            writes.append((ETAG_NS, key, {"etag": etag, "status": 200, "body": _slim(body)}))
+        return raw.status_code, body, raw
+
+    # -- findings ---------------------------------------------------------------------------------------------
+
+    def _judge(
+        self,
+        repo: _Repo,
+        outcome: _Outcome,
+        result: SourceResult,
+        state: State,
+        writes: list[tuple[str, str, Any]],
+        now: datetime,
+    ) -> None:
+        subject = repo.subject
+        locations = tuple(sorted(set(repo.locations)))
+
+        def finding(kind: Kind, message: str, evidence: dict[str, Any], new: Subject | None = None) -> None:
+            result.findings.append(Finding(kind, subject, message, evidence, locations, new, source=self.name))
+
+        if outcome.exists is None:
+            result.facts[subject] = Fact(subject, None, data={"error": outcome.evidence.get("reason", "")})
+            finding(Kind.UNKNOWN, f"GitHub could not answer for {repo.name}", outcome.evidence)
+            return
+        if not outcome.exists:
+            result.facts[subject] = Fact(subject, False)
+            evidence = {**outcome.evidence, "observed": now.isoformat()}
+            finding(Kind.DEAD, f"GitHub repository {repo.name} was not found", evidence)
+            return
+        data = outcome.data
+        full_name = data.get("full_name") or repo.name
+        moved = Subject("github", full_name) if full_name.lower() != repo.name.lower() else None
+        result.facts[subject] = Fact(subject, True, moved_to=moved, data=dict(data))
+        if moved is not None:
+            finding(
+                Kind.MOVED,
+                f"GitHub repository {repo.name} is now {full_name}",
+                {"from": repo.name, "to": full_name, "via": data.get("via", ""), "url": data.get("url")},
+                moved,
+            )
+        if data.get("archived"):
+            finding(Kind.ARCHIVED, f"GitHub repository {full_name} is archived", {"url": data.get("url")})
+        if data.get("disabled"):
+            finding(Kind.DISABLED, f"GitHub repository {full_name} is disabled", {"url": data.get("url")})
+        if repo.tracked and "latest" in data:
+            self._new_release(repo, data["latest"], state, writes, finding)
+
+    def _new_release(
+        self,
+        repo: _Repo,
+        latest: dict[str, Any] | None,
+        state: State,
+        writes: list[tuple[str, str, Any]],
+        finding: Any,
+    ) -> None:
+        tag = latest["tag"] if latest else None
+        seen = state.get(SEEN_NS, repo.name)
+        if seen is None or seen.get("tag") != tag:
+            writes.append((SEEN_NS, repo.name, {"tag": tag}))
+        if seen is not None and latest is not None and seen.get("tag") != tag:
+            finding(
+                Kind.NEW_RELEASE,
+                f"GitHub repository {repo.name} has a new {latest.get('kind', 'release')} {tag}",
+                {
+                    "tag": tag,
+                    "published_at": latest.get("published_at"),
+                    "url": latest.get("url"),
+                    "previous": seen.get("tag"),
+                },
+            )
+
+
+# --- helpers ---------------------------------------------------------------------------------------------------
+
+
+def _from_graphql(node: dict[str, Any] | None, errors: list[dict[str, Any]]) -> _Outcome:
+    if node is not None:
+        tags = ((node.get("refs") or {}).get("nodes")) or []
+        release = node.get("latestRelease")
+        latest: dict[str, Any] | None = None
+        if release and release.get("tagName"):
+            latest = {
+                "tag": release["tagName"],
+                "published_at": release.get("publishedAt"),
+                "url": release.get("url"),
+                "kind": "release",
+            }
+        elif tags and tags[0].get("name"):
+            latest = {
+                "tag": tags[0]["name"],
+                "published_at": None,
+                "url": f"{node.get('url')}/tree/{tags[0]['name']}",
+                "kind": "tag",
+            }
+        data = {
+            "full_name": node.get("nameWithOwner"),
+            "archived": bool(node.get("isArchived")),
+            "disabled": bool(node.get("isDisabled")),
+            "url": node.get("url"),
+            "pushed_at": node.get("pushedAt"),
+            "latest": latest,
+            "via": "graphql",
+        }
+        return _Outcome(True, data)
+    if errors and all(e.get("type") == "NOT_FOUND" for e in errors):
+        return _Outcome(False, evidence={"error_type": "NOT_FOUND", "message": errors[0].get("message", "")})
+    reason = _messages(errors) or "no data for this repository"
+    return _Outcome(None, evidence={"reason": f"GitHub GraphQL: {reason}"})
+
+
+def _messages(errors: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{e.get('type') or 'error'}: {e.get('message', '')}" for e in errors[:3])
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, RequestFailed):
+        return f"HTTP {exc.response.status_code}"
+    inner = getattr(exc, "exc", None)
+    return f"{type(inner or exc).__name__}: {inner or exc}"
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _slim(body: Any) -> Any:
+    """Keep only what the adapter reads, so the state store stays small."""
+    keep = ("full_name", "archived", "disabled", "html_url", "pushed_at", "tag_name", "published_at", "name")
+    if isinstance(body, dict):
+        return {k: body[k] for k in keep if k in body}
+    if isinstance(body, list):
+        return [_slim(item) for item in body[:1]]
+    return body
+
+
+def _complete(cached: dict[str, Any], repo: _Repo) -> bool:
+    """A cached fact serves a tracked repo only if it knows the latest release."""
+    return not repo.tracked or "latest" in cached
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _fresh(cached: dict[str, Any], now: datetime, ttl_hours: float) -> bool:
+    try:
+        fetched = _utc(datetime.fromisoformat(cached["fetched_at"]))
+    except (KeyError, TypeError, ValueError):
+        return False
+    return 0 <= (now - fetched).total_seconds() < ttl_hours * 3600
+
+
+def build(config: Config | SourcesConfig, env: Mapping[str, str] | None = None) -> GitHubSource:
+    """The adapter for a configuration; the token comes from ``GITHUB_TOKEN`` in ``env`` (default: the process)."""
+    env = os.environ if env is None else env
+    sources = config.sources if isinstance(config, Config) else config
+    return GitHubSource(sources, env.get("GITHUB_TOKEN") or None)

@@ -1,0 +1,373 @@
+"""The GitHub adapter against a real HTTP server on 127.0.0.1 (tests/fakes/github.py): GraphQL and REST paths."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from listkeeper.catalog.load import LoadedCatalog, load_catalog
+from listkeeper.catalog.refs import catalog_refs
+from listkeeper.config import Config, SourcesConfig
+from listkeeper.findings import Kind
+from listkeeper.sources.base import SourceResult
+from listkeeper.sources.github import GRAPHQL_BATCH, GitHubSource, build, graphql_query
+from listkeeper.state import State, open_state
+from listkeeper.subjects import Subject
+from tests.fakes.github import FakeGitHub, graphql_body
+from tests.fakes.server import FakeServer, Response
+
+TOKEN = "ghp_t0k3n"
+NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGitHub]:
+    with FakeGitHub(token=TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Iterator[State]:
+    with open_state(tmp_path / "state.sqlite") as st:
+        yield st
+
+
+def source(fake: FakeGitHub, token: str | None = TOKEN, **kw: Any) -> GitHubSource:
+    values: dict[str, Any] = {"github_api_url": fake.url, "timeout": 5, "max_retries": 1, "max_retry_wait": 1}
+    return GitHubSource(SourcesConfig(**(values | kw)), token)
+
+
+def catalog(tmp_path: Path, code: list[str], tracked: list[str] | None = None) -> LoadedCatalog:
+    root = tmp_path / "catalog"
+    root.mkdir(exist_ok=True)
+    entry: dict[str, Any] = {"id": "cogvlm", "name": "CogVLM", "code": code}
+    if tracked:
+        entry["track"] = {"github": tracked}
+    family = {"id": "cog", "name": "Cog", "entries": [entry]}
+    (root / "cog.yaml").write_text(yaml.safe_dump(family, sort_keys=False), encoding="utf-8")
+    return load_catalog(root)
+
+
+def run(src: GitHubSource, loaded: LoadedCatalog, state: State, now: datetime = NOW) -> SourceResult:
+    return src.run(loaded, catalog_refs(loaded), state, now)
+
+
+def kinds(result: SourceResult) -> list[tuple[Kind, str]]:
+    return sorted((f.kind, f.subject.id) for f in result.findings)
+
+
+def by_kind(result: SourceResult, kind: Kind) -> list[Any]:
+    return [f for f in result.findings if f.kind is kind]
+
+
+def world(fake: FakeGitHub) -> None:
+    """Alive, renamed, transferred, archived, disabled and deleted repositories."""
+    fake.add_repo("zai-org/CogVLM")
+    fake.add_repo("THUDM/CogAgent")
+    fake.transfer("THUDM/CogAgent", "zai-org")
+    fake.add_repo("dvlab-research/MiniGemini")
+    fake.rename("dvlab-research/MiniGemini", "MGM")
+    fake.add_repo("BAAI-DCAI/Bunny", archived=True)
+    fake.add_repo("someone/blocked", disabled=True)
+    fake.add_repo("haotian-liu/gone")
+    fake.delete("haotian-liu/gone")
+
+
+CODE = [
+    "zai-org/CogVLM",
+    "THUDM/CogAgent",
+    "dvlab-research/MiniGemini",
+    "BAAI-DCAI/Bunny",
+    "someone/blocked",
+    "haotian-liu/gone",
+]
+EXPECTED = [
+    (Kind.MOVED, "THUDM/CogAgent"),
+    (Kind.MOVED, "dvlab-research/MiniGemini"),
+    (Kind.DEAD, "haotian-liu/gone"),
+    (Kind.ARCHIVED, "BAAI-DCAI/Bunny"),
+    (Kind.DISABLED, "someone/blocked"),
+]
+
+
+def check_world(result: SourceResult) -> None:
+    assert kinds(result) == sorted(EXPECTED)
+    moved = {f.subject.id: f.new_subject for f in by_kind(result, Kind.MOVED)}
+    assert moved == {
+        "THUDM/CogAgent": Subject("github", "zai-org/CogAgent"),
+        "dvlab-research/MiniGemini": Subject("github", "dvlab-research/MGM"),
+    }
+    assert result.facts[Subject("github", "THUDM/CogAgent")].moved_to == Subject("github", "zai-org/CogAgent")
+    assert result.facts[Subject("github", "zai-org/CogVLM")].exists is True
+    assert result.facts[Subject("github", "zai-org/CogVLM")].moved_to is None
+    assert result.facts[Subject("github", "haotian-liu/gone")].exists is False
+    [dead] = by_kind(result, Kind.DEAD)
+    assert dead.evidence  # not found, with the service's word for it
+    assert dead.locations[0].path == "entries[0].code[5]"
+    assert result.unavailable is None
+
+
+def test_graphql_outcomes(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
+    world(fake)
+    result = run(source(fake), catalog(tmp_path, CODE), state)
+    check_world(result)
+    assert result.requests == 1 == fake.server.count("/graphql", "POST")
+    assert fake.server.count(method="GET") == 0
+    [dead] = by_kind(result, Kind.DEAD)
+    assert dead.evidence["error_type"] == "NOT_FOUND"
+    assert "haotian-liu/gone" in dead.evidence["message"]
+    assert {f.evidence["via"] for f in by_kind(result, Kind.MOVED)} == {"graphql"}
+    query = graphql_body(fake.server.requests[0])
+    assert 'r1: repository(owner: "THUDM", name: "CogAgent", followRenames: true)' in query
+    assert "rateLimit { cost remaining resetAt }" in query
+
+
+def test_rest_outcomes_without_a_token(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
+    world(fake)
+    result = run(source(fake, token=None), catalog(tmp_path, CODE), state)
+    check_world(result)
+    assert fake.server.count("/graphql") == 0  # GitHub refuses GraphQL without a token: never asked
+    assert all("authorization" not in r.headers for r in fake.server.requests)
+    # one GET per repo, plus the followed 301 of the two moved ones
+    assert result.requests == len(CODE) + 2 == len(fake.server.requests)
+    assert sum(1 for r in fake.server.requests if r.path.startswith("/repositories/")) == 2
+    assert {f.evidence["via"] for f in by_kind(result, Kind.MOVED)} == {"rest-301"}
+    [dead] = by_kind(result, Kind.DEAD)
+    assert dead.evidence["status"] == 404 and dead.evidence["message"] == "Not Found"
+
+
+def test_graphql_outage_falls_back_to_rest(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
+    world(fake)
+    fake.graphql_down = 502
+    result = run(source(fake, max_retries=1, max_retry_wait=0.05), catalog(tmp_path, CODE), state)
+    check_world(result)
+    assert fake.server.count("/graphql") == 2  # one try, one retry
+    assert all(r.headers.get("authorization") == f"token {TOKEN}" for r in fake.server.requests)
+
+
+def test_60_repos_with_a_token_take_2_graphql_requests(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
+    names = [f"org{n // 10}/repo-{n}" for n in range(60)]
+    for name in names:
+        fake.add_repo(name)
+    result = run(source(fake), catalog(tmp_path, names), state)
+    assert result.requests == 2 == len(fake.server.requests)
+    assert [q.count("repository(") for q in fake.graphql_queries] == [GRAPHQL_BATCH, 60 - GRAPHQL_BATCH]
+    assert sum(1 for f in result.facts.values() if f.exists) == 60
+    assert result.findings == []
+
+
+def test_new_release_since_last_run(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
+    fake.add_repo("zai-org/CogVLM2")
+    fake.add_release("zai-org/CogVLM2", "v1.0")
+    fake.add_repo("zai-org/tags-only")
+    fake.add_tag("zai-org/tags-only", "0.1")
+    loaded = catalog(tmp_path, ["zai-org/CogVLM2"], tracked=["zai-org/CogVLM2", "zai-org/tags-only"])
+    src = source(fake)
+    first = run(src, loaded, state)
+    assert first.findings == []  # baseline
+    assert first.facts[Subject("github", "zai-org/CogVLM2")].data["latest"]["tag"] == "v1.0"
+
+    fake.add_release("zai-org/CogVLM2", "v1.1-rc", prerelease=True)  # not a release for GitHub's "latest"
+    fake.add_release("zai-org/CogVLM2", "v1.1", published_at="2024-06-02T00:00:00Z")
+    fake.add_tag("zai-org/tags-only", "0.2")
+    second = run(src, loaded, state, NOW + timedelta(days=1))
+    assert kinds(second) == [(Kind.NEW_RELEASE, "zai-org/CogVLM2"), (Kind.NEW_RELEASE, "zai-org/tags-only")]
+    release = next(f for f in second.findings if f.subject.id == "zai-org/CogVLM2")
+    assert release.evidence == {
+        "tag": "v1.1",
+        "published_at": "2024-06-02T00:00:00Z",
+        "url": "https://github.com/zai-org/CogVLM2/releases/tag/v1.1",
+        "previous": "v1.0",
+    }
+    paths = sorted(loc.path for loc in release.locations)
+    assert paths == ["entries[0].code[0]", "entries[0].track.github[0]"]
+    tag = next(f for f in second.findings if f.subject.id == "zai-org/tags-only")
+    assert tag.evidence["tag"] == "0.2" and tag.evidence["published_at"] is None
+
+    third = run(src, loaded, state, NOW + timedelta(days=2))
+    assert third.findings == []  # reported once
+
+
+def test_new_release_over_rest(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
+    fake.add_repo("zai-org/CogVLM2")
+    fake.add_release("zai-org/CogVLM2", "v1.0")
+    fake.add_repo("zai-org/tags-only")
+    fake.add_tag("zai-org/tags-only", "0.1")
+    fake.add_repo("zai-org/untracked")
+    loaded = catalog(tmp_path, ["zai-org/untracked"], tracked=["zai-org/CogVLM2", "zai-org/tags-only"])
+    src = source(fake, token=None)
+    first = run(src, loaded, state)
+    assert first.findings == []
+    # untracked: the repo only; tracked: repo + releases/latest; tags-only: repo + releases/latest (404) + tags
+    assert first.requests == 1 + 2 + 3
+    assert fake.server.count("/repos/zai-org/untracked/releases/latest") == 0
+    fake.add_release("zai-org/CogVLM2", "v2.0")
+    fake.add_tag("zai-org/tags-only", "0.2")
+    second = run(src, loaded, state, NOW + timedelta(days=1))
+    assert kinds(second) == [(Kind.NEW_RELEASE, "zai-org/CogVLM2"), (Kind.NEW_RELEASE, "zai-org/tags-only")]
+    assert next(f for f in second.findings if f.subject.id == "zai-org/CogVLM2").evidence["tag"] == "v2.0"
+
+
+def test_etag_304_reuses_stored_facts(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
+    fake.add_repo("zai-org/CogVLM")
+    fake.add_repo("BAAI-DCAI/Bunny", archived=True)
+    fake.add_repo("THUDM/CogAgent")
+    fake.transfer("THUDM/CogAgent", "zai-org")
+    loaded = catalog(tmp_path, ["zai-org/CogVLM", "BAAI-DCAI/Bunny", "THUDM/CogAgent"])
+    src = source(fake, token=None, ttl_hours=1)
+    first = run(src, loaded, state)
+    limit_after_first = fake.rest_remaining
+    fake.server.reset()
+
+    fake.log.clear()
+    second = run(src, loaded, state, NOW + timedelta(hours=2))  # past the TTL: ask again, conditionally
+    sent = fake.server.requests
+    stored = {r.path: r.headers.get("if-none-match") for r in sent}
+    assert all(etag and etag.startswith('W/"') for etag in stored.values())
+    assert fake.log == [
+        ("GET", "/repos/zai-org/CogVLM", 304),
+        ("GET", "/repos/BAAI-DCAI/Bunny", 304),
+        ("GET", "/repos/THUDM/CogAgent", 301),
+        ("GET", f"/repositories/{fake.resolve('zai-org/CogAgent').id}", 304),
+    ]
+    assert second.requests == 4  # a 304 is a request sent, too
+    assert fake.rest_remaining == limit_after_first - 1  # only the 301 counted: the 304s are free
+
+    def without_time(result: SourceResult) -> dict[Subject, Any]:
+        return {
+            s: (f.exists, f.moved_to, {k: v for k, v in f.data.items() if k != "fetched_at"})
+            for s, f in result.facts.items()
+        }
+
+    assert without_time(second) == without_time(first)
+    assert kinds(second) == kinds(first) == [(Kind.ARCHIVED, "BAAI-DCAI/Bunny"), (Kind.MOVED, "THUDM/CogAgent")]
+
+
+def test_fake_answers_304_to_a_matching_etag(fake: FakeGitHub) -> None:
+    import httpx
+
+    fake.add_repo("zai-org/CogVLM")
+    first = httpx.get(f"{fake.url}/repos/zai-org/CogVLM")
+    second = httpx.get(f"{fake.url}/repos/zai-org/CogVLM", headers={"If-None-Match": first.headers["etag"]})
+    assert (first.status_code, second.status_code) == (200, 304)
+    assert second.headers["x-ratelimit-remaining"] == first.headers["x-ratelimit-remaining"]
+
+
+def test_facts_are_reused_within_the_ttl(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
+    world(fake)
+    src = source(fake, ttl_hours=20)
+    loaded = catalog(tmp_path, CODE)
+    first = run(src, loaded, state)
+    second = run(src, loaded, state, NOW + timedelta(hours=19))
+    # everything alive came from the store; only the dead repo is asked again (fresh evidence each run)
+    assert second.requests == 1
+    assert "gone" in fake.graphql_queries[-1] and fake.graphql_queries[-1].count("repository(") == 1
+    assert kinds(second) == kinds(first)
+    fake.add_repo("haotian-liu/gone")  # re-created: alive again, and the store did not hide it
+    third = run(src, loaded, state, NOW + timedelta(hours=19, minutes=5))
+    assert (Kind.DEAD, "haotian-liu/gone") not in kinds(third)
+
+
+def test_rest_rate_limit_exhausted_is_unknown(tmp_path: Path, state: State) -> None:
+    names = [f"org/repo-{n}" for n in range(5)]
+    with FakeGitHub(rest_limit=2) as fake:
+        for name in names:
+            fake.add_repo(name)
+        result = run(source(fake, token=None), catalog(tmp_path, names), state)
+        assert result.requests == 2  # stopped when x-ratelimit-remaining said 0
+    assert sum(1 for f in result.facts.values() if f.exists) == 2
+    assert [f.kind for f in result.findings] == [Kind.UNKNOWN] * 3
+    assert "rate limit" in (result.unavailable or "")
+    assert not by_kind(result, Kind.DEAD)
+
+
+def test_rest_403_rate_limit_is_unknown(tmp_path: Path, state: State) -> None:
+    names = [f"org/repo-{n}" for n in range(3)]
+    with FakeGitHub() as fake:
+        for name in names:
+            fake.add_repo(name)
+        fake.rest_remaining = 0  # spent by someone else before this run
+        result = run(source(fake, token=None, max_retry_wait=1), catalog(tmp_path, names), state)
+        assert result.requests == 1  # the 403 (reset in an hour: no retry), then stop
+    assert [f.kind for f in result.findings] == [Kind.UNKNOWN] * 3
+    assert all(f.exists is None for f in result.facts.values())
+
+
+def test_graphql_rate_limit_is_unknown(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
+    names = [f"org/repo-{n}" for n in range(60)]
+    for name in names:
+        fake.add_repo(name)
+    fake.graphql_remaining = 0
+    result = run(source(fake), catalog(tmp_path, names), state)
+    assert result.requests == 1  # HTTP 200 with a RATE_LIMITED error; the second batch is not sent, no REST
+    assert fake.server.count(method="GET") == 0
+    assert {f.kind for f in result.findings} == {Kind.UNKNOWN} and len(result.findings) == 60
+    assert "rate limit" in (result.unavailable or "")
+
+
+def test_graphql_other_errors_are_unknown(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
+    fake.add_repo("org/ok")
+    fake.add_repo("org/blocked")
+    fake.graphql_errors["org/blocked"] = ("FORBIDDEN", "Repository access blocked")
+    result = run(source(fake), catalog(tmp_path, ["org/ok", "org/blocked"]), state)
+    assert kinds(result) == [(Kind.UNKNOWN, "org/blocked")]
+    assert result.facts[Subject("github", "org/ok")].exists is True
+    assert result.facts[Subject("github", "org/blocked")].exists is None
+    assert "FORBIDDEN" in (result.unavailable or "")
+
+
+def test_token_goes_only_to_the_api_origin(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
+    elsewhere = FakeServer(lambda req: Response.json({"full_name": "evil/x"})).start()
+    try:
+        fake.add_repo("zai-org/CogVLM")
+        fake.redirects["/graphql"] = (307, f"{elsewhere.url}/graphql")
+        fake.redirects["/repos/evil/x"] = (301, f"{elsewhere.url}/repositories/1")
+        result = run(source(fake), catalog(tmp_path, ["zai-org/CogVLM", "evil/x"]), state)
+    finally:
+        elsewhere.stop()
+    assert elsewhere.requests == []  # neither the token nor a request left the API origin
+    assert fake.server.requests and all(r.headers["authorization"] == f"token {TOKEN}" for r in fake.server.requests)
+    assert result.facts[Subject("github", "zai-org/CogVLM")].exists is True  # GraphQL refused → REST answered
+    assert kinds(result) == [(Kind.UNKNOWN, "evil/x")]
+    assert "another origin" in (result.unavailable or "")
+
+
+def test_server_errors_are_unknown_never_dead(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
+    world(fake)
+    fake.down = 503
+    result = run(source(fake, max_retries=1, max_retry_wait=0.05), catalog(tmp_path, CODE), state)
+    assert {f.kind for f in result.findings} == {Kind.UNKNOWN}
+    assert all(f.exists is None for f in result.facts.values())
+    # GraphQL: try + retry; REST: the first repo's try + retry, then the sweep stops
+    assert result.requests == 4
+
+
+def test_timeout_is_unknown(tmp_path: Path, state: State) -> None:
+    slow = FakeServer(lambda req: Response.json({}, delay=2.0)).start()
+    try:
+        src = GitHubSource(SourcesConfig(github_api_url=slow.url, timeout=0.3, max_retries=0), None)
+        result = run(src, catalog(tmp_path, ["org/a", "org/b"]), state)
+    finally:
+        slow.stop()
+    assert result.requests == 1  # an outage stops the sweep
+    assert [f.kind for f in result.findings] == [Kind.UNKNOWN, Kind.UNKNOWN]
+
+
+def test_graphql_query_shape() -> None:
+    query = graphql_query(["a/b", "c/d.e"])
+    assert 'r0: repository(owner: "a", name: "b", followRenames: true)' in query
+    assert 'r1: repository(owner: "c", name: "d.e", followRenames: true)' in query
+    assert "latestRelease { tagName publishedAt url }" in query
+    assert "orderBy: {field: TAG_COMMIT_DATE, direction: DESC}" in query
+
+
+def test_build_reads_the_token_from_env() -> None:
+    cfg = Config(sources=SourcesConfig(github_api_url="http://127.0.0.1:9"))
+    assert build(cfg, {"GITHUB_TOKEN": "abc"}).token == "abc"
+    assert build(cfg, {}).token is None
+    assert build(cfg.sources, {"GITHUB_TOKEN": ""}).token is None

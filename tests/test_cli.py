@@ -1,0 +1,65 @@
+"""The command line as a whole: version, help on every command, documentation that does not drift."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from listkeeper import __version__
+from listkeeper.cli import _COMMANDS, run
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--version"]) == 0
+    assert __version__ in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", sorted(_COMMANDS))
+def test_every_command_has_help(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run([name, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Usage: listkeeper {name}")
+    assert len(out.splitlines()) > 3
+
+
+@pytest.mark.parametrize("name", sorted(_COMMANDS))
+def test_every_command_is_documented_in_the_readme(name: str) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"### `listkeeper {name}" in readme, f"README.md has no section for `listkeeper {name}`"
+
+
+def test_readme_shows_the_two_setup_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pip install -e . && listkeeper check" in readme
+    assert "pip install -e '.[test]' && pytest" in readme
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "pip install -e '.[test]' && pytest" in ci
+
+
+def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["frobnicate"]) == 2
+    assert "No such command" in capsys.readouterr().err
+
+
+def test_python_dash_m_entry_point() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "listkeeper", "--version"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.returncode == 0 and __version__ in proc.stdout
+
+
+def test_validate_does_not_import_the_service_clients() -> None:
+    """Commands are loaded lazily: validating never pays for huggingface_hub, arxiv or githubkit."""
+    code = (
+        "import sys; from listkeeper.cli import run; run(['validate', '--catalog', sys.argv[1]]); "
+        "print(sorted(m for m in ('huggingface_hub', 'arxiv', 'githubkit') if m in sys.modules))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT / "catalog")], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.stdout.strip().endswith("[]"), proc.stdout + proc.stderr

@@ -292,3 +292,17 @@ def test_build_reads_the_configured_url() -> None:
     cfg = Config(sources=SourcesConfig(arxiv_api_url="http://127.0.0.1:9/api/query"))
     assert build(cfg, {}).config.arxiv_api_url == "http://127.0.0.1:9/api/query"
     assert build(cfg.sources).name == "arxiv"
+
+
+def test_connection_refused_is_unknown(tmp_path: Path, state: State) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    cfg = SourcesConfig(arxiv_api_url=f"http://127.0.0.1:{port}/api/query", arxiv_delay=DELAY, max_retries=1)
+    loaded = catalog(tmp_path, [{"arxiv": "2401.00001"}])
+    result = run(ArxivSource(cfg), loaded, state)
+    assert result.requests == 2  # one try, one retry
+    assert [f.kind for f in result.findings] == [Kind.UNKNOWN]
+    assert "ConnectionError" in (result.unavailable or "")

@@ -3,7 +3,8 @@ validated :class:`~listkeeper.catalog.model.Family` values out, every http link 
 
 How the structure is read (the rules are few on purpose, so a reader can predict the result):
 
-* The document title (the only ``#`` heading, when it comes first) never becomes a family.
+* The document title (the only ``#`` heading, when it comes first) and boilerplate sections (License,
+  Contributing, Contents, Citation, ...) never become families.
 * A heading is a *family* when its own text (before any sub-heading) has a line of links or badges, or when a
   model table (a table outside every family, e.g. "Quick Start") points at it by ``#anchor`` or by name.
 * A heading with no links of its own whose sub-headings are families is a *series* (its families get
@@ -45,6 +46,12 @@ _GENERIC = re.compile(
 )
 _ARXIV_ALT = re.compile(r"^arxiv[: ]\s*\S+$", re.IGNORECASE)
 _SPACE_ALT = re.compile(r"^hugging ?face space\b", re.IGNORECASE)
+# Sections every awesome list has that are never about a model, even when they carry a badge (a licence badge).
+_BOILERPLATE = re.compile(
+    r"^(?:licen[cs]e|contribut|contents|table of contents|toc\b|citation|cite\b|acknowledg|star history|contact|"
+    r"related|see also|references)",
+    re.IGNORECASE,
+)
 _SERIES_NAME = re.compile(r"\bseries\b|系列", re.IGNORECASE)
 _LABELS = {"papers": "paper", "paper": "paper", "checkpoints": "checkpoint", "datasets": "dataset"}
 _LABELS |= {"demos": "demo", "demo": "demo", "links": "link", "code": "code"}
@@ -172,7 +179,7 @@ class _Placer:
         if holder is not None:
             url, existing = holder.seen[key]
             if url == canonical(item.url):
-                self._upgrade(existing, item, text, label, suffix)
+                self._upgrade(existing, item, text, suffix, holder.name)
                 if label:
                     holder.listed.setdefault(_FIELD_LIST[item.field], []).append(key)
                 return
@@ -199,7 +206,7 @@ class _Placer:
             field_name = "demos"
             key = ("demo-url", item.value)
         else:
-            built = _build_item(item, text, title, meta or {}, suffix)
+            built = _build_item(item, text, title, meta or {}, suffix, entry.name)
             field_name = _FIELD_LIST[item.field]
         if entry.has(key):
             return
@@ -209,24 +216,29 @@ class _Placer:
             entry.listed.setdefault(field_name, []).append(key)
 
     @staticmethod
-    def _upgrade(existing: dict[str, Any] | str, item: Classified, text: str, label: str | None, suffix: str) -> None:
+    def _upgrade(existing: dict[str, Any] | str, item: Classified, text: str, suffix: str, entry: str) -> None:
         """A repeat with a real title (the **Papers** list after an arXiv badge) names the item."""
         if not isinstance(existing, dict) or "title" in existing:
             return
-        if item.field == "paper" and _paper_title(text):
+        if item.field == "paper" and _paper_title(text, entry):
             existing["title"] = text
             if venue := _venue(suffix):
                 existing["venue"] = venue
-        elif item.field == "demo" and _demo_title(text, item.value):
+        elif item.field == "demo" and _demo_title(text, item.value, entry):
             existing["title"] = text
 
 
-def _paper_title(text: str) -> bool:
-    return not (_GENERIC.match(text) or _ARXIV_ALT.match(text))
+def _generic(text: str) -> bool:
+    """ "paper", "[code]", "(demo)": a link text that names the kind of link, not the thing."""
+    return bool(_GENERIC.match(text.strip().strip("[]()").strip()))
 
 
-def _demo_title(text: str, space: str) -> bool:
-    return not (_GENERIC.match(text) or _SPACE_ALT.match(text) or text == space)
+def _paper_title(text: str, entry: str = "") -> bool:
+    return not (_generic(text) or _ARXIV_ALT.match(text) or text == entry)
+
+
+def _demo_title(text: str, space: str, entry: str = "") -> bool:
+    return not (_generic(text) or _SPACE_ALT.match(text) or text in (space, entry))
 
 
 def _venue(suffix: str) -> str | None:
@@ -235,25 +247,25 @@ def _venue(suffix: str) -> str | None:
 
 
 def _build_item(
-    item: Classified, text: str, title: str | None, meta: dict[str, str], suffix: str
+    item: Classified, text: str, title: str | None, meta: dict[str, str], suffix: str, entry: str
 ) -> dict[str, Any] | str:
     match item.field:
         case "paper":
             paper: dict[str, Any] = {"arxiv": item.value}
-            if _paper_title(text):
+            if _paper_title(text, entry):
                 paper["title"] = text
                 if venue := _venue(suffix):
                     paper["venue"] = venue
             return paper
         case "demo":
             demo: dict[str, Any] = {"space": item.value}
-            if _demo_title(text, item.value):
+            if _demo_title(text, item.value, entry):
                 demo["title"] = text
             return demo
         case "checkpoint":
             return {"hf": item.value, **{k: v for k, v in meta.items() if v}}
         case "link":
-            named = text if text and not _GENERIC.match(text) else None
+            named = text if text and not _generic(text) else None
             return {"title": named or title or item.value, "url": item.value}
         case _:
             return item.value
@@ -375,7 +387,9 @@ class _Builder:
         return section.anchor in anchors or (bool(slugify(section.title.text)) and slugify(section.title.text) in names)
 
     def _candidate(self, section: Section) -> bool:
-        return section is not self.title and section.level > 0 and (_signature(section) or self._target(section))
+        if section is self.title or section.level == 0 or _BOILERPLATE.match(section.title.text.strip()):
+            return False
+        return _signature(section) or self._target(section)
 
     # -- pass A: headings ----------------------------------------------------------------------------------
     def headings(self, section: Section, series: str | None) -> None:
@@ -524,7 +538,7 @@ class _Builder:
     def _bullet_family(self, section: Section, item: Item) -> None:
         inline = item.inline
         name = inline.lead.text if inline.lead and inline.lead.text else inline.lead_strong
-        if not name or _GENERIC.match(name) or (inline.lead is None and not _item_links(item)):
+        if not name or _generic(name) or (inline.lead is None and not _item_links(item)):
             for ref in _item_links(item, deep=True):
                 self._stray(section, ref)
             return
@@ -547,7 +561,7 @@ class _Builder:
         inline = item.inline
         name = inline.lead.text if inline.lead and inline.lead.text else inline.lead_strong
         entry = parent
-        if name and not _GENERIC.match(name) and _clean_description(inline.after_lead):
+        if name and not _generic(name) and _clean_description(inline.after_lead):
             entry = EntryDraft(name, summary=_clean_description(inline.after_lead))
             family.entries.append(entry)
         for ref in _item_links(item):

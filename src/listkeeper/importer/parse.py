@@ -249,8 +249,7 @@ class _InlineWalker:
         src = src.strip()
         if self.link is not None:
             self.link.image = True
-            self.link.text.append(alt)
-            self.text.append(alt)
+            self.link.text.append(alt)  # the badge's name; not part of the surrounding text (a heading's name)
             if is_http(src):
                 self.doc.badge_images.append(Ref(src, alt, self.line, badge=True, how="image"))
             else:

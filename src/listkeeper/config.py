@@ -59,7 +59,7 @@ class CheckConfig(_Section):
     hosts: dict[str, HostPolicy] = Field(default_factory=dict)
     allow_loopback: bool = False
     allow_private: bool = False
-    confirm_checks: int = Field(default=2, ge=1)  # dead only after K consecutive dead results ...
+    confirm_checks: int = Field(default=2, ge=1, le=20)  # dead only after K consecutive dead results ...
     confirm_hours: float = Field(default=20.0, ge=0)  # ... spanning at least H hours
     ok_ttl_hours: float = Field(default=24.0, ge=0)  # links found ok this recently are not re-checked
 

@@ -63,9 +63,12 @@ def read_findings(path: Path) -> list[Finding]:
 
 
 @contextlib.contextmanager
-def _state(path: Path, needed: bool) -> Iterator[State | None]:
-    """The state store with its run lock held, or None when it does not exist and is not needed."""
-    if not needed and not path.exists():
+def _state(path: Path) -> Iterator[State | None]:
+    """The state store with its run lock held (so no check writes findings meanwhile), or None if there is none.
+
+    A missing store is not created: ``update`` only reads findings and dismissals from it.
+    """
+    if not path.exists():
         yield None
         return
     with open_state(path) as state:
@@ -140,7 +143,8 @@ def summary(outcome: Outcome) -> list[str]:
     if not outcome.changes:
         return [f"nothing to change ({outcome.findings} findings)"]
     lines = []
-    for change, at in zip(outcome.changes, outcome.lines, strict=True):
+    located = sorted(zip(outcome.changes, outcome.lines, strict=True), key=lambda cl: (cl[0].file, cl[1] or 0))
+    for change, at in located:
         where = change.file if at is None else f"{change.file}:{at}"
         lines.append(f"{where}: {change.describe()}")
     files = len(outcome.texts)
@@ -185,11 +189,10 @@ def command(
     output = output if output is not None else cfg.path(cfg.output)
     dead_action: DeadAction = "remove" if (dead or cfg.update.dead) == "remove" else "mark"
     findings = read_findings(findings_file) if findings_file is not None else None
-    with _state(cfg.path(cfg.state_path), needed=findings is None) as state:
+    with _state(cfg.path(cfg.state_path)) as state:
         if findings is None:
-            assert state is not None
-            stored = state.get(STATE_NAMESPACE, STATE_KEY)
-            if stored is None:
+            stored = state.get(STATE_NAMESPACE, STATE_KEY) if state is not None else None
+            if state is None or stored is None:
                 click.echo("no findings recorded: run `listkeeper check` first, or pass --findings FILE")
                 return
             findings = parse_findings(stored, f"{state.path} ({STATE_NAMESPACE}/{STATE_KEY})")

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from listkeeper.catalog.load import load_catalog
+from listkeeper.cli import run
+from listkeeper.errors import UsageError
+from listkeeper.importer import LinksLost, import_bytes, run_import
+from listkeeper.importer.write import family_yaml
+from tests.importer.conftest import FIXTURES, SEED
+
+
+def test_yaml_is_readable_ordered_and_quoted(seed_bytes: bytes) -> None:
+    family = next(f for f in import_bytes(seed_bytes, "seed").families if f.id == "cogvlm")
+    text = family_yaml(family, "README.md")
+    assert text.startswith("# Imported by `listkeeper import` from README.md")
+    keys = [line.split(":")[0] for line in text.splitlines() if line and line[0].isalpha()]
+    assert keys == ["id", "name", "series", "order", "entries"]  # schema order, defaults left out
+    assert "arxiv: '2311.03079'" in text and "resolution: '490'" in text  # would be numbers unquoted
+    assert "track" not in text and "dismissed" not in text
+    assert yaml.safe_load(text)["entries"][0]["id"] == "cogvlm"
+
+
+def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "catalog"
+    run_import(SEED, out)
+    (out / "cogvlm.yaml").write_text("# mine\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"would overwrite .*--force"):
+        run_import(SEED, out)
+    assert (out / "cogvlm.yaml").read_text(encoding="utf-8") == "# mine\n"
+    run_import(SEED, out, force=True)
+    assert (out / "cogvlm.yaml").read_text(encoding="utf-8").startswith("# Imported")
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # staging directory removed
+    load_catalog(out)
+
+
+def test_a_lost_link_fails_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import listkeeper.importer as importer
+
+    real = importer.build
+
+    def losing(document):  # type: ignore[no-untyped-def]
+        built = real(document)
+        first = built.families[0]
+        entry = first.entries[0].model_copy(update={"papers": []})
+        built.families[0] = first.model_copy(update={"entries": [entry, *first.entries[1:]]})
+        return built
+
+    monkeypatch.setattr(importer, "build", losing)
+    out = tmp_path / "catalog"
+    with pytest.raises(LinksLost, match=r"arxiv.org/pdf/2403.18814.pdf"):
+        run_import(SEED, out)
+    assert list(out.iterdir()) == []
+
+
+def test_cli_import_prints_counts_and_damage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["import", str(SEED), "--out", str(tmp_path / "c")]) == 0
+    out = capsys.readouterr().out
+    assert "links: 30 links in input (24 unique), 24 in catalog, 0 lost" in out
+    assert "lines stay damaged: 1, 8, 50," in out
+    assert "3 non-http references skipped (3 local images, 0 other)" in out
+    assert run(["import", str(SEED), "--out", str(tmp_path / "c")]) == 2
+    assert "--force" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file"),
+        (b"", "empty file"),
+        (b"  \n\n", "empty file"),
+        (b"just words, no links\n", "no headings and no links"),
+        (b"# Title\n\nNo links here.\n", "no http(s) links"),
+        (b"# Title\n\xff\xfe broken\n", ":2: not valid UTF-8"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "binary data"),
+    ],
+)
+def test_bad_input_exits_2_with_a_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes | None, message: str
+) -> None:
+    source = tmp_path / "list.md"
+    if content is not None:
+        source.write_bytes(content)
+    assert run(["import", str(source), "--out", str(tmp_path / "c")]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "c").exists()
+
+
+def test_fixture_import_via_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["import", str(FIXTURES / "table-heavy.md"), "--out", str(tmp_path / "c")]) == 0
+    assert "encoding: no damage found" in capsys.readouterr().out

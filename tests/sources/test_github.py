@@ -150,6 +150,17 @@ def test_graphql_outage_falls_back_to_rest(tmp_path: Path, fake: FakeGitHub, sta
     assert all(r.headers.get("authorization") == f"token {TOKEN}" for r in fake.server.requests)
 
 
+def test_graphql_broken_once_is_not_asked_again(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
+    names = [f"org/repo-{n}" for n in range(60)]
+    for name in names:
+        fake.add_repo(name)
+    fake.graphql_down = 502
+    result = run(source(fake, max_retries=0), catalog(tmp_path, names), state)
+    assert fake.server.count("/graphql") == 1  # the second batch goes straight to REST
+    assert result.requests == 1 + 60
+    assert sum(1 for f in result.facts.values() if f.exists) == 60 and result.unavailable is None
+
+
 def test_60_repos_with_a_token_take_2_graphql_requests(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
     names = [f"org{n // 10}/repo-{n}" for n in range(60)]
     for name in names:

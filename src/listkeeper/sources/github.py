@@ -241,10 +241,14 @@ class GitHubSource:
         """
         fallback: list[_Repo] = []
         limited: str | None = None
+        broken = False
         for start in range(0, len(repos), GRAPHQL_BATCH):
             batch = repos[start : start + GRAPHQL_BATCH]
             if limited is not None:
                 outcomes.update({repo.name: _Outcome(None, evidence={"reason": limited}) for repo in batch})
+                continue
+            if broken:
+                fallback.extend(batch)
                 continue
             try:
                 data, errors = gh.graphql.request(graphql_query([r.name for r in batch])), []
@@ -256,6 +260,7 @@ class GitHubSource:
                 outcomes.update({repo.name: _Outcome(None, evidence={"reason": limited}) for repo in batch})
                 continue
             except RequestError:  # 401, 5xx after retries, timeout, refused redirect: REST may still answer
+                broken = True  # and later batches go straight to REST
                 fallback.extend(batch)
                 continue
             if not any(f"r{i}" in data for i in range(len(batch))):

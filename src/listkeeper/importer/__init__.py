@@ -21,7 +21,16 @@ from listkeeper.importer.parse import Document, Ref, Skipped, parse
 from listkeeper.importer.repair import NotUtf8, RepairReport, repair_bytes
 from listkeeper.importer.write import write_families
 
-__all__ = ["Account", "ImportResult", "Imported", "LinksLost", "account", "import_bytes", "run_import"]
+__all__ = [
+    "Account",
+    "ImportResult",
+    "Imported",
+    "LinksLost",
+    "account",
+    "import_bytes",
+    "run_import",
+    "skipped_summary",
+]
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from listkeeper import changes, subjects
-from listkeeper.catalog.edit import write_atomic
 from listkeeper.catalog.load import LoadedCatalog, load_catalog
 from listkeeper.errors import EditError
 from listkeeper.findings import Finding, Kind, Location
+from listkeeper.fsutil import write_atomic
 
 TODAY = date(2026, 11, 27)
 

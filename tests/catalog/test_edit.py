@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from listkeeper import fsutil
 from listkeeper.catalog import edit
 from listkeeper.catalog.load import parse_yaml
 from listkeeper.errors import EditError
@@ -358,7 +359,7 @@ def test_remove_that_empties_required_list_is_refused() -> None:
 def test_write_atomic_keeps_bytes(tmp_path: Path) -> None:
     target = tmp_path / "cogvlm.yaml"
     target.write_bytes(b"old\r\n")
-    edit.write_atomic(target, crlf(FAMILY, "\r\n"))
+    fsutil.write_atomic(target, crlf(FAMILY, "\r\n"))
     assert target.read_bytes() == crlf(FAMILY, "\r\n").encode()
     assert edit.read_text(target) == crlf(FAMILY, "\r\n")
     assert [p.name for p in tmp_path.iterdir()] == ["cogvlm.yaml"]

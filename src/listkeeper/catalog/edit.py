@@ -17,9 +17,7 @@ Scalar list items (``code``, ``collections``, ``datasets``) cannot carry a ``mar
 from __future__ import annotations
 
 import copy
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -470,19 +468,3 @@ def _new_block_list(text: str, root: yaml.Node, parent: yaml.MappingNode, key: s
 def read_text(path: Path) -> str:
     """A catalog file's text exactly as stored (no newline translation)."""
     return path.read_bytes().decode("utf-8")
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` as UTF-8 bytes, unchanged line endings, via a temporary file and ``os.replace``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

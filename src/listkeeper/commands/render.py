@@ -8,9 +8,6 @@ never touches the file's mtime. ``--check`` is for CI: exit 1 with a diff when t
 from __future__ import annotations
 
 import difflib
-import os
-import secrets
-import stat
 from pathlib import Path
 
 import click
@@ -18,6 +15,7 @@ import click
 from listkeeper import config
 from listkeeper.catalog.load import load_catalog
 from listkeeper.errors import UsageError
+from listkeeper.fsutil import write_atomic
 from listkeeper.render.markdown import render_catalog
 
 
@@ -31,36 +29,6 @@ def _read(path: Path) -> bytes | None:
         raise UsageError(f"{path}: is a directory, expected the Markdown file to write") from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` via a temporary file in the same directory and :func:`os.replace`.
-
-    The new file keeps the old one's permission bits (a fresh file gets the umask's), because a temporary
-    file is created private and would otherwise make the list unreadable to others.
-    """
-    if not path.parent.is_dir():
-        raise UsageError(f"{path}: directory {path.parent} does not exist")
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = None
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            if mode is not None:
-                os.chmod(tmp, mode)
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
 
 
 def unified_diff(committed: bytes | None, fresh: str, path: Path) -> str:

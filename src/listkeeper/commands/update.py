@@ -21,11 +21,12 @@ from typing import Any
 import click
 
 from listkeeper import config
-from listkeeper.catalog.edit import read_text, write_atomic
+from listkeeper.catalog.edit import read_text
 from listkeeper.catalog.load import load_catalog
 from listkeeper.changes import Change, DeadAction, apply, plan
 from listkeeper.errors import UsageError
 from listkeeper.findings import Finding
+from listkeeper.fsutil import write_atomic
 from listkeeper.state import State, open_state
 
 STATE_NAMESPACE, STATE_KEY = "runs", "last-findings"

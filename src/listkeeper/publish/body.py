@@ -1,0 +1,395 @@
+"""The pull request's title, body and commit message, from the applied changes and what was left alone. Pure.
+
+The body is for a reviewer: one summary line; a table per kind of change (Moved, Dead, New releases, Changed) with
+the entry, ``old → new`` and the evidence (HTTP status, date, the service's fact, links); a short list of what was
+seen but deliberately not changed (unconfirmed dead links, bot walls, rate limits, gated repos, candidate papers);
+and a hidden marker for the bot itself::
+
+    <!-- listkeeper:{"v":1,"fingerprint":"<sha256>","subjects":[...],"head":"<sha>","base":"<sha>"} -->
+
+The marker is how a later run knows what this PR proposes (same fingerprint → nothing to write), which commit the
+bot last pushed (a different branch head → a human pushed) and which subjects a closed, unmerged PR declined.
+Its JSON has every ``-``, ``<`` and ``>`` written as ``\\u002d`` / ``\\u003c`` / ``\\u003e``, so nothing inside can end
+the HTML comment.
+
+Every catalog or third-party string is escaped (:mod:`listkeeper.render.escape`) and its @mentions and ``#123``
+references defanged: model cards and paper titles must not ping people or inject markup into the PR. Bodies are
+cut below GitHub's 65,536-character limit by dropping rows from the longest section first ("… and N more"); a row
+and the marker are never cut in half. Same input, same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from listkeeper.catalog.load import format_path
+from listkeeper.changes import Change
+from listkeeper.findings import Finding, Kind
+from listkeeper.render.escape import defang_mentions, escape_inline, escape_url
+
+GITHUB_BODY_LIMIT = 65_536
+MAX_BODY = 60_000  # a margin below the limit, as Renovate (58,000) and Dependabot do
+MARKER_PREFIX = "<!-- listkeeper:"
+MARKER_SUFFIX = " -->"
+TRAILER = "Listkeeper-Fingerprint"
+_MARKER = re.compile(r"<!-- listkeeper:(\{.*?\}) -->", re.DOTALL)
+_TRAILER = re.compile(rf"^{TRAILER}: ([0-9a-f]{{64}})[ \t]*$", re.MULTILINE)
+_CELL_MAX = 160  # characters of catalog/third-party text per cell, before escaping
+_SEEN_MAX = 200  # bullets in the "seen, not changed" list before "… and N more"
+
+SECTIONS: tuple[tuple[str, frozenset[Kind]], ...] = (
+    ("Moved", frozenset({Kind.MOVED})),
+    ("Dead", frozenset({Kind.DEAD})),
+    ("New releases", frozenset({Kind.NEW_RELEASE})),
+    ("Changed", frozenset({Kind.CHANGED, Kind.NEW_VERSION})),
+)
+_HEADER = "| Entry | Old → New | Evidence |\n|---|---|---|"
+_DATE_KEYS = ("since", "first_dead", "first_seen", "created_at", "created", "createdAt", "published", "updated")
+
+
+# --- the marker -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Marker:
+    """What the bot remembers in its own PR body."""
+
+    fingerprint: str
+    subjects: tuple[str, ...] = ()
+    head: str | None = None  # the commit the bot pushed
+    base: str | None = None  # the base commit it was built on
+    closed: bool = False  # the bot closed this PR itself (nothing left to change): not a human's "no"
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"v": 1, "fingerprint": self.fingerprint, "subjects": list(self.subjects)}
+        if self.head is not None:
+            data["head"] = self.head
+        if self.base is not None:
+            data["base"] = self.base
+        if self.closed:
+            data["closed"] = True
+        return data
+
+    def comment(self) -> str:
+        text = json.dumps(self.to_json(), ensure_ascii=True, sort_keys=False, separators=(",", ":"))
+        # Only strings can hold these characters here (no negative numbers), and \uXXXX is valid JSON in strings.
+        text = text.replace("-", "\\u002d").replace("<", "\\u003c").replace(">", "\\u003e")
+        return f"{MARKER_PREFIX}{text}{MARKER_SUFFIX}"
+
+
+def parse_marker(body: str | None) -> Marker | None:
+    """The marker in a PR body (the last one, if a human pasted another), or None when there is none or it is bad."""
+    if not body:
+        return None
+    found = _MARKER.findall(body)
+    if not found:
+        return None
+    try:
+        data = json.loads(found[-1])
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(data, dict) or data.get("v") != 1 or not isinstance(data.get("fingerprint"), str):
+        return None
+    subjects = data.get("subjects") if isinstance(data.get("subjects"), list) else []
+    head, base = data.get("head"), data.get("base")
+    return Marker(
+        data["fingerprint"],
+        tuple(s for s in subjects if isinstance(s, str)),
+        head if isinstance(head, str) else None,
+        base if isinstance(base, str) else None,
+        data.get("closed") is True,
+    )
+
+
+def with_marker(body: str, marker: Marker) -> str:
+    """``body`` with its marker replaced by ``marker`` (appended when it has none)."""
+    if _MARKER.search(body):
+        return _MARKER.sub(lambda _: marker.comment(), body)
+    return f"{body.rstrip()}\n\n{marker.comment()}\n"
+
+
+def parse_trailer(message: str) -> str | None:
+    """The ``Listkeeper-Fingerprint`` trailer of a commit message."""
+    found = _TRAILER.findall(message)
+    return found[-1] if found else None
+
+
+# --- identity of a proposal -------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """JSON-able, date-free: the fingerprint says *what* is proposed, not on which day (a dead mark's ``since``
+    and a new checkpoint's ``since`` would otherwise change it every night and force a PR update)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items()) if k not in ("since", "evidence")}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def fingerprint(changes: Sequence[Change]) -> str:
+    """sha256 of the sorted changes (file, key path, operation, old and new value, finding subject)."""
+    items = sorted(
+        json.dumps(
+            [c.file, format_path(c.path), c.op, _plain(c.old), _plain(c.new), str(c.finding.subject)],
+            sort_keys=True,
+            ensure_ascii=True,
+        )
+        for c in changes
+    )
+    return hashlib.sha256("\n".join(items).encode()).hexdigest()
+
+
+def change_subjects(changes: Iterable[Change]) -> list[str]:
+    """The subjects the changes act on, sorted and unique (what a declined PR dismisses)."""
+    return sorted({str(c.finding.subject) for c in changes})
+
+
+def _section(change: Change) -> str:
+    for name, kinds in SECTIONS:
+        if change.finding.kind in kinds:
+            return name
+    return "Changed"
+
+
+def counts(changes: Iterable[Change]) -> Counter[str]:
+    return Counter(_section(c) for c in changes)
+
+
+def _count_text(changes: Sequence[Change]) -> str:
+    found = counts(changes)
+    words = {"Moved": "moved", "Dead": "dead", "New releases": "new", "Changed": "changed"}
+    return ", ".join(f"{found[name]} {words[name]}" for name, _ in SECTIONS if found[name])
+
+
+def title(changes: Sequence[Change], base_title: str) -> str:
+    """``listkeeper: update the catalog (2 moved, 1 dead)``."""
+    if not changes:
+        return base_title
+    return f"{base_title} ({_count_text(changes)})"
+
+
+# --- text helpers -----------------------------------------------------------------------------------------------
+
+
+def _cut(text: str, limit: int = _CELL_MAX) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _text(value: Any, limit: int = _CELL_MAX) -> str:
+    """Third-party or catalog text, safe inside a table cell or a bullet."""
+    return defang_mentions(escape_inline(_cut(str(value), limit)))
+
+
+def _link(label: str, url: str) -> str | None:
+    try:
+        destination = escape_url(url)
+    except ValueError:
+        return None
+    return f"[{_text(label, 40)}]({destination})"
+
+
+def item_name(value: Any) -> str:
+    """An item as a reviewer recognises it: its id or URL (``{hf: a/b, size: 7B}`` → ``a/b``)."""
+    if isinstance(value, dict):
+        for key in ("hf", "arxiv", "space", "url", "title"):
+            if isinstance(value.get(key), str):
+                return value[key]
+        return str(next(iter(value.values()), ""))
+    return "" if value is None else str(value)
+
+
+def _entry_label(change: Change, entries: Mapping[tuple[str, int], str]) -> str:
+    stem = PurePosixPath(change.file).name
+    if len(change.path) >= 2 and change.path[0] == "entries" and isinstance(change.path[1], int):
+        name = entries.get((change.file, change.path[1]))
+        where = format_path(change.path[2:]) or format_path(change.path)
+        return f"{_text(name or stem, 60)} ({_text(stem + ': ' + where, 80)})"
+    return _text(f"{stem}: {format_path(change.path)}", 80)
+
+
+def _old_new(change: Change) -> str:
+    match change.op:
+        case "replace":
+            return f"{_text(change.old)} → {_text(change.new)}"
+        case "mark":
+            since = change.new.get("since") if isinstance(change.new, dict) else None
+            state = change.new.get("state", "dead") if isinstance(change.new, dict) else "dead"
+            mark = f"marked {state}" + (f" since {since}" if since else "")
+            return f"{_text(item_name(change.old) or '(item)')} → {_text(mark)}"
+        case "remove":
+            return f"{_text(item_name(change.old))} → removed"
+        case _:
+            return f"— → {_text(item_name(change.new))} 🆕"
+
+
+def _date(finding: Finding) -> str | None:
+    for key in _DATE_KEYS:
+        value = finding.evidence.get(key)
+        if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}", value):
+            return value[:10]
+    return None
+
+
+def _evidence(change: Change) -> str:
+    finding = change.finding
+    parts: list[str] = []
+    status = finding.evidence.get("status")
+    if isinstance(status, int) and not isinstance(status, bool):
+        parts.append(f"HTTP {status}")
+    if (day := _date(finding)) is not None:
+        parts.append(day)
+    fact = finding.message or change.reason
+    if fact:
+        parts.append(_text(f"{finding.source}: {fact}" if finding.source else fact))
+    links = [_link("old", finding.subject.url())] if finding.subject.id else []
+    if finding.new_subject is not None:
+        links.append(_link("new", finding.new_subject.url()))
+    parts += [found for found in links if found]
+    return " · ".join(parts) or _text(change.reason)
+
+
+def _row(change: Change, entries: Mapping[tuple[str, int], str]) -> str:
+    return f"| {_entry_label(change, entries)} | {_old_new(change)} | {_evidence(change)} |"
+
+
+def _seen_line(finding: Finding) -> str:
+    where = f" ({_text(str(finding.locations[0]), 80)})" if finding.locations else ""
+    message = f" — {_text(finding.message)}" if finding.message else ""
+    return f"- **{finding.kind}**: {_text(str(finding.subject), 120)}{message}{where}"
+
+
+# --- the body ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Block:
+    """A titled list of lines that may lose lines from its end when the body is too long."""
+
+    heading: str
+    intro: str
+    lines: list[str]
+    shown: int = -1
+    table: bool = True
+    extra: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.shown < 0:
+            self.shown = len(self.lines)
+
+    def render(self) -> str:
+        out = [self.heading, ""]
+        if self.intro:
+            out += [self.intro, ""]
+        if self.table:
+            out.append(_HEADER)
+        out += self.lines[: self.shown]
+        hidden = len(self.lines) - self.shown
+        if hidden:
+            if self.table:
+                out.append("")
+            out.append(f"… and {hidden} more")
+        return "\n".join(out)
+
+
+def _seen_block(seen: Sequence[Finding]) -> _Block | None:
+    if not seen:
+        return None
+    ordered = sorted(seen, key=lambda f: (list(Kind).index(f.kind), str(f.subject), f.message))
+    lines = [_seen_line(f) for f in ordered]
+    kinds = Counter(str(f.kind) for f in ordered)
+    summary = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+    intro = f"Seen, but not changed ({summary}): unconfirmed or informational, for a human to judge."
+    block = _Block("### Seen, not changed", intro, lines, table=False)
+    block.shown = min(block.shown, _SEEN_MAX)
+    return block
+
+
+def render_body(
+    changes: Sequence[Change],
+    seen: Sequence[Finding],
+    marker: Marker,
+    *,
+    entries: Mapping[tuple[str, int], str] | None = None,
+    max_chars: int = MAX_BODY,
+) -> str:
+    """The PR body (see the module docstring). ``entries`` maps ``(file, entry index)`` to the entry's name."""
+    entries = entries or {}
+    files = len({c.file for c in changes})
+    if changes:
+        summary = (
+            f"listkeeper proposes {len(changes)} change{'s' if len(changes) != 1 else ''} to "
+            f"{files} catalog file{'s' if files != 1 else ''} ({_count_text(changes)}); the Markdown list is "
+            "re-rendered from the catalog."
+        )
+    else:
+        summary = "listkeeper has nothing to change in the catalog."
+    blocks: list[_Block] = []
+    for name, _kinds in SECTIONS:
+        rows = [_row(c, entries) for c in changes if _section(c) == name]
+        if rows:
+            blocks.append(_Block(f"### {name}", "", rows))
+    if (seen_block := _seen_block(seen)) is not None:
+        blocks.append(seen_block)
+    footer = (
+        "Every edit changes only its own line(s) and was verified by re-parsing the catalog. "
+        "To decline, close this pull request without merging: its changes will not be proposed again. "
+        "Commits pushed by others to this branch are never overwritten."
+    )
+    tail = marker.comment()
+    limit = min(max_chars, GITHUB_BODY_LIMIT - 1)
+
+    def assemble() -> str:
+        parts = [summary, *(b.render() for b in blocks), "---", footer, tail]
+        return "\n\n".join(parts) + "\n"
+
+    body = assemble()
+    while len(body) > limit:
+        candidates = [b for b in blocks if b.shown > 0]
+        if not candidates:
+            break  # only fixed text left: the summary, footer and marker are short by construction
+        longest = max(candidates, key=lambda b: (sum(len(x) + 1 for x in b.lines[: b.shown]), -blocks.index(b)))
+        excess = len(body) - limit
+        removed = 0
+        while longest.shown > 0 and removed < excess:
+            longest.shown -= 1
+            removed += len(longest.lines[longest.shown]) + 1
+        body = assemble()
+    return body
+
+
+def commit_message(changes: Sequence[Change], subject_line: str, fp: str) -> str:
+    """Subject line, one line per change, and the fingerprint trailer. Plain text (git does not render Markdown),
+    but still defanged: GitHub links ``#123`` and ``@user`` in commit messages too."""
+    lines = [subject_line, ""]
+    lines += [defang_mentions(_cut(f"- {change.file}: {change.describe()}", 300)) for change in changes]
+    if changes:
+        lines.append("")
+    lines.append(f"{TRAILER}: {fp}")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = [
+    "MAX_BODY",
+    "Marker",
+    "change_subjects",
+    "commit_message",
+    "counts",
+    "fingerprint",
+    "item_name",
+    "parse_marker",
+    "parse_trailer",
+    "render_body",
+    "title",
+    "with_marker",
+]

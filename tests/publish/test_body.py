@@ -1,0 +1,136 @@
+"""The PR body: sections, escaping of hostile text, the marker, the length cut, determinism."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from listkeeper.findings import Kind
+from listkeeper.publish import body as body_module
+from listkeeper.publish.body import Marker, parse_marker, render_body
+from tests.publish.conftest import BASE_FILES, FINDINGS, MOVED, NEW, SUSPECT, build, finding
+
+
+def test_sections_and_seen_list() -> None:
+    proposal = build(FINDINGS)
+    text = proposal.body
+    assert text.startswith("listkeeper proposes 3 changes to 1 catalog file (1 moved, 1 dead, 1 new)")
+    assert text.index("### Moved") < text.index("### Dead") < text.index("### New releases")
+    assert "### Changed" not in text
+    moved_row = next(line for line in text.splitlines() if "THUDM/CogVLM →" in line)
+    assert moved_row.startswith("| CogVLM (cogvlm.yaml: code\\[0\\]) | THUDM/CogVLM → zai-org/CogVLM | HTTP 301 · ")
+    assert "[old](https://github.com/THUDM/CogVLM)" in moved_row
+    assert "[new](https://github.com/zai-org/CogVLM)" in moved_row
+    dead_row = next(line for line in text.splitlines() if "marked dead" in line)
+    assert "HTTP 404 · 2026-11-20 · hf: 404 on the Hub" in dead_row
+    assert "— → zai-org/cogvlm2-llama3-chat-19B 🆕" in text
+    assert "### Seen, not changed" in text and "- **suspect**: gh:BAAI-DCAI/Bunny — 404 once, not yet confirmed" in text
+    assert proposal.title == "listkeeper: update the catalog (1 moved, 1 dead, 1 new)"
+
+
+def test_marker_round_trips_and_cannot_close_the_comment() -> None:
+    marker = Marker("ab" * 32, ("hf:model/a--b/x-->y", "url:https://e.org/<!--"), head="1" * 40, base="2" * 40)
+    comment = marker.comment()
+    inner = comment[len(body_module.MARKER_PREFIX) : -len(body_module.MARKER_SUFFIX)]
+    assert "--" not in inner and "<" not in inner and ">" not in inner
+    assert parse_marker(f"text\n\n{comment}\n") == marker
+    assert json.loads(inner)["subjects"] == ["hf:model/a--b/x-->y", "url:https://e.org/<!--"]
+    assert parse_marker("no marker") is None and parse_marker("<!-- listkeeper:{bad} -->") is None
+
+
+def test_marker_holds_fingerprint_and_subjects() -> None:
+    proposal = build(FINDINGS)
+    marker = parse_marker(proposal.body_for(head="c" * 40, base="d" * 40))
+    assert marker is not None
+    assert marker.fingerprint == proposal.fingerprint == body_module.fingerprint(proposal.changes)
+    assert re.fullmatch(r"[0-9a-f]{64}", marker.fingerprint)
+    assert marker.subjects == (
+        "gh:THUDM/CogVLM",
+        "hf:model/zai-org/cogvlm-grounding-hf",
+        "hf:model/zai-org/cogvlm2-llama3-chat-19B",
+    )
+    assert (marker.head, marker.base) == ("c" * 40, "d" * 40)
+
+
+def test_hostile_catalog_and_service_text_is_escaped_and_defanged() -> None:
+    hostile_name = "Evil | <script>alert(1)</script> @someone #12"
+    files = dict(BASE_FILES)
+    cog = files["catalog/cogvlm.yaml"]
+    files["catalog/cogvlm.yaml"] = cog.replace("    name: CogVLM\n", f"    name: '{hostile_name}'\n")
+    hostile = finding(
+        Kind.MOVED, "gh:THUDM/CogVLM", "gh:zai-org/CogVLM", "see @octocat | <img src=x onerror=alert(1)> fixes #99"
+    )
+    seen = finding(Kind.BLOCKED, "url:https://example.org/x", message="bot wall by @cloudflare <b>|</b>")
+    text = build([hostile, seen], files).body
+    row = next(line for line in text.splitlines() if "THUDM/CogVLM →" in line)
+    assert row.count(" | ") == 2 and row.startswith("| ") and row.endswith(" |")  # exactly three cells
+    assert "<script>" not in text and "<img" not in text and "<b>" not in text
+    assert "&lt;script&gt;" in text
+    assert "@someone" not in text and "@\u200bsomeone" in text
+    assert "@octocat" not in text and "@cloudflare" not in text
+    assert "#99" not in text and "#12" not in text
+    assert "\\|" in row
+
+
+def test_javascript_urls_are_not_linked() -> None:
+    bad = finding(Kind.MOVED, "url:javascript:alert(1)", "url:https://example.org/")
+    text = render_body([], [bad], Marker("f" * 64))
+    assert "](javascript" not in text
+
+
+def test_cut_below_the_limit_keeps_rows_whole_and_the_marker() -> None:
+    proposal = build(FINDINGS)
+    many = [finding(Kind.SUSPECT, f"gh:org{i}/repo{i}", message="x" * 150) for i in range(3000)]
+    text = render_body(proposal.changes, many, proposal.marker(head="a" * 40), entries=proposal.entries)
+    assert len(text) <= body_module.MAX_BODY < body_module.GITHUB_BODY_LIMIT
+    assert parse_marker(text) == proposal.marker(head="a" * 40)
+    assert re.search(r"… and \d+ more", text)
+    hidden = int(re.search(r"… and (\d+) more", text).group(1))  # type: ignore[union-attr]
+    shown = [line for line in text.splitlines() if line.startswith("- **suspect**")]
+    assert len(shown) + hidden == 3000
+    assert all(line.endswith("(catalog/cogvlm.yaml:10)") for line in shown)  # whole rows only
+    assert "### Moved" in text and "THUDM/CogVLM → zai-org/CogVLM" in text  # short sections keep their rows
+
+
+def test_cut_tables_drop_rows_from_the_longest_section_first() -> None:
+    proposal = build([MOVED, NEW])
+    changes = proposal.changes
+    text = render_body(changes * 400, [], Marker("f" * 64), entries=proposal.entries, max_chars=20_000)
+    assert len(text) <= 20_000
+    for line in text.splitlines():
+        if line.startswith("| ") and not line.startswith("| Entry"):
+            assert line.endswith(" |") and line.count(" | ") >= 2
+
+
+def test_deterministic() -> None:
+    first, second = build(FINDINGS), build(list(reversed(FINDINGS)))
+    assert first.body == second.body and first.fingerprint == second.fingerprint and first.files == second.files
+
+
+def test_fingerprint_ignores_dates_but_not_content() -> None:
+    from datetime import date
+
+    from listkeeper.publish import proposal as proposal_module
+
+    a = build([MOVED, NEW])
+    later = proposal_module.build(
+        BASE_FILES, [MOVED, NEW], catalog_dir="catalog", output="catalog/README.md", today=date(2027, 1, 1)
+    )
+    assert later.fingerprint == a.fingerprint and later.files != a.files
+    assert build([MOVED]).fingerprint != a.fingerprint
+
+
+def test_nothing_to_change() -> None:
+    proposal = build([SUSPECT])
+    assert proposal.empty and proposal.changes == [] and proposal.fingerprint == ""
+    assert "nothing to change" in proposal.body and "gh:BAAI-DCAI/Bunny" in proposal.body
+
+
+def test_commit_message_has_subject_changes_and_trailer() -> None:
+    proposal = build([MOVED])
+    message = proposal.commit_message()
+    lines = message.splitlines()
+    assert lines[0] == "listkeeper: update the catalog (1 moved)" and lines[1] == ""
+    assert lines[2].startswith("- catalog/cogvlm.yaml: entries[0].code[0]: THUDM/CogVLM → zai-org/CogVLM")
+    assert lines[-1] == f"Listkeeper-Fingerprint: {proposal.fingerprint}"
+    assert body_module.parse_trailer(message) == proposal.fingerprint

@@ -100,6 +100,8 @@ class PrConfig(_Section):
     branch: str = "listkeeper/update"
     labels: list[str] = Field(default_factory=lambda: ["listkeeper"])
     title: str = "listkeeper: update the catalog"
+    email: str = "listkeeper@users.noreply.github.com"  # the bot's commit identity is "listkeeper <email>"
+    write_interval: float = Field(default=1.0, ge=0)  # seconds between mutating GitHub requests (GitHub: ≥ 1 s)
 
 
 class JobConfig(_Section):

@@ -5,30 +5,49 @@ checker requests only what no source covers (plain URLs, Markdown files given on
 ``--only links``, every canonical URL). Every verdict is recorded in the state store, then the memory rule turns
 dead evidence into DEAD findings only when confirmed over time.
 
-When nothing could be checked (no network: every request failed to connect and every source was unavailable) the
-run says so, marks nothing dead and writes no state.
+Markdown files given on the command line are read once and used three ways: a link whose URL is the canonical URL
+of a subject a source answers (``https://huggingface.co/O/N``, ``https://github.com/O/R``, ``https://arxiv.org/abs/ID``)
+is handed to that source as one more reference (so the batch answers it, with the Markdown line among the finding's
+locations) instead of being requested; every other http(s) link is requested once however often it is used; an
+empty link ``[x]()`` is an ``empty-link`` finding, never a request.
+
+Badges (:mod:`listkeeper.links.badges`, pure, no request) are checked in the Markdown files given *and* in the
+rendered list (``config.output``, e.g. ``catalog/README.md``) when it exists, since that file's badges are the ones
+the renderer promises to keep right. A badge whose target subject has a ``dead`` finding (confirmed, or ``--strict``)
+is a ``badge-mismatch`` at the badge's line too. The rendered list's *links* are requested only when the file is
+given on the command line (its typed links are the catalog's own subjects; its badge images are plain links then).
+
+``--no-cache`` re-asks everything: links found ok within ``check.ok_ttl_hours`` and the sources' facts within
+``sources.ttl_hours``.
+
+"Nothing checked" means something was asked and nothing answered: no link request got an HTTP response (refused,
+reset, timed out, or DNS failed, NXDOMAIN included, since a resolver that knows no host at all is no evidence about
+any one link) and no source got a fresh answer (facts reused from the state store are not answers). Then the run
+says so (exit 3), marks nothing dead (dead evidence becomes ``unknown``), and records nothing in the state store.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 from listkeeper import memory, subjects
-from listkeeper.catalog.load import LoadedCatalog, load_catalog
+from listkeeper.catalog.load import load_catalog
 from listkeeper.catalog.refs import Ref, catalog_refs
 from listkeeper.config import Config
 from listkeeper.errors import UsageError
 from listkeeper.findings import Finding, Kind, Location
+from listkeeper.links import badges as badge_check
 from listkeeper.links.extract import ExtractedLink, extract_markdown
 from listkeeper.links.status import CheckStats, LinkResult, Verdict
 from listkeeper.report import CheckReport
-from listkeeper.sources.base import Source, SourceResult
+from listkeeper.sources.base import Fact, Source, SourceResult
 from listkeeper.state import State, open_state
 from listkeeper.subjects import Subject
 
@@ -44,6 +63,10 @@ _VERDICT_KIND: dict[Verdict, Kind] = {
     Verdict.ERROR: Kind.ERROR,
     Verdict.INVALID: Kind.INVALID,
 }
+#: Link verdicts that are not requests (nothing was sent).
+_NOT_SENT = frozenset({Verdict.EXCLUDED, Verdict.INVALID})
+#: Role of a reference that comes from a Markdown file rather than the catalog.
+MARKDOWN_ROLE = "markdown"
 
 
 @dataclass
@@ -68,35 +91,77 @@ class _Targets:
         self.locations[url].append(location)
 
 
+@dataclass(frozen=True)
+class MarkdownDoc:
+    """One Markdown file as read for a run: its name in findings, its text, and whether its links are checked."""
+
+    file: str
+    text: str
+    check_links: bool = True
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a directory, not a Markdown file") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def read_documents(files: Sequence[Path], rendered: Path | None = None) -> list[MarkdownDoc]:
+    """The Markdown files given (links and badges checked), plus the rendered list when it exists and is not among
+    them (badges only). Bad input is a :class:`UsageError` naming the file, raised before any request."""
+    docs = [MarkdownDoc(path.as_posix(), _read(path)) for path in files]
+    given = {path.resolve() for path in files}
+    if rendered is not None and rendered.is_file() and rendered.resolve() not in given:
+        docs.append(MarkdownDoc(rendered.as_posix(), _read(rendered), check_links=False))
+    return docs
+
+
 def read_markdown(files: Sequence[Path]) -> list[ExtractedLink]:
-    links: list[ExtractedLink] = []
-    for path in files:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise UsageError(f"{path}: no such file") from None
-        except UnicodeDecodeError as exc:
-            raise UsageError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-        links += extract_markdown(text, path.as_posix())
-    return links
+    """Every link in the given Markdown files (see :func:`listkeeper.links.extract.extract_markdown`)."""
+    return [link for doc in read_documents(files) for link in extract_markdown(doc.text, doc.file)]
 
 
-def _link_targets(
-    refs: Sequence[Ref], covered: Callable[[Subject], bool], md_links: Sequence[ExtractedLink], endpoints: Any
-) -> tuple[_Targets, list[Finding]]:
-    targets = _Targets()
-    findings: list[Finding] = []
-    for ref in refs:
-        if not covered(ref.subject):
-            targets.add(ref.subject.url(endpoints), ref.subject, ref.location)
-    for link in md_links:
+def _typed(url: str) -> Subject | None:
+    """The typed subject a Markdown URL names when it is exactly that subject's canonical URL, else None: a deeper
+    URL (``/tree/main/x``, ``/pdf/ID``) is a page of its own and is requested like any other link."""
+    from listkeeper.importer.classify import classify, is_http
+
+    if not is_http(url):
+        return None
+    subject = classify(url).subject
+    if subject.kind == "url" or subject.url() not in (url, url.rstrip("/")):
+        return None
+    return subject
+
+
+@dataclass
+class _MarkdownSplit:
+    refs: list[Ref] = field(default_factory=list)  # answered by a source
+    links: list[tuple[str, Subject, Location]] = field(default_factory=list)  # requested
+    findings: list[Finding] = field(default_factory=list)  # empty links
+
+
+def _split_markdown(links: Sequence[ExtractedLink], covered: Callable[[Subject], bool]) -> _MarkdownSplit:
+    split = _MarkdownSplit()
+    for link in links:
         if link.url == "":
-            findings.append(
+            split.findings.append(
                 Finding(Kind.EMPTY_LINK, subjects.url(""), "empty link target", {}, (link.location,), source="links")
             )
             continue
-        targets.add(link.url, subjects.url(link.url), link.location)
-    return targets, findings
+        typed = _typed(link.url)
+        if typed is not None and covered(typed):
+            split.refs.append(Ref(typed, link.location, "", MARKDOWN_ROLE))
+        else:
+            split.links.append((link.url, typed or subjects.url(link.url), link.location))
+    return split
 
 
 def _same_kind_subject(subject: Subject, final_url: str) -> Subject:
@@ -137,23 +202,58 @@ def link_findings(results: Mapping[str, LinkResult], targets: _Targets) -> list[
     return findings
 
 
-def _run_sources(
-    sources: Sequence[Source], loaded: LoadedCatalog, refs: Sequence[Ref], state: State, now: datetime
-) -> list[SourceResult]:
-    return [source.run(loaded, refs, state, now) for source in sources]
+# -- "nothing checked" ------------------------------------------------------------------------------------------
 
 
-def _nothing_checked(results: Mapping[str, LinkResult], source_results: Sequence[SourceResult]) -> bool:
-    """True when there was something to check and no answer at all came back."""
-    requested = [r for r in results.values() if not r.cached and r.verdict is not Verdict.EXCLUDED]
-    facts = [f for s in source_results for f in s.facts.values()]
-    if not requested and not facts:
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _fresh_answer(fact: Fact, now: datetime) -> bool:
+    """True when a fact is this run's answer from the service, not one reused from the state store.
+
+    Adapters mark reuse differently: the Hub adapter sets ``cached``; the arXiv and GitHub adapters keep the
+    ``fetched_at`` of the original answer (a fresh answer is stamped with this run's time).
+    """
+    if fact.exists is None or fact.data.get("cached"):
         return False
-    links_silent = all(r.verdict in (Verdict.ERROR, Verdict.TIMEOUT) and r.status is None for r in requested)
-    sources_silent = all(f.exists is None for f in facts) and all(
-        s.unavailable for s in source_results if s.facts or s.requests
-    )
-    return links_silent and sources_silent
+    for key in ("fetched_at", "checked_at"):
+        if key in fact.data:
+            stamp = _parse_time(fact.data[key])
+            return stamp is not None and abs((stamp - now).total_seconds()) < 1.0
+    return True
+
+
+def _source_answered(result: SourceResult, now: datetime) -> bool:
+    """True when the service answered at least one question in this run."""
+    if result.requests == 0:
+        return False
+    if result.unavailable is None:
+        return True
+    return any(_fresh_answer(fact, now) for fact in result.facts.values())
+
+
+def nothing_checked(results: Mapping[str, LinkResult], source_results: Sequence[SourceResult], now: datetime) -> bool:
+    """True when something was asked and nothing answered (see the module docstring)."""
+    requested = [r for r in results.values() if not r.cached and r.verdict not in _NOT_SENT]
+    asked = bool(requested) or any(s.requests or s.unavailable for s in source_results)
+    if not asked:
+        return False
+    links_answered = any(r.status is not None for r in requested)
+    return not links_answered and not any(_source_answered(s, _utc(now)) for s in source_results)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# -- state --------------------------------------------------------------------------------------------------------
 
 
 def _record(
@@ -161,7 +261,7 @@ def _record(
 ) -> None:
     with state.transaction():
         for url, result in results.items():
-            if result.cached or result.verdict in (Verdict.EXCLUDED, Verdict.INVALID):
+            if result.cached or result.verdict in _NOT_SENT:
                 continue
             memory.record(
                 state,
@@ -186,6 +286,18 @@ def _cached(state: State, targets: _Targets, ttl_hours: float, now: float) -> di
     return cached
 
 
+# -- badges -------------------------------------------------------------------------------------------------------
+
+
+def _badge_findings(docs: Sequence[MarkdownDoc], findings: Sequence[Finding]) -> list[Finding]:
+    found = [badge for doc in docs for badge in badge_check.find_badges(doc.text, doc.file)]
+    dead = {badge_check.subject_key(f.subject): f for f in findings if f.kind is Kind.DEAD and f.subject.kind != "url"}
+    return badge_check.mismatches(found) + badge_check.missing_targets(found, dead)
+
+
+# -- the run ------------------------------------------------------------------------------------------------------
+
+
 def run_check(
     cfg: Config,
     options: CheckOptions,
@@ -194,29 +306,43 @@ def run_check(
     sources: Sequence[Source] | None = None,
     now: datetime | None = None,
 ) -> CheckReport:
-    """Run one check and return its report. Raises CatalogError/UsageError/StateLocked before any request."""
+    """Run one check and return its report. Raises CatalogError/UsageError/StateLocked before any request.
+
+    ``now`` stands for the current time in every decision (TTLs, the dead rule, recorded observations): tests
+    and tools simulate the passing of hours with it.
+    """
     from listkeeper.links.check import run_check as check_links
     from listkeeper.sources import build_all
 
     env = os.environ if env is None else env
-    started = now or datetime.now(UTC)
+    clock = time.monotonic()
+    started = _utc(now) if now is not None else datetime.now(UTC)
+    if not options.use_cache:
+        cfg = cfg.with_overrides(**{"sources.ttl_hours": 0.0})
     loaded = load_catalog(cfg.path(cfg.catalog_dir))
     refs = catalog_refs(loaded)
-    md_links = read_markdown(options.files) if options.only != "sources" else []
+    docs = read_documents(options.files, cfg.path(cfg.output))
+    md_links = [link for doc in docs if doc.check_links for link in extract_markdown(doc.text, doc.file)]
     endpoints = subjects.Endpoints()
     with open_state(cfg.path(cfg.state_path)) as state:
-        if options.only != "links":
-            active = list(sources) if sources is not None else build_all(cfg.sources, env)
+        if options.only == "links":
+            active: list[Source] = []
         else:
-            active = []
-        source_results = _run_sources(active, loaded, refs, state, started)
+            active = list(sources) if sources is not None else build_all(cfg.sources, env)
 
         def covered(subject: Subject) -> bool:
             return any(source.wants(subject) for source in active)
 
-        targets, findings = _link_targets(refs, covered, md_links, endpoints)
-        if options.only == "sources":
-            targets = _Targets()
+        split = _split_markdown(md_links, covered)
+        source_results = [source.run(loaded, [*refs, *split.refs], state, started) for source in active]
+
+        targets = _Targets()
+        if options.only != "sources":
+            for ref in refs:
+                if not covered(ref.subject):
+                    targets.add(ref.subject.url(endpoints), ref.subject, ref.location)
+            for url, subject, location in split.links:
+                targets.add(url, subject, location)
         ts = started.timestamp()
         cached = _cached(state, targets, cfg.check.ok_ttl_hours, ts) if options.use_cache else {}
         to_check = [url for url in targets.subject if url not in cached]
@@ -226,7 +352,8 @@ def run_check(
             check_links(to_check, cfg.check, on_result=options.on_result) if to_check else ({}, CheckStats())
         )
         all_results = {**cached, **results}
-        nothing = _nothing_checked(all_results, source_results)
+        nothing = nothing_checked(all_results, source_results, started)
+        findings = list(split.findings)
         findings += link_findings(all_results, targets)
         for result in source_results:
             findings += result.findings
@@ -240,6 +367,7 @@ def run_check(
                 strict=options.strict,
                 now=ts,
             )
+            findings += _badge_findings(docs, findings)
             with state.transaction():
                 state.put("runs", "last-findings", [f.to_json() for f in findings])
         else:
@@ -249,6 +377,7 @@ def run_check(
                 else f
                 for f in findings
             ]
+            findings += _badge_findings(docs, findings)
     locations = {url: sorted(set(locs)) for url, locs in targets.locations.items()}
     return CheckReport(
         results=[all_results[url] for url in sorted(all_results)],
@@ -260,6 +389,6 @@ def run_check(
             for r in source_results
         },
         started=started,
-        finished=datetime.now(UTC),
+        finished=started + timedelta(seconds=time.monotonic() - clock),
         nothing_checked=nothing,
     )

@@ -1,4 +1,9 @@
-"""``listkeeper check``: check the catalog's links and sources (and any Markdown files given)."""
+"""``listkeeper check``: check the catalog's links and sources (and any Markdown files given).
+
+The work is :func:`listkeeper.pipeline.run_check`; this module parses options, shows progress on a terminal,
+writes the report in the chosen format and exits with the report's code. ``--offline`` sends nothing: it validates
+the catalog, extracts the links of the files given and checks badges (pure text checks).
+"""
 
 from __future__ import annotations
 
@@ -42,8 +47,12 @@ def _write(text: str, output: Path | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Output format [terminal on a tty].")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
 @click.option("--strict", is_flag=True, help="Report dead links at once, without waiting for confirmation over time.")
-@click.option("--no-cache", is_flag=True, help="Re-check links found ok within the TTL.")
-@click.option("--offline", is_flag=True, help="Send no request: validate the catalog and extract links only.")
+@click.option(
+    "--no-cache", is_flag=True, help="Re-check links found ok within the TTL and re-ask sources for cached facts."
+)
+@click.option(
+    "--offline", is_flag=True, help="Send no request: validate the catalog, extract links and check badges only."
+)
 @click.option(
     "--fail-on",
     multiple=True,
@@ -65,6 +74,9 @@ def command(
     config_file: Path | None,
 ) -> None:
     """Check links and facts; report dead, moved, new and changed things with evidence.
+
+    FILES are Markdown files whose links (and badges) are checked too; badges of the rendered list (config
+    `output`) are always checked.
 
     Exit codes: 0 nothing dead; 1 dead links/subjects (confirmed over time, or --strict), or a --fail-on kind;
     2 usage, configuration or catalog error; 3 nothing could be checked (no network) - nothing is marked dead
@@ -126,16 +138,22 @@ def _emit(result: report_module.CheckReport, fmt: str, output: Path | None) -> N
 
 
 def _offline(cfg: config_module.Config, files: tuple[Path, ...]) -> None:
-    from listkeeper.pipeline import read_markdown
+    from listkeeper.links.badges import check_text
+    from listkeeper.links.extract import extract_markdown
+    from listkeeper.pipeline import read_documents
 
     loaded = load_catalog(cfg.path(cfg.catalog_dir))
     refs = catalog_refs(loaded)
-    links = read_markdown(files)
+    docs = read_documents(files, cfg.path(cfg.output))
+    links = [link for doc in docs if doc.check_links for link in extract_markdown(doc.text, doc.file)]
     empty = [link for link in links if link.url == ""]
     for link in empty:
         click.echo(f"{link.file}:{link.line}: empty link target", err=True)
+    badges = [finding for doc in docs for finding in check_text(doc.text, doc.file)]
+    for finding in badges:
+        click.echo(f"{finding.locations[0]}: badge mismatch: {finding.message}", err=True)
     click.echo(
         f"offline: catalog OK ({len(refs)} references); {len(links) - len(empty)} links in {len(files)} file(s); "
-        "no request sent"
+        f"{len(empty)} empty link(s); {len(badges)} badge mismatch(es); no request sent"
     )
-    sys.exit(1 if empty else 0)
+    sys.exit(1 if empty or badges else 0)

@@ -213,6 +213,112 @@ def extract_markdown(text: str, file: str) -> list[ExtractedLink]:
     return links
 
 
+# -- images inside links (badges) ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImageLink:
+    """An image that is a link: ``[![alt](src)](href)``, ``<a href><img src alt></a>``, or the two mixed.
+
+    ``href`` and ``src`` are as written (after unescaping), not filtered to http(s): the caller decides.
+    """
+
+    href: str
+    src: str
+    alt: str
+    file: str
+    line: int  # 1-based line of the image
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line)
+
+
+class _HtmlImageLinks(_HtmlLinks):
+    """:class:`_HtmlLinks` that also pairs each ``<img>`` with the ``<a href>`` around it.
+
+    ``outer`` is the href of a Markdown link the HTML sits in (``[<img src=...>](href)``); ``open_href`` is what an
+    image would link to right now, so a Markdown image inside an HTML ``<a>`` pairs up too.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.anchors: list[str] = []
+        self.outer: str | None = None
+        self.images: list[tuple[str, str, str, int]] = []  # (href, src, alt, 1-based line within the fed text)
+
+    def open_href(self) -> str | None:
+        return self.anchors[-1] if self.anchors else self.outer
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "a":  # <a/> opens nothing
+            super().handle_startendtag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        super().handle_endtag(tag)
+        if tag == "a" and self.anchors and not self.verbatim:
+            self.anchors.pop()
+
+    def _collect(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        super()._collect(tag, attrs)
+        if self.verbatim:
+            return
+        values = {key: (value or "").strip() for key, value in attrs}
+        if tag == "a":
+            self.anchors.append(values.get("href", ""))
+        elif tag == "img" and (href := self.open_href()) is not None and values.get("src"):
+            self.images.append((href, values["src"], values.get("alt", ""), self.getpos()[0]))
+
+
+def _inline_images(token: Token, file: str) -> Iterator[ImageLink]:
+    """Images inside links in one inline token, with the same line tracking as :func:`_inline`."""
+    assert token.map is not None
+    src, first_line = token.content, token.map[0] + 1
+    html = _HtmlImageLinks()
+    hrefs: list[str] = []  # open Markdown links (a link's text may hold an image)
+    line = first_line
+    for child in token.children or []:
+        if (pos := child.meta.get(_POS)) is not None:
+            line = first_line + src.count("\n", 0, pos)
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+            continue
+        if child.type == "html_inline":
+            html.images.clear()
+            html.outer = hrefs[-1] if hrefs else None
+            base = html.getpos()[0]
+            html.feed(child.content)
+            for href, image, alt, rel_line in html.images:
+                yield ImageLink(href, image, alt, file, line + rel_line - base)
+            continue
+        if html.verbatim:
+            continue
+        if child.type == "link_open":
+            hrefs.append(str(child.attrs.get("href", "")))
+        elif child.type == "link_close" and hrefs:
+            hrefs.pop()
+        elif child.type == "image":
+            href = hrefs[-1] if hrefs else html.open_href()
+            if href is not None:
+                yield ImageLink(href, str(child.attrs.get("src", "")), child.content, file, line)
+
+
+def image_links(text: str, file: str) -> list[ImageLink]:
+    """Every image that is a link (badges, logos), in document order, with 1-based lines. Same parser and the same
+    rules as :func:`extract_markdown` (nothing inside code)."""
+    found: list[ImageLink] = []
+    for token in _parser().parse(text):
+        if token.type == "inline":
+            found.extend(_inline_images(token, file))
+        elif token.type == "html_block":
+            assert token.map is not None
+            html = _HtmlImageLinks()
+            html.feed(token.content)
+            html.close()
+            found.extend(ImageLink(h, s, a, file, token.map[0] + rel) for h, s, a, rel in html.images)
+    return found
+
+
 def dedupe(links: Iterable[ExtractedLink]) -> dict[str, list[Location]]:
     """Group locations by URL so a URL used many times is requested once. Empty links are not requests: skipped."""
     grouped: dict[str, list[Location]] = {}

@@ -1,0 +1,123 @@
+"""The check pipeline's pure decisions: what "nothing checked" means, and how Markdown links are routed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from listkeeper.findings import Kind, Location
+from listkeeper.links.extract import ExtractedLink
+from listkeeper.links.status import LinkResult, Verdict
+from listkeeper.pipeline import MARKDOWN_ROLE, _split_markdown, _typed, nothing_checked
+from listkeeper.sources.base import Fact, SourceResult
+from listkeeper.subjects import Subject, arxiv, github, hf_model, url
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+EARLIER = (NOW - timedelta(hours=3)).isoformat()
+
+
+def refused(address: str) -> LinkResult:
+    return LinkResult(address, Verdict.ERROR, detail="connection failed: refused")
+
+
+def nxdomain(address: str) -> LinkResult:
+    return LinkResult(address, Verdict.DEAD, detail="DNS: host does not exist (NXDOMAIN)")
+
+
+def unavailable(name: str, *facts: Fact, requests: int = 1) -> SourceResult:
+    return SourceResult(name, {f.subject: f for f in facts}, requests=requests, unavailable="connection refused")
+
+
+def test_every_host_unreachable_and_every_source_down_is_nothing_checked() -> None:
+    results = {
+        "https://a.example/": refused("https://a.example/"),
+        "https://b.example/": nxdomain("https://b.example/"),
+    }
+    sources = [unavailable("hf", Fact(hf_model("o/n"), None)), unavailable("arxiv", requests=0)]
+    assert nothing_checked(results, sources, NOW) is True
+
+
+def test_a_resolver_that_knows_no_host_is_no_evidence() -> None:
+    """A sinkhole resolver answers NXDOMAIN for every name: without one HTTP answer that is no network at all."""
+    results = {f"https://h{i}.example/": nxdomain(f"https://h{i}.example/") for i in range(3)}
+    assert nothing_checked(results, [], NOW) is True
+
+
+def test_one_http_answer_is_something_checked() -> None:
+    results = {
+        "https://a.example/": refused("https://a.example/"),
+        "https://b.example/": LinkResult("https://b.example/", Verdict.DEAD, status=404),
+    }
+    assert nothing_checked(results, [unavailable("hf")], NOW) is False
+
+
+def test_facts_reused_from_the_state_store_are_not_answers() -> None:
+    cached_hf = Fact(hf_model("o/n"), True, data={"cached": True, "checked_at": EARLIER})
+    cached_gh = Fact(github("o/r"), True, data={"fetched_at": EARLIER})
+    sources = [
+        SourceResult("hf", {cached_hf.subject: cached_hf}, requests=0),
+        SourceResult("github", {cached_gh.subject: cached_gh}, requests=2, unavailable="GitHub REST unavailable"),
+    ]
+    assert nothing_checked({"https://a.example/": refused("https://a.example/")}, sources, NOW) is True
+
+
+def test_a_source_that_answered_is_something_checked() -> None:
+    fresh = Fact(arxiv("2311.03079"), True, data={"fetched_at": NOW.isoformat()})
+    partial = unavailable("arxiv", fresh, Fact(arxiv("2312.08914"), None))
+    assert nothing_checked({"https://a.example/": refused("https://a.example/")}, [partial], NOW) is False
+    whole = SourceResult("github", {}, requests=1)
+    assert nothing_checked({}, [whole], NOW) is False
+
+
+def test_nothing_asked_is_not_nothing_checked() -> None:
+    """Everything answered from the cache, or nothing to check: a normal run, not an outage."""
+    cached = LinkResult("https://a.example/", Verdict.OK, status=200, cached=True)
+    invalid = LinkResult("ftp://x", Verdict.INVALID, detail="unsupported scheme")
+    excluded = LinkResult("https://10.0.0.1/", Verdict.EXCLUDED, detail="private address")
+    results = {r.url: r for r in (cached, invalid, excluded)}
+    assert nothing_checked(results, [SourceResult("hf", requests=0)], NOW) is False
+    assert nothing_checked({}, [], NOW) is False
+
+
+def test_a_source_that_could_not_even_connect_counts_as_asked() -> None:
+    """The Hub adapter does not count connection attempts that never reached the server; its unavailable reason
+    still says it was asked."""
+    assert nothing_checked({}, [unavailable("hf", requests=0)], NOW) is True
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("https://huggingface.co/o/n", hf_model("o/n")),
+        ("https://huggingface.co/o/n/", hf_model("o/n")),
+        ("https://github.com/o/r", github("o/r")),
+        ("https://arxiv.org/abs/2311.03079", arxiv("2311.03079")),
+        ("https://huggingface.co/datasets/o/d", Subject("hf-dataset", "o/d")),
+        ("https://huggingface.co/o/n/tree/main", None),  # a page of the repo: requested
+        ("https://github.com/o/r/tree/main/docs", None),
+        ("https://arxiv.org/pdf/2311.03079", None),
+        ("http://github.com/o/r", None),  # not the canonical URL as written
+        ("https://docs.example/x", None),
+    ],
+)
+def test_typed_only_for_canonical_urls(address: str, expected: Subject | None) -> None:
+    assert _typed(address) == expected
+
+
+def test_split_markdown_routes_links() -> None:
+    links = [
+        ExtractedLink("https://github.com/o/r", "a.md", 1, "inline"),
+        ExtractedLink("https://huggingface.co/o/n", "a.md", 2, "inline"),
+        ExtractedLink("https://docs.example/x", "a.md", 3, "bare"),
+        ExtractedLink("", "a.md", 4, "empty"),
+    ]
+    split = _split_markdown(links, lambda s: s.kind == "github")
+    assert [(r.subject, r.location, r.role) for r in split.refs] == [
+        (github("o/r"), Location("a.md", 1), MARKDOWN_ROLE)
+    ]
+    assert split.links == [
+        ("https://huggingface.co/o/n", hf_model("o/n"), Location("a.md", 2)),  # no source for it: typed, requested
+        ("https://docs.example/x", url("https://docs.example/x"), Location("a.md", 3)),
+    ]
+    assert [(f.kind, f.locations) for f in split.findings] == [(Kind.EMPTY_LINK, (Location("a.md", 4),))]

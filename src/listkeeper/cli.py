@@ -26,6 +26,8 @@ _COMMANDS: dict[str, str] = {
     "render": "listkeeper.commands.render:command",
     "schedule": "listkeeper.commands.schedule:command",
     "update": "listkeeper.commands.update:command",
+    "pr": "listkeeper.commands.pr:command",
+    "sync": "listkeeper.commands.sync:command",
 }
 
 

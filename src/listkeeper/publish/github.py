@@ -247,7 +247,7 @@ class GitHubPublisher:
         wanted: dict[str, dict[str, Any]] = {}
         cache: dict[str, list[dict[str, Any]]] = {}
         for entry in self._folder(base.tree, catalog_dir, cache):
-            if entry["type"] == "blob" and entry["path"].endswith(".yaml"):
+            if entry["type"] == "blob" and entry["path"].endswith((".yaml", ".yml")):
                 wanted[f"{catalog_dir}/{entry['path']}"] = entry
         if output is not None:
             folder = str(PurePosixPath(output).parent)

@@ -62,7 +62,7 @@ class Proposal:
 def catalog_texts(files: Mapping[str, str], catalog_dir: str) -> dict[str, str]:
     """The family files (``<catalog_dir>/*.yaml``, not recursive) among ``files``."""
     folder = PurePosixPath(catalog_dir)
-    return {p: t for p, t in files.items() if PurePosixPath(p).parent == folder and p.endswith(".yaml")}
+    return {p: t for p, t in files.items() if PurePosixPath(p).parent == folder and p.endswith((".yaml", ".yml"))}
 
 
 def _load(texts: Mapping[str, str], tmp: Path) -> tuple[LoadedCatalog, dict[str, str]]:

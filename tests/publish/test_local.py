@@ -163,3 +163,75 @@ def test_push_deletes_the_remote_branch_when_nothing_is_left(work_repo: Path, tm
     result = publish_local(work_repo, proposal_on(work_repo, []), base="main", branch=BRANCH, remote="origin")
     assert result.action == "deleted" and result.pushed
     assert git(tmp_path / "origin.git", "branch", "--list", BRANCH) == ""
+
+
+def test_a_branch_moved_meanwhile_is_not_clobbered_and_a_crash_leaves_everything(work_repo: Path) -> None:
+    import pytest
+
+    from listkeeper.errors import PublishError
+
+    first = publish_local(work_repo, proposal_on(work_repo, [MOVED]), base="main", branch=BRANCH)
+    before = snapshot(work_repo)
+    real_run = Git.run
+    moved_to: list[str] = []
+
+    def racing_run(self: Git, *args: str, **kw: object):  # type: ignore[no-untyped-def]
+        if args and args[0] == "update-ref" and not moved_to:
+            # someone else moves the branch between our read and our update
+            git(work_repo, "branch", "-f", BRANCH, "main")
+            moved_to.append(git(work_repo, "rev-parse", BRANCH))
+        return real_run(self, *args, **kw)  # type: ignore[arg-type]
+
+    Git.run = racing_run  # type: ignore[method-assign]
+    try:
+        with pytest.raises(PublishError, match="update-ref"):
+            publish_local(work_repo, proposal_on(work_repo, [MOVED, DEAD]), base="main", branch=BRANCH)
+    finally:
+        Git.run = real_run  # type: ignore[method-assign]
+    assert git(work_repo, "rev-parse", BRANCH) == moved_to[0] != first.sha  # the other writer's value stands
+    assert snapshot(work_repo) == before
+    assert not (work_repo / ".git" / "index.lock").exists()
+
+
+KILL_SCRIPT = """
+import os, signal, sys
+from pathlib import Path
+from listkeeper.publish.local import Git, base_files, publish_local
+from tests.publish.conftest import MOVED, DEAD, build
+
+step, repo = sys.argv[1], Path(sys.argv[2])
+real = Git.run
+def run(self, *args, **kw):
+    if args and args[0] == step:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(self, *args, **kw)
+Git.run = run
+g = Git(repo)
+proposal = build([MOVED, DEAD], base_files(g, g.sha("main"), ["catalog/", "catalog/README.md"]))
+publish_local(repo, proposal, base="main", branch="listkeeper/update")
+"""
+
+
+def test_sigkill_at_any_step_leaves_the_repository_consistent(work_repo: Path) -> None:
+    import os
+    import sys
+
+    old = publish_local(work_repo, proposal_on(work_repo, [MOVED]), base="main", branch=BRANCH).sha
+    before = snapshot(work_repo)
+    root = Path(__file__).resolve().parents[2]
+    for step in ("read-tree", "hash-object", "update-index", "write-tree", "commit-tree", "update-ref"):
+        done = subprocess.run(
+            [sys.executable, "-c", KILL_SCRIPT, step, str(work_repo)],
+            cwd=root,
+            env={**os.environ, "PYTHONPATH": str(root)},
+            capture_output=True,
+        )
+        assert done.returncode == -9, (step, done.stderr)
+        assert git(work_repo, "rev-parse", BRANCH) == old, step  # killed before the atomic move: old branch
+        assert snapshot(work_repo) == before, step
+        assert not (work_repo / ".git" / "index.lock").exists()
+        git(work_repo, "fsck", "--no-dangling")
+    # and a run to completion afterwards works normally
+    assert publish_local(work_repo, proposal_on(work_repo, [MOVED, DEAD]), base="main", branch=BRANCH).action == (
+        "updated"
+    )

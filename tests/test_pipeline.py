@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from listkeeper import memory
 from listkeeper.findings import Kind, Location
 from listkeeper.links.extract import ExtractedLink
 from listkeeper.links.status import LinkResult, Verdict
-from listkeeper.pipeline import MARKDOWN_ROLE, _split_markdown, _typed, nothing_checked
+from listkeeper.pipeline import MARKDOWN_ROLE, _record, _split_markdown, _Targets, _typed, nothing_checked, reused
 from listkeeper.sources.base import Fact, SourceResult
+from listkeeper.state import open_state
 from listkeeper.subjects import Subject, arxiv, github, hf_model, url
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -121,3 +124,20 @@ def test_split_markdown_routes_links() -> None:
         ("https://docs.example/x", url("https://docs.example/x"), Location("a.md", 3)),
     ]
     assert [(f.kind, f.locations) for f in split.findings] == [(Kind.EMPTY_LINK, (Location("a.md", 4),))]
+
+
+def test_reused_facts_are_not_recorded_as_observations(tmp_path: Path) -> None:
+    """A cached "exists" must not end a dead streak that link checks of the same subject built up."""
+    subject = github("o/r")
+    cached = Fact(subject, True, data={"fetched_at": EARLIER})
+    fresh = Fact(subject, True, data={"fetched_at": NOW.isoformat()})
+    assert reused(cached, NOW) and not reused(fresh, NOW)
+    assert reused(Fact(subject, True, data={"cached": True, "checked_at": NOW.isoformat()}), NOW)
+    with open_state(tmp_path / "state.sqlite") as state:
+        memory.record(state, "gh:o/r", "dead", status=404, at=(NOW - timedelta(hours=2)).timestamp())
+        _record(state, {}, _Targets(), [SourceResult("github", {subject: cached})], NOW)
+        assert memory.streak(state, "gh:o/r").dead == 1
+        assert len(memory.history(state, "gh:o/r")) == 1
+        _record(state, {}, _Targets(), [SourceResult("github", {subject: fresh})], NOW)
+        assert memory.streak(state, "gh:o/r").dead == 0
+        assert [obs.verdict for obs in memory.history(state, "gh:o/r")] == ["ok", "dead"]

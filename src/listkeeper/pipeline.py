@@ -215,19 +215,24 @@ def _parse_time(value: Any) -> datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _fresh_answer(fact: Fact, now: datetime) -> bool:
-    """True when a fact is this run's answer from the service, not one reused from the state store.
+def reused(fact: Fact, now: datetime) -> bool:
+    """True when a fact was reused from the state store (within the source's TTL) rather than asked in this run.
 
     Adapters mark reuse differently: the Hub adapter sets ``cached``; the arXiv and GitHub adapters keep the
     ``fetched_at`` of the original answer (a fresh answer is stamped with this run's time).
     """
-    if fact.exists is None or fact.data.get("cached"):
-        return False
+    if fact.data.get("cached"):
+        return True
     for key in ("fetched_at", "checked_at"):
         if key in fact.data:
             stamp = _parse_time(fact.data[key])
-            return stamp is not None and abs((stamp - now).total_seconds()) < 1.0
-    return True
+            return stamp is None or abs((stamp - _utc(now)).total_seconds()) >= 1.0
+    return False
+
+
+def _fresh_answer(fact: Fact, now: datetime) -> bool:
+    """True when a fact is this run's answer from the service: it says yes or no, and was not reused."""
+    return fact.exists is not None and not reused(fact, now)
 
 
 def _source_answered(result: SourceResult, now: datetime) -> bool:
@@ -257,8 +262,19 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _record(
-    state: State, results: Mapping[str, LinkResult], targets: _Targets, sources: Sequence[SourceResult], at: float
+    state: State,
+    results: Mapping[str, LinkResult],
+    targets: _Targets,
+    sources: Sequence[SourceResult],
+    now: datetime,
 ) -> None:
+    """Record this run's observations: link results that were requested, and facts the sources asked for now.
+
+    Reused results are not observations: a link found ok within the TTL or a fact from a source's cache says
+    nothing new, and recording it again would, for instance, end a dead streak of the same subject without
+    evidence (link checks and source facts share the subject's key).
+    """
+    at = now.timestamp()
     with state.transaction():
         for url, result in results.items():
             if result.cached or result.verdict in _NOT_SENT:
@@ -274,7 +290,8 @@ def _record(
             )
         for source in sources:
             for fact in source.facts.values():
-                memory.record_fact(state, fact, at=at)
+                if not reused(fact, now):
+                    memory.record_fact(state, fact, at=at)
 
 
 def _cached(state: State, targets: _Targets, ttl_hours: float, now: float) -> dict[str, LinkResult]:
@@ -358,7 +375,7 @@ def run_check(
         for result in source_results:
             findings += result.findings
         if not nothing:
-            _record(state, all_results, targets, source_results, ts)
+            _record(state, all_results, targets, source_results, started)
             findings = memory.apply_dead_rule(
                 findings,
                 state,

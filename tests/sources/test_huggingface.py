@@ -547,3 +547,44 @@ def test_importing_the_adapter_turns_telemetry_off():
     )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
+
+
+def test_org_rename_learned_from_models_serves_spaces_and_datasets(hub, state, tmp_path):
+    """Once the models revealed THUDM → zai-org, the Spaces and datasets of THUDM are listed under zai-org at once:
+    no empty THUDM listing and no redirect per repo to rediscover the rename."""
+    for name in ("cogvlm-chat-hf", "cogagent-chat-hf"):
+        hub.add_model(f"THUDM/{name}")
+    for name in ("CogVLM-CogAgent", "CogVLM2"):
+        hub.add_space(f"THUDM/{name}")
+    for name in ("CogVLM-SFT-311K", "CogAgent-data"):
+        hub.add_dataset(f"THUDM/{name}")
+    hub.rename_org("THUDM", "zai-org")
+    loaded = catalog(
+        tmp_path,
+        entry(
+            checkpoints=[{"hf": "THUDM/cogvlm-chat-hf"}, {"hf": "THUDM/cogagent-chat-hf"}],
+            demos=[{"space": "THUDM/CogVLM-CogAgent"}, {"space": "THUDM/CogVLM2"}],
+            datasets=["THUDM/CogVLM-SFT-311K", "THUDM/CogAgent-data"],
+        ),
+    )
+
+    result = run(source(hub), loaded, state)
+
+    moved = {str(f.subject): str(f.new_subject) for f in result.findings if f.kind is Kind.MOVED}
+    assert len(moved) == 6 and all(new.replace("zai-org", "THUDM") == old for old, new in moved.items())
+    assert all(
+        f.evidence["org_renamed"] == {"from": "THUDM", "to": "zai-org"}
+        for f in result.findings
+        if f.kind is Kind.MOVED
+    )
+    # One redirected lookup reveals the rename; the new owner's listing (one request, cheaper than another
+    # 307 + 200) answers the other model.
+    assert [(r.path, r.query.get("author")) for r in hub.requests] == [
+        ("/api/models", ["THUDM"]),
+        ("/api/models/THUDM/cogvlm-chat-hf", None),
+        ("/api/models/zai-org/cogvlm-chat-hf", None),
+        ("/api/models", ["zai-org"]),
+        ("/api/datasets", ["zai-org"]),
+        ("/api/spaces", ["zai-org"]),
+    ]
+    assert_counted(hub, result)

@@ -268,6 +268,7 @@ class _Run:
     failures: list[str] = field(default_factory=list)
     consecutive_gave_up: int = 0
     broken: str | None = None
+    renamed_owners: dict[str, str] = field(default_factory=dict)  # lower old owner → new owner, learned this run
 
 
 class HuggingFaceSource:
@@ -482,7 +483,13 @@ class HuggingFaceSource:
         tracked = {r.rule.author.lower() for r in rules if kind in r.rule.kinds}
         spelled |= {r.rule.author.lower(): r.rule.author for r in rules if kind in r.rule.kinds}
         for owner in sorted(set(by_owner) | tracked):
-            if (kind, owner) not in run.listings and (len(by_owner.get(owner, ())) >= 2 or owner in tracked):
+            wanted = len(by_owner.get(owner, ())) >= 2 or owner in tracked
+            if (new := run.renamed_owners.get(owner)) is not None:
+                # The org was renamed (learned from another kind this run): its old listing is empty, so ask for
+                # the new owner's listing at once instead of rediscovering the rename through per-id redirects.
+                if wanted and (kind, new.lower()) not in run.listings:
+                    self._list(run, kind, new)
+            elif (kind, owner) not in run.listings and wanted:
                 self._list(run, kind, spelled[owner])
         from_items = self._collection_index(run, kind)
         for owner, owned in sorted(by_owner.items()):
@@ -495,7 +502,9 @@ class HuggingFaceSource:
                     run.facts[subject] = self._alive(run, subject, hit, "collection")
                 else:
                     rest.append(subject)
-            self._lookup_each(run, kind, owner, rest, listing_empty=listing == {})
+            self._lookup_each(
+                run, kind, owner, rest, listing_empty=listing == {}, renamed_to=run.renamed_owners.get(owner)
+            )
 
     def _list(self, run: _Run, kind: RepoKind, owner: str) -> None:
         """One listing of every ``kind`` repo by ``owner`` (all pages), kept under the lower-cased owner."""
@@ -530,11 +539,19 @@ class HuggingFaceSource:
         moved = Subject(subject.kind, hub_id) if hub_id.lower() != subject.id.lower() else None
         return Fact(subject, True, moved, data)
 
-    def _lookup_each(self, run: _Run, kind: RepoKind, owner: str, subjects: list[Subject], listing_empty: bool) -> None:
+    def _lookup_each(
+        self,
+        run: _Run,
+        kind: RepoKind,
+        owner: str,
+        subjects: list[Subject],
+        listing_empty: bool,
+        renamed_to: str | None = None,
+    ) -> None:
         """Per-id lookups. When the owner's listing was empty and a lookup redirects to another owner, the org was
-        renamed: the new owner's listing (one request) answers for the remaining repos."""
+        renamed: the new owner's listing (one request) answers for the remaining repos. ``renamed_to`` is the new
+        name when another kind already revealed the rename in this run (its listing was then asked directly)."""
         pending = list(subjects)
-        renamed_to: str | None = None
         while pending:
             subject = pending.pop(0)
             if renamed_to is not None:
@@ -551,13 +568,14 @@ class HuggingFaceSource:
                 new_owner = fact.moved_to.id.split("/", 1)[0]
                 if new_owner.lower() != owner:
                     renamed_to = new_owner
+                    run.renamed_owners[owner] = new_owner
                     run.facts[subject] = Fact(
                         subject,
                         True,
                         fact.moved_to,
                         fact.data | {"org_renamed": {"from": subject.id.split("/", 1)[0], "to": new_owner}},
                     )
-                    if (kind, new_owner.lower()) not in run.listings and len(pending) >= 2:
+                    if (kind, new_owner.lower()) not in run.listings and pending:  # 1 listing < 307 + 200
                         self._list(run, kind, new_owner)
 
     def _lookup(self, run: _Run, kind: RepoKind, subject: Subject) -> Fact:

@@ -248,6 +248,8 @@ class VirtualHost:
         self.limiter = limiter
         self.routes: dict[str, Behaviour] = {}
         self.sent_429 = 0
+        self.active = 0  # requests inside the handler (latency + behaviour), not hangs the client gave up on
+        self.max_active = 0
         self.server = FakeServer(self._handle).start()
 
     def route(self, path: str, behaviour: Behaviour) -> str:
@@ -273,6 +275,8 @@ class VirtualHost:
         with self.web._lock:
             self.web.in_flight += 1
             self.web.max_in_flight = max(self.web.max_in_flight, self.web.in_flight)
+            self.active += 1
+            self.max_active = max(self.max_active, self.active)
         try:
             if self.latency:
                 time.sleep(self.latency)
@@ -291,6 +295,7 @@ class VirtualHost:
         finally:
             with self.web._lock:
                 self.web.in_flight -= 1
+                self.active -= 1
 
 
 class FakeWeb:
@@ -321,6 +326,21 @@ class FakeWeb:
     @property
     def sent_429(self) -> int:
         return sum(h.sent_429 for h in self.hosts.values())
+
+    def reset(self) -> None:
+        """Forget requests, peaks, 429 counts and per-path state (first-429/first-503), e.g. between two checkers."""
+        with self._lock:
+            self.max_in_flight = 0
+            for h in self.hosts.values():
+                h.server.reset()
+                h.sent_429 = 0
+                h.max_active = 0
+                if h.limiter is not None:
+                    h.limiter._starts.clear()
+                for behaviour in h.routes.values():
+                    seen = getattr(behaviour, "_seen", None)
+                    if seen is not None:
+                        seen.clear()
 
     def close(self) -> None:
         for h in self.hosts.values():

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from listkeeper.config import CheckConfig, HostPolicy
-from listkeeper.links.check import USER_AGENT, Remapper, classify, retry_wait, run_check
+from listkeeper.links.check import USER_AGENT, Remapper, _HostGate, classify, retry_wait, run_check
 from listkeeper.links.status import CheckStats, Hop, LinkResult, Verdict
 from tests.fakes.web import (
     BigBody,
@@ -295,7 +295,7 @@ def test_retry_after_seconds_and_date_are_honoured(web: FakeWeb) -> None:
 def test_host_slows_down_after_429(web: FakeWeb) -> None:
     site = web.host("busy.example", latency=0.03)
     limited = site.route("/limited", RateLimited(retry_after=0.5))
-    others = [site.route(f"/{i}", Ok()) for i in range(10)]
+    others = [site.route(f"/{i}", Ok()) for i in range(6)]
     results, _ = check([limited, *others], config(web, per_host=4))
     assert all(r.verdict is Verdict.OK for r in results.values())
     t429 = next(r.started for r in site.requests if r.path == "/limited")
@@ -303,7 +303,7 @@ def test_host_slows_down_after_429(web: FakeWeb) -> None:
     assert later, "requests after the 429"
     assert later[0] >= t429 + 0.5  # nothing went to the host before Retry-After expired
     gaps = [b - a for a, b in itertools.pairwise(later)]
-    assert min(gaps) >= 0.025  # one at a time afterwards: each waits for the previous answer (30 ms latency)
+    assert min(gaps) >= 0.09  # one at a time afterwards, starts spaced by 0.1 s
 
 
 def test_stats_are_filled(web: FakeWeb) -> None:
@@ -448,3 +448,21 @@ def test_retry_wait_headers() -> None:
 )
 def test_classify(status: int, headers: dict[str, str], verdict: Verdict) -> None:
     assert classify(status, headers, b"")[0] is verdict
+
+
+def test_a_slowed_host_recovers_step_by_step_and_repeated_429s_keep_it_slow() -> None:
+    gate = _HostGate(4, 0.0)
+    gate.slow_down(0.0)
+    assert (gate.limit, gate.min_interval) == (1, 0.1)
+    for _ in range(9):
+        gate.answered()
+    assert (gate.limit, gate.min_interval) == (1, 0.1)  # one step per 10 clean answers
+    gate.answered()
+    assert (gate.limit, gate.min_interval) == (2, 0.05)
+    gate.slow_down(0.0)  # another 429: back to one at a time, spacing doubled from where it was
+    assert (gate.limit, gate.min_interval) == (1, 0.1)
+    gate.slow_down(0.0)
+    assert gate.min_interval == 0.2
+    for _ in range(200):
+        gate.answered()
+    assert (gate.limit, gate.min_interval, gate.slowed) == (4, 0.0, False)  # never beyond the configured cap

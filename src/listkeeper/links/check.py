@@ -20,7 +20,10 @@ How a URL is checked
    ``RateLimit: ... reset=N``, ``RateLimit-Reset`` and ``X-RateLimit-Reset`` are honoured with no cap except the
    run deadline (``config.deadline``): a wait that would end past it is not started, and the verdict (rate-limited,
    timeout or error) says "deadline". After a 429 the whole host slows down: nothing is sent to it before the
-   advertised time, and its concurrency drops to 1 for the rest of the run.
+   advertised time, its concurrency drops to 1 and its request starts are spaced (0.1 s, doubling with every
+   further 429). A slowed host earns speed back one step (+1 concurrency, half the spacing) per 10 answers in a row
+   without 429, never beyond its configured cap: one stray 429 costs a few seconds, a host that keeps answering
+   429 stays slow.
 5. Politeness: a global cap (``max_concurrency``) and a per-host cap (``per_host``, or
    ``hosts[h].max_concurrency``; ``hosts[h].min_interval`` spaces request starts). A "host" is the origin actually
    contacted (host[:port] after remapping). The caps are enforced around each request and measured
@@ -68,6 +71,9 @@ from listkeeper.links.status import CheckStats, Hop, LinkResult, Verdict
 
 USER_AGENT = f"listkeeper/{__version__} (+{USER_AGENT_URL})"
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+SLOW_INTERVAL = 0.1  # seconds between request starts on a host right after its first 429 ...
+SLOW_INTERVAL_MAX = 10.0  # ... doubling with every further 429, up to this
+RECOVER_AFTER = 10  # answers without 429 in a row before a slowed host gets one step faster
 BACKOFF_CAP = 30.0  # seconds; the largest backoff we choose ourselves (server-requested waits are not capped)
 _PERMANENT = frozenset({301, 308})
 _NOT_RETRIED_5XX = frozenset({501, 505, 511})  # "not implemented" and friends do not get better with time
@@ -222,7 +228,10 @@ class _HostGate:
     """
 
     def __init__(self, limit: int, min_interval: float) -> None:
+        self.cap = limit
         self.limit = limit
+        self.base_interval = min_interval
+        self.streak = 0  # answers without a 429 since the last slow-down step
         self.active = 0
         self.in_flight = 0
         self.not_before = 0.0
@@ -245,10 +254,27 @@ class _HostGate:
         self._wake()
 
     def slow_down(self, until: float) -> None:
-        """After a 429: nothing starts before ``until`` and at most one request is in flight from now on."""
+        """After a 429: nothing starts before ``until``, one request at a time, starts spaced (doubling per 429)."""
         self.not_before = max(self.not_before, until)
         self.limit = 1
+        self.min_interval = min(SLOW_INTERVAL_MAX, max(SLOW_INTERVAL, self.min_interval * 2))
+        self.streak = 0
         self.slowed = True
+
+    def answered(self) -> None:
+        """A non-429 answer. A slowed host earns its speed back one step per RECOVER_AFTER such answers in a row
+        (additive increase, multiplicative decrease, as TCP does); never beyond its configured cap and spacing."""
+        if not self.slowed:
+            return
+        self.streak += 1
+        if self.streak < RECOVER_AFTER:
+            return
+        self.streak = 0
+        halved = self.min_interval / 2
+        self.min_interval = self.base_interval if halved < max(self.base_interval, 0.02) else halved
+        self.limit = min(self.cap, self.limit + 1)
+        self.slowed = self.limit < self.cap or self.min_interval > self.base_interval
+        self._wake()
 
     async def acquire(self, deadline: float) -> None:
         """Take a slot and wait for the host's next allowed start, or raise _DeadlineReached."""
@@ -465,6 +491,8 @@ class _Engine:
                 gate.release()
             if isinstance(outcome, _Response):
                 status = outcome.status
+                if status != 429:
+                    gate.answered()
                 if not _retryable_status(status) or quirks.bot_wall(status, outcome.headers, outcome.body):
                     return _HopResult(outcome, None, attempts)
                 verdict, detail = classify(status, outcome.headers, outcome.body)

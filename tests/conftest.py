@@ -13,13 +13,10 @@ os.environ.pop("GITHUB_TOKEN", None)
 
 import pytest
 
-from tests.fakes.world import World, make_world
+from tests.fakes.world import make_world
 
 
 @pytest.fixture
 def world(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     """A catalog in a real git repository with every service faked on 127.0.0.1 (see tests/fakes/world.py)."""
     yield from make_world(tmp_path, monkeypatch)
-
-
-__all__ = ["World"]

@@ -415,6 +415,15 @@ def test_github_annotations_and_step_summary(world: World, capsys: pytest.Captur
     assert "### Dead link (1)" in text
 
 
+def test_terminal_report(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    _problem_world(world)
+    code, out, _ = check(capsys, "--format", "terminal")
+    assert code == 0
+    assert "listkeeper check" in out and "Problems" in out
+    assert f"{CATALOG_FILE}:{world.line('docs.example/gone')}  suspect  url:https://docs.example/gone" in out
+    assert "moved" in out and "→ url:https://docs.example/ok" in out
+
+
 # -- Markdown files ------------------------------------------------------------------------------------------------
 
 LIST_MD = """\

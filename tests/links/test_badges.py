@@ -135,12 +135,12 @@ def test_arxiv_label_naming_another_paper_is_a_mismatch() -> None:
             "badge/🤗%20Collection-YanweiLi%2Fmgm-yellow",
             "https://huggingface.co/collections/YanweiLi/mgm-6603c50b9b43d044171d0854",
             False,
-        ),  # noqa: E501
+        ),
         (
             "badge/🤗%20Collection-YanweiLi%2Fmgm--data-yellow",
             "https://huggingface.co/collections/YanweiLi/mgm-6603c50b9b43d044171d0854",
             True,
-        ),  # noqa: E501
+        ),
         ("badge/🤗%20Space-wcy1122%2FMGM-blue", "https://huggingface.co/spaces/wcy1122/mgm", False),
         ("badge/Hugging%20Face-zai--org%2Fcogvlm2-blue", "https://huggingface.co/zai-org/cogvlm-chat-hf", True),
         ("badge/HF-datasets-blue", "https://huggingface.co/datasets/o/d", False),

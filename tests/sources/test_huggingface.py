@@ -573,9 +573,7 @@ def test_org_rename_learned_from_models_serves_spaces_and_datasets(hub, state, t
     moved = {str(f.subject): str(f.new_subject) for f in result.findings if f.kind is Kind.MOVED}
     assert len(moved) == 6 and all(new.replace("zai-org", "THUDM") == old for old, new in moved.items())
     assert all(
-        f.evidence["org_renamed"] == {"from": "THUDM", "to": "zai-org"}
-        for f in result.findings
-        if f.kind is Kind.MOVED
+        f.evidence["org_renamed"] == {"from": "THUDM", "to": "zai-org"} for f in result.findings if f.kind is Kind.MOVED
     )
     # One redirected lookup reveals the rename; the new owner's listing (one request, cheaper than another
     # 307 + 200) answers the other model.

@@ -11,7 +11,16 @@ from listkeeper import memory
 from listkeeper.findings import Kind, Location
 from listkeeper.links.extract import ExtractedLink
 from listkeeper.links.status import LinkResult, Verdict
-from listkeeper.pipeline import MARKDOWN_ROLE, _record, _split_markdown, _Targets, _typed, nothing_checked, reused
+from listkeeper.pipeline import (
+    MARKDOWN_ROLE,
+    _record,
+    _split_markdown,
+    _Targets,
+    _typed,
+    distrust_lone_nxdomain,
+    nothing_checked,
+    reused,
+)
 from listkeeper.sources.base import Fact, SourceResult
 from listkeeper.state import open_state
 from listkeeper.subjects import Subject, arxiv, github, hf_model, url
@@ -141,3 +150,17 @@ def test_reused_facts_are_not_recorded_as_observations(tmp_path: Path) -> None:
         _record(state, {}, _Targets(), [SourceResult("github", {subject: fresh})], NOW)
         assert memory.streak(state, "gh:o/r").dead == 0
         assert [obs.verdict for obs in memory.history(state, "gh:o/r")] == ["ok", "dead"]
+
+
+def test_nxdomain_is_not_evidence_when_no_host_name_resolved() -> None:
+    now = datetime.now(UTC)
+    nx = LinkResult("https://gone.example/", Verdict.DEAD, detail="DNS: gone.example does not exist (NXDOMAIN)")
+    by_ip = LinkResult("http://203.0.113.7:7860/", Verdict.DEAD, status=404, detail="HTTP 404")
+    # Only an IP address answered (an intercepting proxy, say): the resolver proved nothing.
+    out = distrust_lone_nxdomain({nx.url: nx, by_ip.url: by_ip}, [], now)
+    assert out[nx.url].verdict is Verdict.ERROR and "no host name resolved" in out[nx.url].detail
+    assert out[by_ip.url].verdict is Verdict.DEAD  # an HTTP 404 stays dead evidence
+    # A named host answered: name resolution works, so NXDOMAIN is evidence.
+    ok = LinkResult("https://alive.example/", Verdict.OK, status=200)
+    out = distrust_lone_nxdomain({nx.url: nx, ok.url: ok}, [], now)
+    assert out[nx.url].verdict is Verdict.DEAD

@@ -28,14 +28,16 @@ says so (exit 3), marks nothing dead (dead evidence becomes ``unknown``), and re
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from listkeeper import memory, subjects
 from listkeeper.catalog.load import load_catalog
@@ -244,6 +246,38 @@ def _source_answered(result: SourceResult, now: datetime) -> bool:
     return any(_fresh_answer(fact, now) for fact in result.facts.values())
 
 
+def _named_host(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return bool(host)
+    return False
+
+
+def distrust_lone_nxdomain(
+    results: Mapping[str, LinkResult], source_results: Sequence[SourceResult], now: datetime
+) -> dict[str, LinkResult]:
+    """NXDOMAIN is dead evidence only when name resolution demonstrably worked in the same run.
+
+    A resolver that answers "no such host" for every name (no network, a sandbox, a broken resolv.conf) would
+    otherwise make every link dead, and an intercepting proxy that answers for IP addresses would hide that from
+    :func:`nothing_checked`. So unless some link on a *named* host got an HTTP answer, or a source answered, a
+    DNS-dead result (DEAD without an HTTP status) becomes ERROR.
+    """
+    resolved = any(r.status is not None and _named_host(r.url) for r in results.values()) or any(
+        _source_answered(s, _utc(now)) for s in source_results
+    )
+    if resolved:
+        return dict(results)
+    return {
+        url: replace(r, verdict=Verdict.ERROR, detail=f"{r.detail}; not evidence: no host name resolved in this run")
+        if r.verdict is Verdict.DEAD and r.status is None
+        else r
+        for url, r in results.items()
+    }
+
+
 def nothing_checked(results: Mapping[str, LinkResult], source_results: Sequence[SourceResult], now: datetime) -> bool:
     """True when something was asked and nothing answered (see the module docstring)."""
     requested = [r for r in results.values() if not r.cached and r.verdict not in _NOT_SENT]
@@ -368,6 +402,7 @@ def run_check(
         results, stats = (
             check_links(to_check, cfg.check, on_result=options.on_result) if to_check else ({}, CheckStats())
         )
+        results = distrust_lone_nxdomain(results, source_results, started)
         all_results = {**cached, **results}
         nothing = nothing_checked(all_results, source_results, started)
         findings = list(split.findings)

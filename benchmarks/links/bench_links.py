@@ -11,7 +11,7 @@ What it does, in one process:
    (more than 8 requests per second → 429 with Retry-After: 1).
 2. Writes the Markdown list with public URLs (``https://host17.example/...``) and remap rules
    (``^https://host17\\.example/`` → ``http://127.0.0.1:PORT/``) that both tools receive.
-3. Runs listkeeper (``run_listkeeper.py`` subprocess) and lychee with comparable settings, one after the other,
+3. Runs ``listkeeper check`` (a subprocess) and lychee with comparable settings, one after the other,
    resetting the servers' counters and per-link state in between, and measures each from the outside: wall time,
    requests counted by the fake servers, peak in-flight per host, 429s sent, peak RSS (``os.wait4`` rusage).
 4. Scores both against the ground truth.
@@ -192,7 +192,7 @@ class Verdicts:
 
 
 def listkeeper_verdicts(path: Path) -> Verdicts:
-    data = json.loads(path.read_text())["results"]
+    data = {link["url"]: link for link in json.loads(path.read_text())["links"]}
     dead = {u for u, r in data.items() if r["verdict"] == "dead"}
     moved = {u: r["final_url"] for u, r in data.items() if r["verdict"] == "redirected"}
     unknown = {u for u, r in data.items() if r["verdict"] not in ("ok", "redirected", "dead")}
@@ -273,10 +273,15 @@ def main() -> int:
             "max_retries": RETRIES,
             "deadline": 300,
         }
-        (workdir / "listkeeper.json").write_text(json.dumps(config))
+        (workdir / "listkeeper.toml").write_text(
+            "[check]\n" + "".join(f"{key} = {json.dumps(value)}\n" for key, value in config.items())
+        )
         lk_out = workdir / "listkeeper-results.json"
-        runner = [sys.executable, str(Path(__file__).with_name("run_listkeeper.py"))]
-        lk = run_measured([*runner, str(md), str(workdir / "listkeeper.json"), str(lk_out)], web, workdir, "listkeeper")
+        # The real command, as a maintainer runs it: no catalog here, just the list; raw verdicts (--strict) and
+        # no cache, so every link is requested.
+        runner = [sys.executable, "-m", "listkeeper", "check", "--only", "links", "--strict", "--no-cache"]
+        lk_args = [*runner, "--format", "json", "--output", str(lk_out), str(md)]
+        lk = run_measured(lk_args, web, workdir, "listkeeper")
 
         ly_out = workdir / "lychee-results.json"
         ly_args = [

@@ -40,7 +40,8 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from listkeeper import memory, subjects
-from listkeeper.catalog.load import load_catalog
+from listkeeper.catalog.load import LoadedCatalog, load_catalog
+from listkeeper.catalog.model import Catalog
 from listkeeper.catalog.refs import Ref, catalog_refs
 from listkeeper.config import Config
 from listkeeper.errors import UsageError
@@ -349,6 +350,14 @@ def _badge_findings(docs: Sequence[MarkdownDoc], findings: Sequence[Finding]) ->
 # -- the run ------------------------------------------------------------------------------------------------------
 
 
+def _load_catalog_or_none(catalog_dir: Path, files: Sequence[Path]) -> LoadedCatalog:
+    """The catalog; or, when there is no catalog directory at all but Markdown files were given, an empty one, so
+    ``listkeeper check README.md`` works on any list. A catalog that exists but is invalid is always an error."""
+    if not catalog_dir.exists() and files:
+        return LoadedCatalog(catalog_dir, Catalog(families={}), {})
+    return load_catalog(catalog_dir)
+
+
 def run_check(
     cfg: Config,
     options: CheckOptions,
@@ -370,7 +379,7 @@ def run_check(
     started = _utc(now) if now is not None else datetime.now(UTC)
     if not options.use_cache:
         cfg = cfg.with_overrides(**{"sources.ttl_hours": 0.0})
-    loaded = load_catalog(cfg.path(cfg.catalog_dir))
+    loaded = _load_catalog_or_none(cfg.path(cfg.catalog_dir), options.files)
     refs = catalog_refs(loaded)
     docs = read_documents(options.files, cfg.path(cfg.output))
     md_links = [link for doc in docs if doc.check_links for link in extract_markdown(doc.text, doc.file)]

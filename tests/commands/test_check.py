@@ -631,3 +631,18 @@ def test_config_errors_exit_2(world: World, capsys: pytest.CaptureFixture[str]) 
     world.write()
     code, _, err = check(capsys, "--fail-on", "nonsense")
     assert code == 2 and "unknown finding kind 'nonsense'" in err
+
+
+def test_a_list_without_a_catalog_can_be_checked(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    """``listkeeper check README.md`` works on any awesome list, catalog or not."""
+    world.write()
+    (world.root / CATALOG_FILE).unlink()
+    (world.root / "catalog").rmdir()
+    world.docs.route("/gone", Status(404))
+    (world.root / "list.md").write_text("- [a](https://docs.example/ok)\n- [b](https://docs.example/gone)\n")
+    code, data = check_json(capsys, "list.md", "--strict")
+    assert code == 1
+    assert one(data, "dead", "url:https://docs.example/gone")["locations"] == [{"file": "list.md", "line": 2}]
+    # Without files there is nothing to check: the missing catalog is an error.
+    assert run(["check", "--format", "json"]) == 2
+    assert "catalog directory does not exist" in capsys.readouterr().err

@@ -19,6 +19,8 @@ from listkeeper import config as config_module
 from listkeeper import report as report_module
 from listkeeper.catalog.load import load_catalog
 from listkeeper.catalog.refs import catalog_refs
+from listkeeper.commands.options import catalog_option, config_option, state_option
+from listkeeper.fsutil import write_atomic
 from listkeeper.links.status import LinkResult
 
 FORMATS = ("terminal", "json", "markdown", "github")
@@ -27,16 +29,14 @@ FORMATS = ("terminal", "json", "markdown", "github")
 def _write(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(f".{output.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, output)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(output, text)
 
 
 @click.command("check")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--catalog", "catalog_dir", type=click.Path(path_type=Path), help="Catalog directory.")
+@catalog_option
 @click.option(
     "--only",
     type=click.Choice(["all", "links", "sources"]),
@@ -58,8 +58,8 @@ def _write(text: str, output: Path | None) -> None:
     multiple=True,
     help="Finding kinds that also fail the run (exit 1), e.g. --fail-on moved. Repeatable or comma-separated.",
 )
-@click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path), help="State store file.")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@state_option
+@config_option
 def command(
     files: tuple[Path, ...],
     catalog_dir: Path | None,

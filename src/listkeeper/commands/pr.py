@@ -23,6 +23,7 @@ import click
 
 from listkeeper import config as config_module
 from listkeeper.changes import DeadAction
+from listkeeper.commands.options import config_option, dead_option, state_option
 from listkeeper.errors import UsageError
 from listkeeper.findings import Finding
 from listkeeper.publish.local import Git, Identity
@@ -213,9 +214,9 @@ def load_findings(cfg: config_module.Config, state: State, findings_file: Path |
     type=click.Path(path_type=Path, dir_okay=False),
     help="Check report JSON (or a list of findings). Default: the last check's findings in the state store.",
 )
-@click.option("--dead", type=click.Choice(["mark", "remove"]), default=None, help="Mark or remove dead items.")
-@click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path), help="State store file.")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@dead_option
+@state_option
+@config_option
 def command(
     local: bool,
     remote: str | None,

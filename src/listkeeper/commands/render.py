@@ -14,6 +14,7 @@ import click
 
 from listkeeper import config
 from listkeeper.catalog.load import load_catalog
+from listkeeper.commands.options import catalog_option
 from listkeeper.errors import UsageError
 from listkeeper.fsutil import write_atomic
 from listkeeper.render.markdown import render_catalog
@@ -40,12 +41,7 @@ def unified_diff(committed: bytes | None, fresh: str, path: Path) -> str:
 
 
 @click.command("render")
-@click.option(
-    "--catalog",
-    "catalog_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Catalog directory (default: catalog_dir from the configuration, 'catalog').",
-)
+@catalog_option
 @click.option(
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),

@@ -9,17 +9,13 @@ import click
 
 from listkeeper import config as config_module
 from listkeeper import schedule
+from listkeeper.commands.options import config_option
 
 
 @click.command("schedule")
 @click.option("--once", is_flag=True, help="Run every configured job now, in order, and exit with the worst exit code.")
 @click.option("--list", "list_jobs", is_flag=True, help="Print the configured jobs and their next run times, and exit.")
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Configuration file (default: listkeeper.toml or [tool.listkeeper] in pyproject.toml).",
-)
+@config_option
 def command(once: bool, list_jobs: bool, config_file: Path | None) -> None:
     """Run the configured jobs on their cron schedule until SIGTERM/SIGINT.
 

@@ -23,6 +23,7 @@ from listkeeper import config as config_module
 from listkeeper import report as report_module
 from listkeeper.catalog.edit import read_text
 from listkeeper.catalog.load import family_files
+from listkeeper.commands.options import catalog_option, config_option, dead_option, state_option
 from listkeeper.commands.pr import Target, publish
 from listkeeper.fsutil import write_atomic
 from listkeeper.publish.proposal import build
@@ -87,10 +88,10 @@ def _write_working_tree(cfg: config_module.Config, findings: list, dead: str | N
 @click.option("--only", type=click.Choice(["all", "links", "sources"]), default="all", show_default=True)
 @click.option("--strict", is_flag=True, help="Report dead links at once, without waiting for confirmation over time.")
 @click.option("--no-cache", is_flag=True, help="Re-check links found ok within the TTL.")
-@click.option("--dead", type=click.Choice(["mark", "remove"]), default=None, help="Mark or remove dead items.")
-@click.option("--catalog", "catalog_dir", type=click.Path(path_type=Path), help="Catalog directory.")
-@click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path), help="State store file.")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@dead_option
+@catalog_option
+@state_option
+@config_option
 def command(
     as_pr: bool,
     local: bool,

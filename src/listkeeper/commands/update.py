@@ -24,6 +24,7 @@ from listkeeper import config
 from listkeeper.catalog.edit import read_text
 from listkeeper.catalog.load import load_catalog
 from listkeeper.changes import Change, DeadAction, apply, plan
+from listkeeper.commands.options import catalog_option, dead_option
 from listkeeper.errors import UsageError
 from listkeeper.findings import Finding
 from listkeeper.fsutil import write_atomic
@@ -164,18 +165,8 @@ def summary(outcome: Outcome) -> list[str]:
     help="Check report JSON (or a JSON list of findings). Default: the last check's findings in the state store.",
 )
 @click.option("--dry-run", is_flag=True, help="Print the diff of the catalog files; write nothing.")
-@click.option(
-    "--dead",
-    type=click.Choice(["mark", "remove"]),
-    default=None,
-    help="Mark confirmed-dead items (default, from [update] dead) or remove them.",
-)
-@click.option(
-    "--catalog",
-    "catalog_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Catalog directory (default: catalog_dir from the configuration, 'catalog').",
-)
+@dead_option
+@catalog_option
 @click.option(
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),

@@ -12,6 +12,7 @@ import click
 from listkeeper import config
 from listkeeper.catalog.load import load_catalog
 from listkeeper.catalog.refs import catalog_refs
+from listkeeper.commands.options import catalog_option
 
 
 def validate(catalog_dir: Path) -> str:
@@ -24,13 +25,7 @@ def validate(catalog_dir: Path) -> str:
 
 
 @click.command("validate")
-@click.option(
-    "--catalog",
-    "catalog_dir",
-    type=click.Path(path_type=Path, file_okay=False, dir_okay=True),
-    default=None,
-    help="Catalog directory (default: catalog_dir from the configuration, 'catalog').",
-)
+@catalog_option
 def command(catalog_dir: Path | None) -> None:
     """Check the catalog: schema, ids, duplicates. Prints every problem with file:line; exits 2 if any."""
     if catalog_dir is None:

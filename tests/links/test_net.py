@@ -157,3 +157,39 @@ def test_token_goes_only_to_its_exact_origin() -> None:
         assert auth_headers_for(url, tokens) == {}, url
     assert auth_headers_for("https://api.github.com/", {}) == {}
     assert auth_headers_for("https://api.github.com/", {"https://api.github.com": ""}) == {}
+
+
+def test_caching_resolver_asks_once_per_host_and_remembers_nxdomain() -> None:
+    import asyncio
+    import socket
+
+    from listkeeper.links.net import CachingResolver
+
+    calls: list[str] = []
+
+    async def resolver(host: str, port: int) -> list[str]:
+        calls.append(host)
+        await asyncio.sleep(0.01)
+        if host == "gone.example":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        if host == "flaky.example":
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return ["93.184.216.34"]
+
+    cache = CachingResolver(resolver)
+
+    async def main() -> None:
+        # Ten concurrent connections to one host: one lookup.
+        answers = await asyncio.gather(*(cache("Site.example", 443) for _ in range(10)))
+        assert answers == [["93.184.216.34"]] * 10
+        for _ in range(3):
+            with pytest.raises(socket.gaierror) as nx:
+                await cache("gone.example", 443)
+            assert nx.value.errno == socket.EAI_NONAME
+        for _ in range(2):  # temporary failures are asked again
+            with pytest.raises(socket.gaierror):
+                await cache("flaky.example", 443)
+
+    asyncio.run(main())
+    assert calls == ["Site.example", "gone.example", "flaky.example", "flaky.example"]
+    assert cache.lookups == 4

@@ -65,7 +65,14 @@ import httpx
 from listkeeper import __version__
 from listkeeper.config import USER_AGENT_URL, CheckConfig, HostPolicy
 from listkeeper.links import quirks
-from listkeeper.links.net import ForbiddenAddress, NameNotResolved, Resolver, VettingBackend, auth_headers_for
+from listkeeper.links.net import (
+    CachingResolver,
+    ForbiddenAddress,
+    NameNotResolved,
+    Resolver,
+    VettingBackend,
+    auth_headers_for,
+)
 from listkeeper.links.net import system_resolver as _system_resolver
 from listkeeper.links.status import CheckStats, Hop, LinkResult, Verdict
 
@@ -645,9 +652,10 @@ class _VettedTransport(httpx.AsyncHTTPTransport):
 
 
 def make_client(config: CheckConfig, *, resolver: Resolver = _system_resolver) -> httpx.AsyncClient:
-    """The shared client: no redirects, no proxies from the environment, vetted connections, our timeouts."""
+    """The shared client: no redirects, no proxies from the environment, vetted connections, our timeouts, and one
+    DNS lookup per host for the whole run."""
     backend = VettingBackend(
-        allow_loopback=config.allow_loopback, allow_private=config.allow_private, resolver=resolver
+        allow_loopback=config.allow_loopback, allow_private=config.allow_private, resolver=CachingResolver(resolver)
     )
     limits = httpx.Limits(
         max_connections=config.max_concurrency, max_keepalive_connections=config.max_concurrency, keepalive_expiry=15

@@ -102,6 +102,36 @@ async def system_resolver(host: str, port: int) -> list[str]:
     return list(seen)
 
 
+class CachingResolver:
+    """One DNS lookup per host for a whole run, shared by concurrent connections (single flight).
+
+    Answers and NXDOMAIN are remembered; temporary failures are not, so a retry asks again. Addresses are still
+    vetted on every use, so caching never lets a forbidden address through.
+    """
+
+    def __init__(self, inner: Resolver) -> None:
+        self.inner = inner
+        self.lookups = 0
+        self._answers: dict[str, list[str] | socket.gaierror] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def __call__(self, host: str, port: int) -> list[str]:
+        key = host.lower()
+        async with self._locks.setdefault(key, asyncio.Lock()):
+            if key not in self._answers:
+                self.lookups += 1
+                try:
+                    self._answers[key] = await self.inner(host, port)
+                except socket.gaierror as exc:
+                    if exc.errno != socket.EAI_NONAME:
+                        raise
+                    self._answers[key] = exc
+            answer = self._answers[key]
+        if isinstance(answer, socket.gaierror):
+            raise socket.gaierror(answer.errno, answer.strerror)
+        return list(answer)
+
+
 async def vetted_addresses(
     host: str,
     port: int,

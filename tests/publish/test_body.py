@@ -134,3 +134,24 @@ def test_commit_message_has_subject_changes_and_trailer() -> None:
     assert lines[2].startswith("- catalog/cogvlm.yaml: entries[0].code[0]: THUDM/CogVLM → zai-org/CogVLM")
     assert lines[-1] == f"Listkeeper-Fingerprint: {proposal.fingerprint}"
     assert body_module.parse_trailer(message) == proposal.fingerprint
+
+
+def test_a_dead_row_names_the_item_and_how_its_death_was_confirmed() -> None:
+    from tests.publish.conftest import finding as make
+
+    note = "dead 2 checks, first seen 2026-11-26T02:00Z (26.0 h ago; confirmation needs 20 h)"
+    dead = make(
+        Kind.DEAD,
+        "hf:model/zai-org/cogvlm-grounding-hf",
+        message="404 on the Hub",
+        status=404,
+        memory={"note": note, "confirmed": "over time"},
+    )
+    row = next(line for line in build([dead]).body.splitlines() if "marked dead" in line)
+    assert "| zai-org/cogvlm-grounding-hf → marked dead since " in row
+    assert note in row
+    strict = make(
+        Kind.DEAD, "hf:model/zai-org/cogvlm-grounding-hf", status=404, memory={"note": note, "confirmed": "strict"}
+    )
+    row = next(line for line in build([strict]).body.splitlines() if "marked dead" in line)
+    assert "confirmed with --strict" in row and note not in row

@@ -226,7 +226,9 @@ def _old_new(change: Change) -> str:
             since = change.new.get("since") if isinstance(change.new, dict) else None
             state = change.new.get("state", "dead") if isinstance(change.new, dict) else "dead"
             mark = f"marked {state}" + (f" since {since}" if since else "")
-            return f"{_text(item_name(change.old) or '(item)')} → {_text(mark)}"
+            # change.old is the item's previous mark (usually none): name the item by the finding's subject.
+            name = item_name(change.old) if isinstance(change.old, dict) and "state" not in change.old else ""
+            return f"{_text(name or change.finding.subject.id or '(item)')} → {_text(mark)}"
         case "remove":
             return f"{_text(item_name(change.old))} → removed"
         case _:
@@ -252,6 +254,11 @@ def _evidence(change: Change) -> str:
     fact = finding.message or change.reason
     if fact:
         parts.append(_text(f"{finding.source}: {fact}" if finding.source else fact))
+    memory = finding.evidence.get("memory")
+    if isinstance(memory, dict) and isinstance(memory.get("note"), str):
+        # How the death was confirmed: "dead 2 checks, first seen ... (26.0 h ago ...)", or --strict.
+        confirmed = "confirmed with --strict" if memory.get("confirmed") == "strict" else memory["note"]
+        parts.append(_text(confirmed))
     links = [_link("old", finding.subject.url())] if finding.subject.id else []
     if finding.new_subject is not None:
         links.append(_link("new", finding.new_subject.url()))

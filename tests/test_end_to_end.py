@@ -138,3 +138,19 @@ def write_findings(root: Path) -> Path:
         )
     )
     return path
+
+
+def test_nightly_sync_writes_annotations_and_the_job_summary(
+    world: World, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """What the nightly workflow runs: `listkeeper sync --pr --format github`."""
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    code = run(["sync", "--pr", "--strict", "--format", "github"])
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    assert "::error file=catalog/cogvlm.yaml,line=" in err  # the dead link, annotated at its catalog line
+    text = summary.read_text()
+    assert text.startswith("earlier step\n")  # appended, never overwritten
+    assert "### Pull request" in text and "opened #1" in text

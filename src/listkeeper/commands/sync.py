@@ -24,9 +24,11 @@ from listkeeper import report as report_module
 from listkeeper.catalog.edit import read_text
 from listkeeper.catalog.load import family_files
 from listkeeper.commands.options import catalog_option, config_option, dead_option, state_option
+from listkeeper.commands.output import append_step_summary
 from listkeeper.commands.pr import Target, publish
 from listkeeper.fsutil import write_atomic
 from listkeeper.publish.proposal import build
+from listkeeper.render.escape import escape_inline
 from listkeeper.state import open_state
 
 FORMATS = ("terminal", "json", "markdown", "github", "none")
@@ -45,6 +47,8 @@ def _emit(report: report_module.CheckReport, fmt: str) -> None:
         "github": report_module.to_github,
     }[fmt](report)
     click.echo(text, err=True, nl=not text.endswith("\n"))
+    if fmt == "github":
+        append_step_summary(report_module.github_step_summary(report))
 
 
 def _write_working_tree(cfg: config_module.Config, findings: list, dead: str | None) -> None:  # type: ignore[type-arg]
@@ -125,5 +129,13 @@ def command(
         _write_working_tree(cfg, findings, dead)
         return
     target = Target(local=local, push=remote, repo=repo, base=base)
+    lines: list[str] = []
+
+    def echo(line: str) -> None:
+        click.echo(line)
+        lines.append(line)
+
     with open_state(cfg.path(cfg.state_path)) as state:
-        publish(cfg, findings, state, target, dead_action=dead)  # type: ignore[arg-type]
+        publish(cfg, findings, state, target, dead_action=dead, echo=echo)  # type: ignore[arg-type]
+    if fmt == "github" and lines:
+        append_step_summary("### Pull request\n\n" + "\n".join(f"- {escape_inline(line)}" for line in lines) + "\n")

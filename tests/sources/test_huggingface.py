@@ -216,6 +216,29 @@ def test_deleted_model_is_dead_with_evidence(hub, state, tmp_path):
     assert [r.path for r in hub.requests] == ["/api/models", "/api/models/acme/gone", "/api/models/solo/gone-too"]
 
 
+def test_only_the_hub_s_repo_not_found_code_is_dead_evidence(state, tmp_path, monkeypatch):
+    """On an https endpoint the library maps any 401 on /api/models/... to RepositoryNotFoundError. The real Hub
+    says "not found" with `X-Error-Code: RepoNotFound` (401 for anonymous callers); a bare 401 from a proxy or a
+    mirror that wants credentials must not mark every repo dead."""
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        if request.url.path.endswith("/solo/gone"):
+            return httpx2.Response(401, headers={"X-Error-Code": "RepoNotFound"}, json={"error": "Repo not found"})
+        return httpx2.Response(401, json={"error": "Unauthorized"})
+
+    monkeypatch.setattr(huggingface.httpx2, "HTTPTransport", lambda proxy=None: httpx2.MockTransport(handler))
+    loaded = catalog(tmp_path, entry(checkpoints=[{"hf": "solo/gone"}, {"hf": "other/model"}]))
+    src = HuggingFaceSource(SourcesConfig(hf_endpoint="https://hub.example", max_retries=0), sleep=Waits())
+
+    result = run(src, loaded, state)
+
+    dead = only(result, Kind.DEAD, hf_model("solo/gone"))
+    assert dead.evidence["status"] == 401 and dead.evidence["error_code"] == "RepoNotFound"
+    unknown = only(result, Kind.UNKNOWN, hf_model("other/model"))
+    assert unknown.evidence["status"] == 401 and "RepoNotFound" in unknown.evidence["reason"]
+    assert result.facts[hf_model("other/model")].exists is None and result.unavailable
+
+
 def test_space_stages(hub, state, tmp_path):
     hub.add_space("acme/sleepy", stage="SLEEPING")
     hub.add_space("acme/crashed", stage="RUNTIME_ERROR")

@@ -593,6 +593,12 @@ class HuggingFaceSource:
             data = {"gated": "yes", "checked_at": checked, "via": "info", "status": _status(exc)}
             return Fact(subject, True, data=data)
         except RepositoryNotFoundError as exc:
+            if _header(exc, "x-error-code") != "RepoNotFound":
+                # The library also maps a bare 401 on an https endpoint to "not found"; without the Hub's own
+                # error code it may be a proxy, a mirror or refused credentials answering: no evidence either way.
+                reason = f"HTTP {_status(exc)} without the Hub's RepoNotFound error code"
+                run.failures.append(f"{subject}: {reason}")
+                return Fact(subject, None, data={"reason": reason, "status": _status(exc), "checked_at": checked})
             evidence = {
                 "status": _status(exc),
                 "error_code": _header(exc, "x-error-code"),

@@ -13,7 +13,8 @@ What it reproduces from the real service (API notes, section B):
 * Entries come back in arXiv's order (newest id first), not in request order.
 * A malformed id anywhere in ``id_list`` makes the whole request fail with HTTP 400.
 * ``down``: answer every request with that status (503, 429 ...) and ``retry_after`` as ``Retry-After``;
-  ``latency``: wait before answering; ``html``: answer 200 with an HTML page instead of a feed.
+  ``latency``: wait before answering; ``html``: answer 200 with an HTML page instead of a feed; ``empty``: answer
+  200 with a valid feed without entries (arXiv does this now and then for queries that do match).
 
 Every request is recorded on :attr:`server` (``server.requests[i].started`` is a monotonic time).
 """
@@ -64,6 +65,7 @@ class FakeArxiv:
         self.retry_after: str | None = None
         self.latency = 0.0  # seconds before each answer (timeouts)
         self.html = False  # answer 200 with an HTML page (a captive portal or error page), not Atom
+        self.empty = False  # answer 200 with a valid feed holding no entries (a known transient fault of arXiv)
         self.clock = datetime(2024, 1, 1, tzinfo=UTC)
         self.server = FakeServer(self.handle)
 
@@ -143,6 +145,9 @@ class FakeArxiv:
             return Response.text("Rate exceeded." if self.down == 429 else "Service Unavailable", self.down, headers)
         if req.path != "/api/query":
             return Response.text("Not Found", 404)
+        if self.empty:
+            body = _feed(req.target, [], total=0, start=0, per_page=10)
+            return Response(200, {"Content-Type": "application/atom+xml; charset=utf-8"}, body.encode())
         q = {k: v[-1] for k, v in req.query.items()}
         try:
             start = int(q.get("start", "0") or 0)

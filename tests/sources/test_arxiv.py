@@ -244,6 +244,20 @@ def test_html_instead_of_a_feed_is_unknown(tmp_path: Path, fake: FakeArxiv, stat
     assert [f.kind for f in result.findings] == [Kind.UNKNOWN]
 
 
+def test_empty_feed_for_several_ids_is_unknown(tmp_path: Path, fake: FakeArxiv, state: State) -> None:
+    for n in range(1, 4):
+        fake.add(f"2401.0000{n}", f"Paper {n}")
+    fake.empty = True
+    loaded = catalog(tmp_path, [{"arxiv": f"2401.0000{n}"} for n in range(1, 4)], track={"arxiv_terms": ["Paper"]})
+    result = run(ArxivSource(config(fake)), loaded, state)
+    assert [f.kind for f in result.findings] == [Kind.UNKNOWN] * 3
+    assert all(f.exists is None for f in result.facts.values())
+    assert "empty feed" in (result.unavailable or "") and result.requests == 1  # and no search after that
+    # A single id arXiv does not know is still dead evidence (for the memory rule to confirm over time).
+    single = run(ArxivSource(config(fake)), catalog(tmp_path, [{"arxiv": "2401.00001"}]), state)
+    assert [f.kind for f in single.findings] == [Kind.DEAD]
+
+
 def test_facts_are_reused_within_the_ttl(tmp_path: Path, fake: FakeArxiv, state: State) -> None:
     fake.add("2311.03079", "CogVLM", versions=2)
     fake.add("2401.00002", "Bunny")

@@ -238,6 +238,12 @@ class ArxivSource:
                 run.result.unavailable = f"arXiv API: {exc}"
                 unknown.update(dict.fromkeys(chunk, run.result.unavailable))
                 continue
+            if not results and len(chunk) > 1:
+                # arXiv papers are never deleted, so "none of them exists" is not an answer: the API is known to
+                # serve a valid but empty feed now and then (lukasschwab/arxiv.py#43, #129).
+                run.result.unavailable = f"arXiv API: an empty feed for {len(chunk)} ids"
+                unknown.update(dict.fromkeys(chunk, run.result.unavailable))
+                continue
             by_id = {split_version(r.get_short_id())[0]: r for r in results}
             for base in chunk:
                 found = by_id.get(base)

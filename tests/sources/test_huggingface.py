@@ -22,6 +22,7 @@ from listkeeper.sources.huggingface import HuggingFaceSource, _PoliteTransport, 
 from listkeeper.state import State, open_state
 from listkeeper.subjects import Subject, hf_collection, hf_dataset, hf_model, hf_space
 from tests.fakes.hub import FakeHub
+from tests.fakes.server import FakeServer, Response
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 SLUG = "zai-org/cogvlm-6603c50b9b43d044171d0854"
@@ -307,6 +308,18 @@ def test_missing_collection_is_dead(hub, state, tmp_path):
     loaded = catalog(tmp_path, entry(collections=[SLUG]))
     result = run(source(hub), loaded, state)
     assert only(result, Kind.DEAD, hf_collection(SLUG)).evidence["status"] == 404
+
+
+def test_a_404_page_that_is_not_the_hub_s_answer_is_unknown(state, tmp_path):
+    """HF_ENDPOINT pointing at a mirror or proxy that 404s with its own page: no evidence, nothing dead."""
+    page = FakeServer(lambda req: Response(404, {"Content-Type": "text/html"}, b"<h1>404 Not Found</h1>")).start()
+    try:
+        loaded = catalog(tmp_path, entry(collections=[SLUG], checkpoints=[{"hf": "solo/model"}]))
+        result = run(source(page), loaded, state)  # type: ignore[arg-type]
+    finally:
+        page.stop()
+    assert {f.kind for f in result.findings} == {Kind.UNKNOWN} and len(result.findings) == 2
+    assert all(f.exists is None for f in result.facts.values())
 
 
 # --- new releases -----------------------------------------------------------------------------------------------

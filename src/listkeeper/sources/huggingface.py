@@ -447,7 +447,7 @@ class HuggingFaceSource:
         if isinstance(response, HubGaveUp):
             return Fact(subject, None, data={"reason": response.reason, "checked_at": checked})
         url = f"{self.endpoint}/api/collections/{subject.id}"
-        if response.status_code == 404:
+        if response.status_code == 404 and _is_hub_error(response):  # not a proxy's or a mirror's 404 page
             evidence = {"status": 404, "api_url": url, "error": _error_text(response), "checked_at": checked}
             return Fact(subject, False, data={"evidence": evidence})
         try:
@@ -764,6 +764,15 @@ def _status(exc: BaseException) -> int | None:
 def _header(exc: BaseException, name: str) -> str | None:
     response = getattr(exc, "response", None)
     return response.headers.get(name) if response is not None else None
+
+
+def _is_hub_error(response: httpx2.Response) -> bool:
+    """True for the Hub API's own error shape, a JSON object with an ``error`` message."""
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and isinstance(body.get("error"), str)
 
 
 def _error_text(response: httpx2.Response) -> str:

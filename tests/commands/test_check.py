@@ -572,6 +572,23 @@ def test_nothing_checked_exits_3_and_writes_no_state(world: World, capsys: pytes
     assert code == 3 and "**Nothing was checked**" in out
 
 
+def test_hosts_that_answer_only_errors_were_checked(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    """A 500 or a 429 after every retry is an answer: the network works, so the run is not "nothing checked"
+    (exit 0, the outcomes recorded), and the status is part of the evidence."""
+    world.docs.route("/broken", Status(500))
+    world.docs.route("/busy", RateLimited(retry_after=0.01, times=100))
+    links = [
+        {"title": "Broken", "url": "https://docs.example/broken"},
+        {"title": "Busy", "url": "https://docs.example/busy"},
+    ]
+    world.write([{"id": "plain", "name": "Plain", "links": links}])
+    code, data = check_json(capsys, "--only", "links")
+    assert code == 0 and data["nothing_checked"] is False
+    assert {(f["kind"], f["evidence"]["status"]) for f in data["findings"]} == {("error", 500), ("rate-limited", 429)}
+    rows = sqlite3.connect(world.state).execute("SELECT url, verdict, status FROM link_results ORDER BY url").fetchall()
+    assert rows == [("https://docs.example/broken", "error", 500), ("https://docs.example/busy", "rate-limited", 429)]
+
+
 def test_ttl_cache_skips_ok_links_and_cached_facts_unless_no_cache(
     world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:

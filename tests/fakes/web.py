@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import email.utils
 import itertools
+import sys
 import threading
 import time
 from collections import Counter
@@ -156,12 +157,35 @@ class CloudflareChallenge(Behaviour):
 
 @dataclass
 class HeadNotAllowed(Behaviour):
-    """405 to HEAD, 200 to GET."""
+    """``status`` (405) to HEAD, 200 to GET. Real sites also answer HEAD with 403, 404 or 501 while GET works."""
+
+    status: int = 405
 
     def respond(self, req: Request, host: VirtualHost) -> Response:
         if req.method == "HEAD":
-            return Response(405, {"Allow": "GET"}, b"")
+            return Response(self.status, {"Allow": "GET"} if self.status == 405 else {}, b"")
         return Response(200, {"Content-Type": "text/html"}, _HTML)
+
+
+class ConnectionDropped(Exception):
+    """Raised by a behaviour to close the connection without an answer (see :class:`Reset`)."""
+
+
+@dataclass
+class Reset(Behaviour):
+    """The connection is closed without an answer for the first ``times`` requests (per path), then 200."""
+
+    times: int = 1
+    _seen: Counter[str] = field(default_factory=Counter)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def respond(self, req: Request, host: VirtualHost) -> Response:
+        with self._lock:
+            self._seen[req.path] += 1
+            n = self._seen[req.path]
+        if n > self.times:
+            return Response(200, {"Content-Type": "text/html"}, _HTML)
+        raise ConnectionDropped(req.path)
 
 
 @dataclass
@@ -251,6 +275,19 @@ class VirtualHost:
         self.active = 0  # requests inside the handler (latency + behaviour), not hangs the client gave up on
         self.max_active = 0
         self.server = FakeServer(self._handle).start()
+        self._quiet_dropped_connections()
+
+    def _quiet_dropped_connections(self) -> None:
+        """A :class:`ConnectionDropped` escapes the request handler, so socketserver closes the socket without an
+        answer (what the client sees as a reset). Keep socketserver from printing a traceback for it."""
+        httpd = self.server._httpd
+        report = httpd.handle_error
+
+        def handle_error(request: object, client_address: object) -> None:
+            if not isinstance(sys.exc_info()[1], ConnectionDropped):
+                report(request, client_address)  # type: ignore[arg-type]
+
+        httpd.handle_error = handle_error  # type: ignore[method-assign]
 
     def route(self, path: str, behaviour: Behaviour) -> str:
         """Serve ``behaviour`` at ``path``; returns the public URL."""

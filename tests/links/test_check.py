@@ -10,7 +10,16 @@ from collections.abc import Iterator
 import pytest
 
 from listkeeper.config import CheckConfig, HostPolicy
-from listkeeper.links.check import USER_AGENT, Remapper, _HostGate, classify, retry_wait, run_check
+from listkeeper.links.check import (
+    BACKOFF_CAP,
+    USER_AGENT,
+    Remapper,
+    _HostGate,
+    backoff,
+    classify,
+    retry_wait,
+    run_check,
+)
 from listkeeper.links.status import CheckStats, Hop, LinkResult, Verdict
 from tests.fakes.web import (
     BigBody,
@@ -23,6 +32,7 @@ from tests.fakes.web import (
     Ok,
     RateLimited,
     Redirect,
+    Reset,
     Status,
     Trickle,
 )
@@ -180,7 +190,59 @@ def test_on_result_and_duplicates(web: FakeWeb) -> None:
     assert list(results) == [url] and len(seen) == 1 and stats.requests == 1
 
 
+def test_resets_and_408_are_retried_and_never_dead(web: FakeWeb) -> None:
+    site = web.host("wobbly.example")
+    once = site.route("/reset-once", Reset(times=1))
+    always = site.route("/reset-always", Reset(times=100))
+    timeout_once = site.route("/408", Flaky(408, times=2))  # HEAD and its GET confirmation get 408
+    results, stats = check([once, always, timeout_once], config(web, max_retries=2))
+    assert results[once].verdict is Verdict.OK and results[once].attempts == 2
+    assert results[timeout_once].verdict is Verdict.OK and results[timeout_once].attempts == 3
+    gone = results[always]
+    assert gone.verdict is Verdict.ERROR and gone.status is None
+    assert gone.detail.startswith("connection reset") and gone.detail.endswith("after 3 attempts")
+    assert site.server.count("/reset-always") == 3 and stats.retries == 4
+
+
+def test_exhausted_retries_keep_the_last_status(web: FakeWeb) -> None:
+    """A server that answered 500 or 429 every time did answer: the status is kept as evidence (and tells
+    "the network works" apart from "nothing answered")."""
+    site = web.host("tired.example")
+    broken = site.route("/broken", Status(500))
+    busy = site.route("/busy", RateLimited(retry_after=0.05, times=100))
+    results, _ = check([broken, busy], config(web, max_retries=1))
+    assert (results[broken].verdict, results[broken].status) == (Verdict.ERROR, 500)
+    assert results[broken].detail == "HTTP 500 Internal Server Error after 3 attempts"  # HEAD, GET, GET
+    assert (results[busy].verdict, results[busy].status) == (Verdict.RATE_LIMITED, 429)
+    limited = web.host("limited2.example")
+    url = limited.route("/x", RateLimited(retry_after=60, times=5))
+    results, _ = check([url], config(web, deadline=1.0))
+    assert (results[url].verdict, results[url].status) == (Verdict.RATE_LIMITED, 429)
+    assert "deadline" in results[url].detail
+
+
+def test_tls_failure_is_an_error_and_not_retried(web: FakeWeb) -> None:
+    site = web.host("plain.example")
+    site.route("/", Ok())
+    url = f"https://{site.server.host}/"  # TLS to a plain-HTTP server: the handshake fails
+    results, _ = check([url], config(web))
+    assert results[url].verdict is Verdict.ERROR and results[url].detail.startswith("TLS error")
+    assert results[url].attempts == 1
+
+
 # -- method choice and bodies --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("status", "learned"), [(403, False), (404, False), (501, True)])
+def test_head_answered_wrongly_is_confirmed_with_get(web: FakeWeb, status: int, learned: bool) -> None:
+    """HEAD answered 403/404/501 while GET works: GET decides. 405 and 501 mean "no HEAD here" for the rest of the
+    run; a 403 or 404 to HEAD may be about that page only, so the next URL starts with HEAD again."""
+    site = web.host("headless.example")
+    urls = [site.route(f"/{i}", HeadNotAllowed(status)) for i in range(3)]
+    results, _ = check(urls, config(web, per_host=1))
+    assert all(r.verdict is Verdict.OK for r in results.values()), results
+    methods = [r.method for r in site.requests]
+    assert methods == (["HEAD", "GET", "GET", "GET"] if learned else ["HEAD", "GET"] * 3)
 
 
 def test_head_then_get_fallback_is_learned_per_host(web: FakeWeb) -> None:
@@ -337,6 +399,7 @@ def test_private_addresses_are_refused_before_connecting(web: FakeWeb) -> None:
         assert "private address" in results[url].detail
     assert "link-local" in results["http://metadata.test/"].detail
     assert lookups == ["metadata.test", "intranet.test"] and stats.requests == 0
+    assert not stats.by_host and not stats.host_time
 
 
 def test_loopback_needs_allow_loopback(web: FakeWeb) -> None:
@@ -357,6 +420,7 @@ def test_redirect_to_a_private_address_is_refused(web: FakeWeb) -> None:
     assert results[meta].chain == (Hop(302, "http://169.254.169.254/latest/meta-data/iam"),)
     assert results[intranet].verdict is Verdict.EXCLUDED
     assert stats.requests == 2 and set(stats.by_host) == {site.server.host}
+    assert set(stats.host_time) == {site.server.host}  # refused hosts were never contacted: not "slow hosts"
 
 
 def test_token_only_to_its_origin_and_dropped_on_cross_origin_redirect(web: FakeWeb) -> None:
@@ -420,6 +484,8 @@ def test_retry_wait_headers() -> None:
     assert retry_wait({"retry-after": "7"}, now) == 7
     assert retry_wait({"retry-after": "Tue, 14 Nov 2023 22:13:40 GMT"}, now) == pytest.approx(20, abs=1)
     assert retry_wait({"ratelimit": "limit=100, remaining=0, reset=12"}, now) == 12
+    assert retry_wait({"ratelimit": '"default";r=0;t=25'}, now) == 25  # the current IETF draft's structured form
+    assert retry_wait({"ratelimit-reset": "4"}, now) == 4
     assert retry_wait({"x-ratelimit-reset": str(int(now) + 30)}, now) == 30  # GitHub: epoch seconds
     assert retry_wait({"x-ratelimit-reset": "5"}, now) == 5  # others: a delta
     assert retry_wait({"retry-after": "2", "x-ratelimit-reset": "9"}, now) == 9  # the longest wins
@@ -448,6 +514,18 @@ def test_retry_wait_headers() -> None:
 )
 def test_classify(status: int, headers: dict[str, str], verdict: Verdict) -> None:
     assert classify(status, headers, b"")[0] is verdict
+
+
+def test_backoff_is_exponential_with_full_jitter() -> None:
+    import random
+
+    rng = random.Random(3)
+    for attempt in range(8):
+        ceiling = min(BACKOFF_CAP, 0.5 * 2**attempt)
+        waits = [backoff(attempt, 0.5, rng) for _ in range(200)]
+        assert all(0.0 <= w <= ceiling for w in waits)
+        assert max(waits) > 0.8 * ceiling and min(waits) < 0.2 * ceiling  # spread over the whole range (jitter)
+    assert max(backoff(20, 1.0, rng) for _ in range(50)) <= BACKOFF_CAP
 
 
 def test_a_slowed_host_recovers_step_by_step_and_repeated_429s_keep_it_slow() -> None:

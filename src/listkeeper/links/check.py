@@ -343,6 +343,7 @@ class _Failure:
     detail: str
     retryable: bool
     kind: str = ""  # groups failures for "after N attempts" messages
+    status: int | None = None  # the HTTP status of the last answer, when the failure is one (429, 5xx after retries)
 
 
 @dataclass
@@ -409,7 +410,9 @@ class _Engine:
             elapsed = time.monotonic() - started
             if hop.failure is not None:
                 failure = hop.failure
-                return LinkResult(url, failure.verdict, None, None, tuple(chain), failure.detail, attempts, elapsed)
+                return LinkResult(
+                    url, failure.verdict, failure.status, None, tuple(chain), failure.detail, attempts, elapsed
+                )
             response = hop.response
             assert response is not None
             if response.location is None:
@@ -503,7 +506,7 @@ class _Engine:
                 if not _retryable_status(status) or quirks.bot_wall(status, outcome.headers, outcome.body):
                     return _HopResult(outcome, None, attempts)
                 verdict, detail = classify(status, outcome.headers, outcome.body)
-                last = _Failure(verdict, detail, True, kind=f"http{status}")
+                last = _Failure(verdict, detail, True, kind=f"http{status}", status=status)
                 asked = retry_wait(outcome.headers)
                 if status == 429:
                     self.stats.rate_limited += 1
@@ -570,7 +573,8 @@ class _Engine:
             finally:
                 gate.in_flight -= 1
                 self.in_flight_total -= 1
-                self.stats.host_time[host_key] += time.monotonic() - started
+                if host_key in self.stats.by_host:  # a refused address was never contacted: no time to report
+                    self.stats.host_time[host_key] += time.monotonic() - started
 
     def _uncount(self, host_key: str) -> None:
         self.stats.requests -= 1
@@ -607,13 +611,14 @@ class _Engine:
     # -- failure wording ------------------------------------------------------------------------------------------
 
     def _exhausted(self, last: _Failure, attempts: int) -> _Failure:
-        return _Failure(last.verdict, f"{last.detail} after {attempts} attempts", False, last.kind)
+        return _Failure(last.verdict, f"{last.detail} after {attempts} attempts", False, last.kind, last.status)
 
     def _deadline_failure(self, last: _Failure | None, attempts: int, wait: float | None = None) -> _Failure:
         if last is None:
             return _Failure(Verdict.TIMEOUT, "deadline: the run deadline passed before a request was sent", False)
         asked = f"; the next try ({wait:.3g} s away) would end past the run deadline" if wait is not None else ""
-        return _Failure(last.verdict, f"{last.detail} after {attempts} attempts (deadline{asked})", False, last.kind)
+        detail = f"{last.detail} after {attempts} attempts (deadline{asked})"
+        return _Failure(last.verdict, detail, False, last.kind, last.status)
 
 
 def _head_unconvincing(outcome: _Response | _Failure, accept: set[int]) -> bool:

@@ -358,6 +358,17 @@ def test_server_errors_are_unknown_never_dead(tmp_path: Path, fake: FakeGitHub, 
     assert result.requests == 4
 
 
+def test_a_404_page_that_is_not_github_s_answer_is_unknown(tmp_path: Path, state: State) -> None:
+    page = FakeServer(lambda req: Response(404, {"Content-Type": "text/html"}, b"<h1>404 Not Found</h1>")).start()
+    try:
+        src = GitHubSource(SourcesConfig(github_api_url=page.url, max_retries=0), None)
+        result = run(src, catalog(tmp_path, ["org/a"]), state)
+    finally:
+        page.stop()
+    assert [f.kind for f in result.findings] == [Kind.UNKNOWN]
+    assert result.facts[Subject("github", "org/a")].exists is None and "404" in (result.unavailable or "")
+
+
 def test_timeout_is_unknown(tmp_path: Path, state: State) -> None:
     slow = FakeServer(lambda req: Response.json({}, delay=2.0)).start()
     try:

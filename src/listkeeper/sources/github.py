@@ -300,12 +300,12 @@ class GitHubSource:
 
     def _rest_repo(self, gh: GitHub[Any], repo: _Repo, state: State, writes: list[tuple[str, str, Any]]) -> _Outcome:
         status, body, response = self._get(gh, f"repos/{repo.name}", state, writes)
-        if status in (404, 410):
+        if status in (404, 410) and isinstance(body, dict) and "message" in body:  # GitHub's JSON, not a proxy page
             return _Outcome(
                 False,
                 evidence={
                     "status": status,
-                    "message": (body or {}).get("message", ""),
+                    "message": body["message"],
                     "api": f"GET /repos/{repo.name}",
                 },
             )

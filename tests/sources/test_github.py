@@ -369,6 +369,17 @@ def test_a_404_page_that_is_not_github_s_answer_is_unknown(tmp_path: Path, state
     assert result.facts[Subject("github", "org/a")].exists is None and "404" in (result.unavailable or "")
 
 
+@pytest.mark.parametrize("token", [TOKEN, None])
+def test_429_storm_is_unknown_never_dead(tmp_path: Path, fake: FakeGitHub, state: State, token: str | None) -> None:
+    world(fake)
+    fake.down, fake.retry_after = 429, "1"
+    result = run(source(fake, token=token, max_retries=1, max_retry_wait=2), catalog(tmp_path, CODE), state)
+    assert {f.kind for f in result.findings} == {Kind.UNKNOWN} and len(result.findings) == len(CODE)
+    assert all(f.exists is None for f in result.facts.values())
+    assert result.requests == 2 == len(fake.server.requests)  # one try, one retry after Retry-After, then stop
+    assert "rate limit" in (result.unavailable or "")
+
+
 def test_timeout_is_unknown(tmp_path: Path, state: State) -> None:
     slow = FakeServer(lambda req: Response.json({}, delay=2.0)).start()
     try:

@@ -32,6 +32,8 @@ NASTY = [
     "$x^2$ math",
     "a\x00b\x07c",
     "snake_case_name, _em_, __init__, a__b__c, x_ y, ü_ü_",
+    "<5B & >9B, AT&T, R&D; x <y, tom&jerry; end&",
+    "a <b c</i <!x <?y z<",
 ]
 
 
@@ -67,6 +69,14 @@ def test_inline_keeps_intraword_underscores_readable() -> None:
 
 def test_inline_escapes_html_as_entities() -> None:
     assert escape_inline("<b>&") == "&lt;b&gt;&amp;"
+    assert escape_inline("&lt; &#60; &#x3c;") == "&amp;lt; &amp;#60; &amp;#x3c;"
+
+
+def test_inline_leaves_harmless_ampersands_and_brackets_readable() -> None:
+    # An entity only where the character could start markup or an entity; the source reads like the text.
+    assert escape_inline("CogVLM & CogAgent demo") == "CogVLM & CogAgent demo"
+    assert escape_inline("<5B") == "<5B"
+    assert escape_inline("a < b, c > d") == "a < b, c &gt; d"
     assert escape_inline("a|b") == "a\\|b"
     assert escape_inline("x\n\ny") == "x y"
 
@@ -128,6 +138,7 @@ def _href(markdown: str) -> str:
         ('https://example.org/"<x>"', "https://example.org/%22%3Cx%3E%22"),
         ("https://example.org/a|b`c\\d", "https://example.org/a%7Cb%60c%5Cd"),
         ("https://example.org/?a=1&lt;b=2", "https://example.org/?a=1&lt;b=2"),
+        ("https://example.org/?a=1&b=2&c", "https://example.org/?a=1&b=2&c"),
         ("https://example.org/%20already", "https://example.org/%20already"),
         ("https://example.org/ü", "https://example.org/%C3%BC"),
         ("#anchor", "#anchor"),

@@ -21,9 +21,15 @@ from urllib.parse import quote
 # Characters that start inline markup: emphasis (* _), strikethrough (~), code (`), links/images ([ ] !),
 # math on GitHub ($), tables (|) and backslash itself (a trailing one is a hard break, others escape).
 _INLINE_BACKSLASH = frozenset("\\`*_[]~|$!")
-# HTML-significant characters become entities: a backslash does not stop an HTML block in every renderer,
-# an entity always does, and ``&`` must not combine with following text into an entity.
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# HTML-significant characters become entities where they could mean something (a backslash does not stop an
+# HTML block in every renderer, an entity always does): ``>`` always, because every tag, autolink and comment
+# needs it to close; ``<`` where a tag, comment or declaration could start (a letter, ``/``, ``!`` or ``?``
+# follows, or the text ends); ``&`` where it would combine with the following text into an entity (``&amp;``,
+# ``&#60;``), or the text ends. Elsewhere they stay as written, so "CogVLM & CogAgent" and "<5B" read as
+# themselves in the Markdown source too.
+_GT = ">"
+_LT_OPENS = re.compile(r"<(?=[A-Za-z/!?]|$)")
+_AMP_OPENS = re.compile(r"&(?=#?[A-Za-z0-9]+;|$)")
 
 _WHITESPACE_RUN = re.compile(r"[ \t\r\n\f\v\u2028\u2029\x85]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -46,8 +52,12 @@ def escape_inline(text: str) -> str:
     text = _WHITESPACE_RUN.sub(" ", _clean(text)).strip()
     out = []
     for index, char in enumerate(text):
-        if char in _ENTITIES:
-            out.append(_ENTITIES[char])
+        if char == _GT:
+            out.append("&gt;")
+        elif char == "<" and _LT_OPENS.match(text, index):
+            out.append("&lt;")
+        elif char == "&" and _AMP_OPENS.match(text, index):
+            out.append("&amp;")
         elif char == "_" and _intraword(text, index):
             out.append(char)  # "Bunny-v1_0" cannot open or close emphasis; keep repo names readable
         elif char in _INLINE_BACKSLASH:
@@ -95,16 +105,16 @@ def escape_url(url: str) -> str:
     """Make ``url`` safe as a link destination ``[text](url)``, also inside a table cell.
 
     Spaces, parentheses, angle brackets, quotes, backslashes, backticks, ``|`` and non-ASCII are
-    percent-encoded (existing ``%XX`` escapes are kept); ``&`` becomes ``&amp;``, which Markdown decodes back,
-    so text like ``&lt;`` in a query cannot turn into ``<``. Only ``http(s)`` URLs and in-page anchors are
-    accepted: any other scheme (``javascript:``, ``data:``) raises :class:`ValueError`.
+    percent-encoded (existing ``%XX`` escapes are kept); an ``&`` that would start an entity becomes ``&amp;``,
+    which Markdown decodes back, so text like ``&lt;`` in a query cannot turn into ``<``. Only ``http(s)`` URLs
+    and in-page anchors are accepted: any other scheme (``javascript:``, ``data:``) raises :class:`ValueError`.
     """
     stripped = url.strip()
     lowered = stripped.lower()
     if not (lowered.startswith(("http://", "https://")) or stripped.startswith("#")):
         raise ValueError(f"refusing to link to {url!r}: only http(s) URLs and #anchors are rendered")
     encoded = quote(_clean(stripped), safe=_URL_SAFE)
-    return encoded.replace("&", "&amp;")
+    return _AMP_OPENS.sub("&amp;", encoded)
 
 
 def link(text: str, url: str) -> str:

@@ -25,3 +25,22 @@ def test_import_render_import_is_stable(source: Path) -> None:
     for path, family in first.families.items():
         assert second.families[path] == family, path
     assert second == first
+
+
+def test_a_checkpoint_seen_first_in_a_badge_gets_its_table_columns() -> None:
+    text = (
+        "# List\n\n## Model\n\n"
+        "[![Hugging Face model o/m-7b](https://img.shields.io/badge/%F0%9F%A4%97%20Model-o%2Fm--7b-orange)]"
+        "(https://huggingface.co/o/m-7b)\n\n"
+        "| Checkpoint | Size | Base LLM | Input | Note |\n| --- | --- | --- | --- | --- |\n"
+        "| [o/m-7b](https://huggingface.co/o/m-7b) | 7B | Vicuna-7B | 336 | chat |\n"
+    )
+    (family,) = import_bytes(text.encode(), "list.md").families
+    (checkpoint,) = family.entries[0].checkpoints
+    assert checkpoint.model_dump(exclude_none=True) == {
+        "hf": "o/m-7b",
+        "size": "7B",
+        "base_llm": "Vicuna-7B",
+        "resolution": "336",
+        "note": "chat",
+    }

@@ -114,8 +114,45 @@ def test_entries_and_items_keep_file_order() -> None:
     out = render_catalog(catalog)
     assert out.index("### Zed") < out.index("### Aaa")
     assert out.index("o/z2") < out.index("o/a1")
+    assert "**Parameters:** 9B, 1B" in out  # the entry's own list keeps file order ...
     quick = tables(parse(out))[0]
-    assert plain(quick[1][1]) == "9B/1B/70B"
+    assert plain(quick[1][1]) == "1B/9B/70B"  # ... the Quick Start sorts the family's sizes
+
+
+def test_quick_start_sizes_smallest_first() -> None:
+    catalog = make_catalog(
+        family(
+            "fam",
+            entry("a", params=["34B", "8x7B (MoE)", "7B", "<5B"]),
+            entry("b", params=["0.5B", "300M", "n/a", "1.8b", "72B", "7B"]),
+        )
+    )
+    quick = tables(parse(render_catalog(catalog)))[0]
+    assert plain(quick[1][1]) == "300M/0.5B/1.8b/<5B/7B/34B/8x7B (MoE)/72B/n/a"
+
+
+def test_quick_start_lists_one_checkpoint_per_entry_and_links_the_rest() -> None:
+    catalog = make_catalog(
+        family(
+            "fam",
+            entry("a", checkpoints=[{"hf": "o/a-dead", "mark": DEAD}, {"hf": "o/a-1"}, {"hf": "o/a-2"}]),
+            entry("b", checkpoints=[{"hf": "o/b-dead", "mark": DEAD}]),
+            entry("c"),
+            entry("d", checkpoints=[{"hf": "o/d-1"}]),
+            name="Fam",
+        ),
+        family("one", entry("one", checkpoints=[{"hf": "o/only"}])),
+    )
+    quick = tables(parse(render_catalog(catalog)))[0]
+    # The first checkpoint not found dead stands for an entry (a dead one only when nothing else is left).
+    assert hrefs(quick[1][3]) == [
+        "https://huggingface.co/o/a-1",
+        "https://huggingface.co/o/b-dead",
+        "https://huggingface.co/o/d-1",
+        "#fam",
+    ]
+    assert plain(quick[1][3]).endswith("· +2 more")
+    assert hrefs(quick[2][3]) == ["https://huggingface.co/o/only"]  # nothing more to link to
 
 
 # --- escaping --------------------------------------------------------------------------------------------------
@@ -252,6 +289,31 @@ def test_badges_per_repo_collection_and_space() -> None:
     assert github_src.startswith("https://img.shields.io/badge/GitHub-org--a%2Frepo__one-")
 
 
+def test_model_badge_only_without_a_collection() -> None:
+    catalog = make_catalog(
+        family(
+            "f",
+            entry("a", checkpoints=[{"hf": "o/dead", "mark": DEAD}, {"hf": "o/Model_1"}, {"hf": "o/m2"}]),
+            entry("b", checkpoints=[{"hf": "o/b"}], collections=["o/c-6603c50b9b43d044171d0854"]),
+            entry("c", checkpoints=[{"hf": "o/gone", "mark": DEAD}]),
+            entry("d"),
+        )
+    )
+    badges = _badges(parse(render_catalog(catalog)))
+    assert badges == [
+        (
+            "Hugging Face model o/Model_1",
+            "https://img.shields.io/badge/%F0%9F%A4%97%20Model-o%2FModel__1-orange",
+            "https://huggingface.co/o/Model_1",
+        ),
+        (
+            "Hugging Face collection o/c",
+            "https://img.shields.io/badge/%F0%9F%A4%97%20Collection-o%2Fc-yellow",
+            "https://huggingface.co/collections/o/c-6603c50b9b43d044171d0854",
+        ),
+    ]
+
+
 def test_other_endpoints_change_every_link(fixture_catalog: Catalog) -> None:
     endpoints = Endpoints(hf="http://127.0.0.1:1/hub/", arxiv="http://127.0.0.1:2", github="http://127.0.0.1:3")
     out = render_catalog(fixture_catalog, endpoints=endpoints)
@@ -304,15 +366,15 @@ def test_marks_render_visibly() -> None:
     assert "~~[Gone](https://gone.example/)~~ (dead since 2024-05-20)" in out
     assert "### g\n\n🆕 new, awaiting review" in out
     assert "### h\n\n~~h~~ (dead since 2024-05-20)" in out
-    # A dead paper keeps its list line but loses its badge; the new one keeps both.
+    # A dead paper keeps its list line but loses its badge; the new one keeps both. Likewise the model badge
+    # goes to the first checkpoint not found dead.
     badges = _badges(parse(out))
-    assert [b[2] for b in badges] == ["https://arxiv.org/abs/2312.08914"]
+    assert [b[2] for b in badges] == ["https://arxiv.org/abs/2312.08914", "https://huggingface.co/o/new-ckpt"]
     # Strikethrough really parses as strikethrough around the link.
     flat = walk(parse(out))
     struck = [(flat[i + 1].type, flat[i + 1].attrs.get("href")) for i, t in enumerate(flat) if t.type == "s_open"]
     assert struck == [
-        ("text", None),  # the legend
-        ("link_open", "https://huggingface.co/o/dead-ckpt"),  # Quick Start (no collection: checkpoints)
+        ("text", None),  # the legend (the Quick Start shows the live checkpoint, o/new-ckpt)
         ("link_open", "https://arxiv.org/abs/2311.03079"),
         ("link_open", "https://huggingface.co/o/dead-ckpt"),
         ("link_open", "https://gone.example/"),

@@ -179,7 +179,7 @@ class _Placer:
         if holder is not None:
             url, existing = holder.seen[key]
             if url == canonical(item.url):
-                self._upgrade(existing, item, text, suffix, holder.name)
+                self._upgrade(existing, item, text, suffix, holder.name, meta or {})
                 if label:
                     holder.listed.setdefault(_FIELD_LIST[item.field], []).append(key)
                 return
@@ -216,8 +216,14 @@ class _Placer:
             entry.listed.setdefault(field_name, []).append(key)
 
     @staticmethod
-    def _upgrade(existing: dict[str, Any] | str, item: Classified, text: str, suffix: str, entry: str) -> None:
-        """A repeat with a real title (the **Papers** list after an arXiv badge) names the item."""
+    def _upgrade(
+        existing: dict[str, Any] | str, item: Classified, text: str, suffix: str, entry: str, meta: dict[str, str]
+    ) -> None:
+        """A repeat with a real title (the **Papers** list after an arXiv badge) names the item; a repeat with
+        checkpoint columns (the checkpoint table after a model badge) fills in the columns still missing."""
+        if isinstance(existing, dict) and item.field == "checkpoint":
+            existing.update({k: v for k, v in meta.items() if v and k not in existing})
+            return
         if not isinstance(existing, dict) or "title" in existing:
             return
         if item.field == "paper" and _paper_title(text, entry):

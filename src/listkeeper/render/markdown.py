@@ -11,7 +11,8 @@ Layout::
     #### <entry>                    only when a family has several entries (or one named differently)
 
 Families come in :meth:`Catalog.ordered` order (ties broken by file path, so the order never depends on how the
-files were loaded); a series is rendered where its first family falls. Entries and items keep file order.
+files were loaded); a series is rendered where its first family falls. Entries and items keep file order; only
+the Quick Start sorts a family's parameter sizes, smallest first.
 Every catalog string passes through :mod:`listkeeper.render.escape`; URLs come from :mod:`listkeeper.subjects`,
 so rendering against other :class:`Endpoints` changes every link consistently.
 """
@@ -84,6 +85,20 @@ def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+_SIZE = re.compile(r"^[<>~≤≥]?\s*(\d+(?:\.\d+)?)(?:\s*[x×]\s*(\d+(?:\.\d+)?))?\s*([KMBT])\b", re.IGNORECASE)
+_SCALE = {"K": 1e-6, "M": 1e-3, "B": 1.0, "T": 1e3}
+
+
+def _size_key(param: str) -> float:
+    """Billions of parameters a size such as ``7B``, ``0.5B``, ``<5B``, ``500M`` or ``8x7B (MoE)`` stands for;
+    sizes that say no number sort last (the sort is stable, so they keep file order)."""
+    found = _SIZE.match(param.strip())
+    if found is None:
+        return float("inf")
+    count, factor, unit = found.groups()
+    return float(count) * float(factor or 1) * _SCALE[unit.upper()]
+
+
 def _table(header: list[str], rows: list[list[str]]) -> str:
     """A GFM table from already-escaped cells (which contain no newline and no unescaped ``|``)."""
     lines = [header, ["---"] * len(header), *rows]
@@ -151,6 +166,10 @@ class _Links:
             target = subjects.hf_collection(slug).url(self.endpoints)
             label = _collection_label(slug)
             out.append(badge(f"Hugging Face collection {label}", shields_url("🤗 Collection", label, "yellow"), target))
+        if not entry.collections and (ckpt := _lead_checkpoint(entry)) is not None and not _dead(ckpt.mark):
+            # Without a collection, the entry's first checkpoint stands for its weights on the Hub.
+            target = subjects.hf_model(ckpt.hf).url(self.endpoints)
+            out.append(badge(f"Hugging Face model {ckpt.hf}", shields_url("🤗 Model", ckpt.hf, "orange"), target))
         for demo in entry.demos:
             if demo.space is not None and not _dead(demo.mark):
                 target = subjects.hf_space(demo.space).url(self.endpoints)
@@ -161,6 +180,11 @@ class _Links:
 
 def _dead(mark: Mark | None) -> bool:
     return mark is not None and mark.state == "dead"
+
+
+def _lead_checkpoint(entry: Entry) -> Checkpoint | None:
+    """The checkpoint that stands for an entry: its first one not found dead (else its first), if any."""
+    return next((c for c in entry.checkpoints if not _dead(c.mark)), next(iter(entry.checkpoints), None))
 
 
 # --- sections ---------------------------------------------------------------------------------------------------
@@ -257,14 +281,27 @@ def _family_blocks(family: Family, links: _Links, level: int, slugger: Slugger) 
     return blocks
 
 
-def _quick_start_row(family: Family, links: _Links, anchor: str) -> list[str]:
-    params = _unique(p for e in family.entries for p in e.params)
-    demos = [links.demo(d) for e in family.entries for d in e.demos]
+def _quick_start_checkpoints(family: Family, links: _Links, anchor: str) -> list[str]:
+    """The family's collections; without any, one checkpoint per entry and a link to the rest.
+
+    A Quick Start cell is for getting to the weights at a glance: listing every checkpoint of a family (Bunny
+    has 18) would bury the row, and the family's section lists them all anyway.
+    """
     collections = _unique(slug for e in family.entries for slug in e.collections)
     if collections:
-        checkpoints = [links.collection(slug) for slug in collections]
-    else:
-        checkpoints = [links.checkpoint(c) for e in family.entries for c in e.checkpoints]
+        return [links.collection(slug) for slug in collections]
+    leads = [ckpt for e in family.entries if (ckpt := _lead_checkpoint(e)) is not None]
+    out = [links.checkpoint(c) for c in leads]
+    if rest := sum(len(e.checkpoints) for e in family.entries) - len(leads):
+        out.append(link(f"+{rest} more", f"#{anchor}"))
+    return out
+
+
+def _quick_start_row(family: Family, links: _Links, anchor: str) -> list[str]:
+    # Sizes from smallest to largest across the family's entries (each entry lists its own in file order).
+    params = sorted(_unique(p for e in family.entries for p in e.params), key=_size_key)
+    demos = [links.demo(d) for e in family.entries for d in e.demos]
+    checkpoints = _quick_start_checkpoints(family, links, anchor)
     return [
         escape_inline(family.name),
         "/".join(escape_inline(p) for p in params),

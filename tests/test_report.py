@@ -260,7 +260,8 @@ def test_step_summary_caps_rows() -> None:
 
 def test_markdown_nothing_checked() -> None:
     markdown = rep.to_markdown(_report(results=[], findings=[], nothing_checked=True))
-    assert "**Nothing was checked**" in markdown
+    assert "**Nothing was checked**: no link got an HTTP answer and no source answered" in markdown
+    assert "Nothing was marked dead and the state store was not changed." in markdown
 
 
 # -- GitHub workflow commands --------------------------------------------------------------------------------------
@@ -296,7 +297,17 @@ def test_github_escaping() -> None:
 
 def test_github_nothing_checked() -> None:
     out = rep.to_github(_report(results=[], findings=[], nothing_checked=True))
-    assert out == "::error title=listkeeper check::Nothing was checked\n"
+    assert out == f"::error title=listkeeper check::Nothing was checked: {rep.NOTHING_CHECKED}\n"
+
+
+def test_an_empty_link_has_no_subject_to_show() -> None:
+    empty = Finding(Kind.EMPTY_LINK, url(""), "empty link target", locations=(Location("R.md", 5),), source="links")
+    assert (
+        rep.to_github(_report(findings=[empty])) == "::warning file=R.md,line=5,title=Empty link::empty link target\n"
+    )
+    console = Console(record=True, width=140, color_system=None)
+    rep.print_terminal(_report(findings=[empty]), console)
+    assert "R.md:5  empty-link  empty link target" in console.export_text()
 
 
 # -- terminal ------------------------------------------------------------------------------------------------------
@@ -319,6 +330,15 @@ def test_terminal_summary_hosts_and_problems() -> None:
     assert "catalog/a.yaml:12  moved" in text
     assert text.index("dead  url:https://gone.example/x") < text.index("catalog/a.yaml:12  moved")  # errors first
     assert "source arxiv unavailable: HTTP 503" in text
+    # Link requests plus source requests, as in the Markdown summary.
+    assert text.rstrip().endswith("5 links (1 cached), 5 findings, 8 requests, 42.5 s")
+    assert "Nothing was checked" not in text
+
+
+def test_terminal_says_plainly_when_nothing_was_checked() -> None:
+    console = Console(record=True, width=200, color_system=None)
+    rep.print_terminal(_report(findings=[], nothing_checked=True), console)
+    assert f"Nothing was checked: {rep.NOTHING_CHECKED}" in console.export_text()
 
 
 def test_slowest_hosts() -> None:

@@ -65,6 +65,11 @@ _TITLES = {
     Kind.INVALID: "Invalid link",
 }
 _MAX_LOCATIONS = 3  # shown per finding in Markdown and annotations; the JSON has them all
+#: What a run that proved nothing says, in every format (after "Nothing was checked").
+NOTHING_CHECKED = (
+    "no link got an HTTP answer and no source answered (is there a network?). "
+    "Nothing was marked dead and the state store was not changed."
+)
 
 
 @dataclass
@@ -119,6 +124,16 @@ def _iso(moment: datetime) -> str:
 
 def _duration(report: CheckReport) -> float:
     return round((report.finished - report.started).total_seconds(), 3)
+
+
+def _requests(report: CheckReport) -> int:
+    """Requests sent in the run: the link checker's and the sources'."""
+    return report.stats.requests + sum(int(s.get("requests", 0)) for s in report.sources.values())
+
+
+def _subject(finding: Finding) -> str:
+    """The subject as shown to people; an empty link has none worth showing (``url:``)."""
+    return "" if finding.subject.kind == "url" and not finding.subject.id else str(finding.subject)
 
 
 # -- JSON ----------------------------------------------------------------------------------------------------------
@@ -229,10 +244,9 @@ def to_markdown(report: CheckReport, *, heading: str = "listkeeper check", max_r
     """A summary table, then one table per finding kind (most severe first). ``max_rows`` caps each table."""
     out = [f"## {escape_inline(heading)}", ""]
     if report.nothing_checked:
-        out += ["**Nothing was checked**: no link was requested and no source answered.", ""]
-    requests = report.stats.requests + sum(int(s.get("requests", 0)) for s in report.sources.values())
+        out += [f"**Nothing was checked**: {NOTHING_CHECKED}", ""]
     out += [
-        f"{len(report.results)} links, {len(report.findings)} findings, {requests} requests, "
+        f"{len(report.results)} links, {len(report.findings)} findings, {_requests(report)} requests, "
         f"{_duration(report):g} s ({_iso(report.started)} to {_iso(report.finished)}).",
         "",
     ]
@@ -293,7 +307,8 @@ def _annotation(finding: Finding) -> str:
         props.append(("file", where[0].file))
         if where[0].line is not None:
             props.append(("line", str(where[0].line)))
-    props.append(("title", f"{title(finding.kind)}: {finding.subject}"))
+    subject = _subject(finding)
+    props.append(("title", f"{title(finding.kind)}: {subject}" if subject else title(finding.kind)))
     message = finding.message
     if finding.new_subject is not None:
         message += f" → {finding.new_subject}"
@@ -312,7 +327,7 @@ def to_github(report: CheckReport) -> str:
     ordered = sorted(report.findings, key=lambda f: (_LEVEL_RANK[level(f.kind)], *_finding_key(f)))
     lines = [_annotation(finding) for finding in ordered]
     if report.nothing_checked:
-        lines.append("::error title=listkeeper check::Nothing was checked")
+        lines.append(f"::error title=listkeeper check::{escape_data('Nothing was checked: ' + NOTHING_CHECKED)}")
     return "".join(line + "\n" for line in lines)
 
 
@@ -370,16 +385,20 @@ def print_terminal(report: CheckReport, console: Console) -> None:
         line.append(where, style="bold")
         line.append("  ")
         line.append(str(finding.kind), style=styles[level(finding.kind)])
-        line.append(f"  {finding.subject}  {finding.message}")
+        line.append(f"  {_subject(finding)}  {finding.message}" if _subject(finding) else f"  {finding.message}")
         if finding.new_subject is not None:
             line.append(f" → {finding.new_subject}", style="green")
         console.print(line)
 
+    cached = sum(1 for result in report.results if result.cached)
+    console.print(
+        Text(
+            f"{len(report.results)} links ({cached} cached), {len(report.findings)} findings, "
+            f"{_requests(report)} requests, {_duration(report):g} s"
+        )
+    )
     if report.nothing_checked:
-        console.print(Text("Nothing was checked.", style="bold red"))
-    else:
-        seconds = _duration(report)
-        console.print(Text(f"{len(report.results)} links, {report.stats.requests} requests, {seconds:g} s"))
+        console.print(Text(f"Nothing was checked: {NOTHING_CHECKED}", style="bold red"))
 
 
 # -- exit code -----------------------------------------------------------------------------------------------------

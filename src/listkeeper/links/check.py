@@ -611,14 +611,18 @@ class _Engine:
     # -- failure wording ------------------------------------------------------------------------------------------
 
     def _exhausted(self, last: _Failure, attempts: int) -> _Failure:
-        return _Failure(last.verdict, f"{last.detail} after {attempts} attempts", False, last.kind, last.status)
+        return _Failure(last.verdict, f"{last.detail} after {_attempts(attempts)}", False, last.kind, last.status)
 
     def _deadline_failure(self, last: _Failure | None, attempts: int, wait: float | None = None) -> _Failure:
         if last is None:
             return _Failure(Verdict.TIMEOUT, "deadline: the run deadline passed before a request was sent", False)
         asked = f"; the next try ({wait:.3g} s away) would end past the run deadline" if wait is not None else ""
-        detail = f"{last.detail} after {attempts} attempts (deadline{asked})"
+        detail = f"{last.detail} after {_attempts(attempts)} (deadline{asked})"
         return _Failure(last.verdict, detail, False, last.kind, last.status)
+
+
+def _attempts(n: int) -> str:
+    return f"{n} attempt" if n == 1 else f"{n} attempts"
 
 
 def _head_unconvincing(outcome: _Response | _Failure, accept: set[int]) -> bool:

@@ -357,6 +357,28 @@ def test_only_sources_requests_no_link(world: World, capsys: pytest.CaptureFixtu
     assert set(data["sources"]) == {"hf", "arxiv", "github"}
 
 
+def test_tokens_go_to_their_apis_and_never_to_checked_links(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    """GITHUB_TOKEN and HF_TOKEN are for the GitHub and Hub APIs; the link checker sends no token to any page, not
+    even to the same hosts' web pages, nor after a redirect."""
+    world.monkeypatch.setenv("GITHUB_TOKEN", "ghp_secret")
+    world.monkeypatch.setenv("HF_TOKEN", "hf_secret")
+    world.docs.route("/to-github", Redirect(302, "https://github.com/zai-org/CogVLM"))
+    world.github_web.route("/zai-org/CogVLM", Ok())
+    world.arxiv_web.route("/abs/2311.03079", Ok())
+    world.write([default_entry(links=[{"title": "Hop", "url": "https://docs.example/to-github"}])])
+    assert check_json(capsys)[0] == 0
+    assert check_json(capsys, "--only", "links", "--no-cache")[0] == 0
+    assert world.github_web.requests and world.hub.server.count("/zai-org/cogvlm-chat-hf") >= 1
+    assert world.gh.server.requests and world.hub.api_requests()
+    pages = [r for h in world.web.hosts.values() for r in h.requests]
+    pages += [r for r in world.hub.requests if not r.path.startswith("/api/")]
+    assert pages and all("authorization" not in r.headers for r in pages)
+    assert {r.headers.get("authorization") for r in world.gh.server.requests} == {"token ghp_secret"}
+    assert {r.headers.get("authorization") for r in world.hub.requests if r.path.startswith("/api/")} == {
+        "Bearer hf_secret"
+    }
+
+
 # -- output formats ----------------------------------------------------------------------------------------------
 
 

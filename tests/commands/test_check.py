@@ -446,6 +446,16 @@ def test_terminal_report(world: World, capsys: pytest.CaptureFixture[str]) -> No
     assert "moved" in out and "→ url:https://docs.example/ok" in out
 
 
+def test_terminal_report_to_a_file_and_a_custom_state_path(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    _problem_world(world)
+    code, out, _ = check(capsys, "--format", "terminal", "--output", "out/report.txt", "--state", "elsewhere/s.db")
+    assert code == 0 and out == ""
+    text = (world.root / "out" / "report.txt").read_text(encoding="utf-8")
+    assert f"{CATALOG_FILE}:{world.line('docs.example/gone')}  suspect  url:https://docs.example/gone" in text
+    assert "\x1b[" not in text  # plain text, no colour codes
+    assert (world.root / "elsewhere" / "s.db").is_file() and not world.state.exists()
+
+
 # -- Markdown files ------------------------------------------------------------------------------------------------
 
 LIST_MD = """\

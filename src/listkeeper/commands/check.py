@@ -7,6 +7,7 @@ the catalog, extracts the links of the files given and checks badges (pure text 
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from pathlib import Path
@@ -123,7 +124,11 @@ def _advance(progress: Progress, task: object) -> object:
 
 
 def _emit(result: report_module.CheckReport, fmt: str, output: Path | None) -> None:
-    if fmt == "terminal":
+    if fmt == "terminal" and output is not None:
+        console = Console(file=io.StringIO(), width=120, color_system=None, record=True)
+        report_module.print_terminal(result, console)
+        _write(console.export_text(), output)
+    elif fmt == "terminal":
         report_module.print_terminal(result, Console(file=sys.stdout))
     elif fmt == "json":
         _write(report_module.to_json(result), output)

@@ -93,6 +93,10 @@ def test_malformed_arxiv_id(tmp_path: Path, capsys: pytest.CaptureFixture[str], 
         ("    checkpoints:\n      - hf: a/b/c\n", "hf:", "entries[0].checkpoints[0].hf"),
         ("    datasets: [owner/has space]\n", "datasets", "entries[0].datasets[0]"),
         ("    demos:\n      - space: https://huggingface.co/spaces/a/b\n", "space", "entries[0].demos[0].space"),
+        # The Hub's own rules (huggingface_hub.validate_repo_id): no "--" or "..", no trailing "-" or ".".
+        ("    checkpoints:\n      - hf: a--b/c\n", "hf:", "entries[0].checkpoints[0].hf"),
+        ("    datasets: [a/b..c]\n", "datasets", "entries[0].datasets[0]"),
+        ("    checkpoints:\n      - hf: a/model.\n", "hf:", "entries[0].checkpoints[0].hf"),
     ],
 )
 def test_malformed_hf_id(tmp_path: Path, capsys: pytest.CaptureFixture[str], body: str, needle: str, path: str) -> None:
@@ -110,7 +114,9 @@ def test_malformed_hf_collection(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert_rejected(folder, capsys, file, line, "entries[0].collections[0]", "not a valid Hugging Face collection slug")
 
 
-@pytest.mark.parametrize("repo", ["https://github.com/a/b", "zai-org/CogVLM.git", "zai-org", "-bad/repo", "a/b/c"])
+@pytest.mark.parametrize(
+    "repo", ["https://github.com/a/b", "zai-org/CogVLM.git", "zai-org", "-bad/repo", "a/b/c", "a/..", "a/."]
+)
 def test_malformed_github_repo(tmp_path: Path, capsys: pytest.CaptureFixture[str], repo: str) -> None:
     text = fam(f"    code:\n      - pad/ding\n      - {repo}\n")
     folder = write_catalog(tmp_path, {"fam.yaml": text})
@@ -118,7 +124,21 @@ def test_malformed_github_repo(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert_rejected(folder, capsys, file, line_of(text, repo), "entries[0].code[1]", "not a valid GitHub repository")
 
 
-@pytest.mark.parametrize("url", ["www.example.org/page", "ftp://example.org/x", "https://", "https://exa mple.org"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "www.example.org/page",
+        "ftp://example.org/x",
+        "https://",
+        "https://exa mple.org",
+        "https://[::1/x",  # what no client can request would otherwise crash a later stage
+        "https://example.org:99999/",
+        "https://example.org:http/",
+        "https://:80/",
+        "https://a..b/",
+        "https://user:secret@example.org/",  # a public list carries no credentials
+    ],
+)
 def test_bad_url(tmp_path: Path, capsys: pytest.CaptureFixture[str], url: str) -> None:
     text = fam(f'    links:\n      - title: Blog\n        url: "{url}"\n')
     folder = write_catalog(tmp_path, {"fam.yaml": text})
@@ -179,6 +199,20 @@ def test_non_mapping_file(tmp_path: Path, capsys: pytest.CaptureFixture[str], te
 def test_empty_catalog_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = write_catalog(tmp_path, {"notes.txt": "not a catalog file"})
     assert_rejected(folder, capsys, str(folder), None, "", "no catalog files (*.yaml) found")
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "path"),
+    [
+        ("id: fam\nname: Family\nentries: []\n", "entries", "entries"),
+        ('id: fam\nname: ""\nentries:\n  - {id: one, name: One}\n', "name", "name"),
+        ("id: fam\nname: F\nentries:\n  - {id: one, name: One, params: ['']}\n", "params", "entries[0].params[0]"),
+    ],
+)
+def test_empty_value(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, needle: str, path: str) -> None:
+    folder = write_catalog(tmp_path, {"fam.yaml": text})
+    problems = assert_rejected(folder, capsys, f"{folder}/fam.yaml", line_of(text, needle), path, "must not be empty")
+    assert "List should" not in str(problems) and "String should" not in str(problems)  # pydantic's wording
 
 
 def test_missing_catalog_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -67,6 +67,16 @@ def test_checkpoint_in_two_entries_compares_like_the_hub(tmp_path: Path, capsys:
     )
 
 
+def test_checkpoint_in_two_entries_that_share_an_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Two entries with one id (itself an error) are still two entries: the checkpoint is not "twice in this entry".
+    other = GOOD.replace("id: fam", "id: fam-b").replace("size: 7B", "size: 8B")
+    folder = write_catalog(tmp_path, {"a.yaml": GOOD, "b.yaml": other})
+    first = f"{folder}/a.yaml:{line_of(GOOD, 'owner/model-a')}"
+    message = f"checkpoint 'owner/model-a' is listed also in entry 'one' (first at {first})"
+    line = line_of(other, "owner/model-a")
+    assert_rejected(folder, capsys, f"{folder}/b.yaml", line, "entries[0].checkpoints[0].hf", message)
+
+
 def test_checkpoint_twice_in_one_entry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = GOOD + "      - {hf: OWNER/model-a, size: 7B}\n"
     folder = write_catalog(tmp_path, {"fam.yaml": text})
@@ -132,6 +142,9 @@ def test_sharing_across_entries_is_allowed(tmp_path: Path) -> None:
         ("arxiv:2311.3079", "not a valid arxiv id"),
         ("gh:a/b.git", "not a valid github id"),
         ("url:example.org", "not a valid url id"),
+        ("url:https://example.org:99999/", "not a valid url id"),
+        ("hf:model/a--b/c", "not a valid hf-model id"),
+        ("gh:a/..", "not a valid github id"),
         ("hf:model/", "not a subject id"),
     ],
 )
@@ -190,7 +203,9 @@ def test_validate_default_catalog_missing(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     assert run(["validate"]) == 2
-    assert "catalog: catalog directory does not exist" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "catalog: catalog directory does not exist" in err
+    assert f"looked for {tmp_path / 'catalog'}; pass --catalog DIR" in err  # where a relative default pointed
     assert list(tmp_path.iterdir()) == []
 
 

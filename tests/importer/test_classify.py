@@ -44,6 +44,7 @@ def test_typed_urls(url: str, field: str, value: str) -> None:
         "https://github.com/orgs/THUDM/repositories",
         "https://arxiv.org/list/cs.CV/recent",
         "https://hypergai.com/blog/",
+        "https://huggingface.co/a--b/c",  # not a name the Hub allows
     ],
 )
 def test_everything_else_is_a_plain_link_kept_verbatim(url: str) -> None:
@@ -62,6 +63,7 @@ def test_equivalences_are_explicit() -> None:
 
 def test_http_and_badges() -> None:
     assert is_http("https://a.b/c") and not is_http("./image/x.png") and not is_http("mailto:a@b.c")
+    assert not is_http("https://a.b:99999/") and not is_http("https://[::1/x")  # classify() would crash on them
     assert is_badge_image("https://img.shields.io/badge/arXiv-2311.03079-b31b1b.svg")
     assert is_badge_image("https://badges.aleen42.com/src/github.svg")
     assert not is_badge_image("https://example.org/architecture.png")

@@ -92,3 +92,15 @@ def test_bad_input_exits_2_with_a_clear_message(
 def test_fixture_import_via_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["import", str(FIXTURES / "table-heavy.md"), "--out", str(tmp_path / "c")]) == 0
     assert "encoding: no damage found" in capsys.readouterr().out
+
+
+def test_malformed_http_links_are_reported_not_a_crash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "list.md"
+    source.write_text(
+        "# L\n\n## A\n\n- [a](https://example.org/a)\n- [b](https://example.org:99999/)\n- [c](https://x.org:http/)\n"
+    )
+    assert run(["import", str(source), "--out", str(tmp_path / "c")]) == 0
+    out = capsys.readouterr().out
+    assert "2 non-http references skipped (0 local images, 2 other)" in out
+    assert "line 6: https://example.org:99999/" in out and "line 7: https://x.org:http/" in out
+    assert load_catalog(tmp_path / "c").catalog.families  # what was written validates

@@ -144,6 +144,8 @@ def validation_problems(exc: ValidationError, file: str, lines: LineMap) -> list
             message = "unknown key"
         elif err["type"] == "missing":
             message = "required key is missing"
+        elif err["type"] in ("too_short", "string_too_short") and err.get("ctx", {}).get("min_length") == 1:
+            message = "must not be empty"
         elif message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
         elif (hint := _type_hint(err["type"], err.get("input"))) is not None:
@@ -184,7 +186,9 @@ def load_catalog(root: Path, *, check: bool = True) -> LoadedCatalog:
     With ``check`` (the default) the cross-file rules of :mod:`listkeeper.catalog.validate` run too.
     """
     if not root.is_dir():
-        raise CatalogError([Problem(str(root), None, "", "catalog directory does not exist")])
+        # A relative default ("catalog") resolves against the working directory: say where we looked.
+        hint = "" if root.is_absolute() else f" (looked for {root.absolute()}; pass --catalog DIR)"
+        raise CatalogError([Problem(str(root), None, "", "catalog directory does not exist" + hint)])
     families: dict[str, Family] = {}
     lines: dict[str, LineMap] = {}
     problems: list[Problem] = []

@@ -41,6 +41,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -56,13 +57,53 @@ ENTRY_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
 
 
+def is_hub_name(value: str) -> bool:
+    """The Hub's own rule on top of the characters: no ``--`` or ``..``, no name ending in ``-`` or ``.``."""
+    return all("--" not in part and ".." not in part and not part.endswith(("-", ".")) for part in value.split("/"))
+
+
+def url_problem(value: str) -> str | None:
+    """Why ``value`` is not a usable http(s) link, or ``None``.
+
+    The pattern alone lets through what no client can request (``https://[::1``, a port of ``99999``, no host
+    at all) and credentials, which a public list must never carry; each would fail later, far from the file.
+    """
+    if not URL.match(value):
+        return "not an http(s) URL"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in 0-65535
+    except ValueError as exc:
+        return str(exc)
+    if not parts.hostname or "" in parts.hostname.removesuffix(".").split("."):
+        return "no valid host name"
+    if parts.username is not None or parts.password is not None:
+        return "credentials (user:password@) do not belong in a published link"
+    return None
+
+
+def is_url(value: str) -> bool:
+    return url_problem(value) is None
+
+
 def _check(pattern: re.Pattern[str], what: str, example: str) -> AfterValidator:
     def check(value: str) -> str:
-        if not pattern.match(value) or (value.endswith((".git", "/")) and pattern is GH_REPO):
+        bad = not pattern.match(value)
+        if pattern is GH_REPO:
+            bad = bad or value.endswith((".git", "/")) or value.split("/")[-1] in (".", "..")
+        elif pattern is HF_REPO:
+            bad = bad or not is_hub_name(value)
+        if bad:
             raise ValueError(f"{value!r} is not a valid {what} (expected e.g. {example!r})")
         return value
 
     return AfterValidator(check)
+
+
+def _url(value: str) -> str:
+    if (reason := url_problem(value)) is not None:
+        raise ValueError(f"{value!r} is not a valid http(s) URL: {reason} (expected e.g. 'https://example.org/page')")
+    return value
 
 
 def _arxiv_new_ok(value: str) -> bool:
@@ -92,7 +133,7 @@ HfCollectionSlug = Annotated[
 ]
 GitHubRepo = Annotated[str, _check(GH_REPO, "GitHub repository", "owner/name")]
 EntryId = Annotated[str, _check(ENTRY_ID, "entry id (lowercase letters, digits, '.', '_', '-')", "cogvlm2")]
-Url = Annotated[str, _check(URL, "http(s) URL", "https://example.org/page")]
+Url = Annotated[str, AfterValidator(_url)]
 Text = Annotated[str, Field(min_length=1)]
 
 

@@ -58,15 +58,16 @@ def _duplicate_ids(loaded: LoadedCatalog) -> Iterator[Problem]:
 
 def _duplicate_checkpoints(loaded: LoadedCatalog) -> Iterator[Problem]:
     """A checkpoint belongs to one entry, once. The Hub treats repo ids case-insensitively, and so do we."""
-    seen: dict[str, tuple[_Site, str]] = {}
+    seen: dict[str, tuple[_Site, tuple[str, int], str]] = {}
     for file, family in _files(loaded):
         for e_index, entry in enumerate(family.entries):
             for c_index, checkpoint in enumerate(entry.checkpoints):
                 here = _site(loaded, file, ("entries", e_index, "checkpoints", c_index, "hf"))
-                first, owner = seen.setdefault(checkpoint.hf.lower(), (here, entry.id))
+                # The entry is named by its place, not its id: two entries may share an id (reported on its own).
+                first, place, owner = seen.setdefault(checkpoint.hf.lower(), (here, (file, e_index), entry.id))
                 if first is here:
                     continue
-                where = "twice in this entry" if owner == entry.id else f"also in entry {owner!r}"
+                where = "twice in this entry" if place == (file, e_index) else f"also in entry {owner!r}"
                 yield here.problem(f"checkpoint {checkpoint.hf!r} is listed {where} (first at {first})")
 
 
@@ -111,13 +112,13 @@ def _duplicates_within_entries(loaded: LoadedCatalog) -> Iterator[Problem]:
 
 
 _SUBJECT_SYNTAX: dict[str, Callable[[str], bool]] = {
-    "hf-model": lambda v: model.HF_REPO.match(v) is not None,
-    "hf-dataset": lambda v: model.HF_REPO.match(v) is not None,
-    "hf-space": lambda v: model.HF_REPO.match(v) is not None,
+    "hf-model": lambda v: model.HF_REPO.match(v) is not None and model.is_hub_name(v),
+    "hf-dataset": lambda v: model.HF_REPO.match(v) is not None and model.is_hub_name(v),
+    "hf-space": lambda v: model.HF_REPO.match(v) is not None and model.is_hub_name(v),
     "hf-collection": lambda v: model.HF_COLLECTION.match(v) is not None,
     "arxiv": model.is_arxiv_id,
-    "github": lambda v: model.GH_REPO.match(v) is not None and not v.endswith((".git", "/")),
-    "url": lambda v: model.URL.match(v) is not None,
+    "github": lambda v: model.GH_REPO.match(v) is not None and not v.endswith((".git", "/", "/.", "/..")),
+    "url": model.is_url,
 }
 
 

@@ -116,7 +116,9 @@ class Classified:
 
 
 def is_http(url: str) -> bool:
-    return urlsplit(url.strip()).scheme.lower() in ("http", "https") and bool(model.URL.match(url.strip()))
+    """An http(s) link the catalog can hold: a malformed one (``https://[::1``, a port of 99999) is skipped and
+    reported, never classified (which would crash on it) or written (the catalog would not validate)."""
+    return model.is_url(url.strip())
 
 
 def _segments(path: str) -> list[str]:
@@ -128,9 +130,11 @@ def _hf(parts: list[str]) -> Classified | None:
         value = f"{parts[1]}/{parts[2]}"
         pattern = model.HF_COLLECTION if parts[0] == "collections" else model.HF_REPO
         field: Field = {"datasets": "dataset", "spaces": "demo", "collections": "collection"}[parts[0]]  # type: ignore[assignment]
-        return Classified(field, value) if pattern.match(value) else None
-    if len(parts) == 2 and parts[0] not in _HF_RESERVED and model.HF_REPO.match("/".join(parts)):
-        return Classified("checkpoint", "/".join(parts))
+        ok = pattern.match(value) and (field == "collection" or model.is_hub_name(value))
+        return Classified(field, value) if ok else None
+    repo = "/".join(parts)
+    if len(parts) == 2 and parts[0] not in _HF_RESERVED and model.HF_REPO.match(repo) and model.is_hub_name(repo):
+        return Classified("checkpoint", repo)
     return None
 
 

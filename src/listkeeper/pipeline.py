@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -178,10 +179,15 @@ def _same_kind_subject(subject: Subject, final_url: str) -> Subject:
     return subjects.url(final_url)
 
 
-def link_findings(results: Mapping[str, LinkResult], targets: _Targets) -> list[Finding]:
+def link_findings(results: Mapping[str, LinkResult], targets: _Targets, exclude: Sequence[str] = ()) -> list[Finding]:
+    """One finding per link result worth reporting. A link excluded by an ``exclude`` rule is silent (the
+    maintainer asked for that); one refused for its address (private, loopback, or a redirect there) is reported
+    as ``blocked``: a list link that leads into a private network is something a reviewer should see."""
     findings = []
     for url, result in results.items():
         kind = _VERDICT_KIND.get(result.verdict)
+        if result.verdict is Verdict.EXCLUDED and not any(re.search(pattern, url) for pattern in exclude):
+            kind = Kind.BLOCKED
         if kind is None:
             continue
         subject = targets.subject[url]
@@ -415,7 +421,7 @@ def run_check(
         all_results = {**cached, **results}
         nothing = nothing_checked(all_results, source_results, started)
         findings = list(split.findings)
-        findings += link_findings(all_results, targets)
+        findings += link_findings(all_results, targets, cfg.check.exclude)
         for result in source_results:
             findings += result.findings
         if not nothing:

@@ -357,6 +357,26 @@ def test_only_sources_requests_no_link(world: World, capsys: pytest.CaptureFixtu
     assert set(data["sources"]) == {"hf", "arxiv", "github"}
 
 
+def test_private_addresses_are_reported_excluded_rules_are_silent(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world.docs.route("/meta", Redirect(302, "http://169.254.169.254/latest/meta-data/"))
+    world.docs.route("/skip", Ok())
+    urls = ["https://docs.example/meta", "http://10.0.0.1/admin", "https://docs.example/skip"]
+    world.write([default_entry(links=[{"title": u, "url": u} for u in urls])], exclude=["/skip$"])
+    code, data = check_json(capsys)
+    assert code == 0
+    verdicts = {link["url"]: link["verdict"] for link in data["links"] if link["url"] in urls}
+    assert verdicts == dict.fromkeys(urls, "excluded")
+    blocked = {f["subject"]: f for f in findings(data, "blocked")}
+    assert set(blocked) == {"url:https://docs.example/meta", "url:http://10.0.0.1/admin"}
+    meta = blocked["url:https://docs.example/meta"]
+    assert meta["message"] == "redirect to a private address: 169.254.169.254 (link-local), not contacted"
+    assert meta["evidence"]["chain"] == [[302, "http://169.254.169.254/latest/meta-data/"]]
+    assert meta["locations"][0]["line"] == world.line("url: https://docs.example/meta")
+    assert world.docs.server.count("/skip") == 0
+
+
 def test_tokens_go_to_their_apis_and_never_to_checked_links(world: World, capsys: pytest.CaptureFixture[str]) -> None:
     """GITHUB_TOKEN and HF_TOKEN are for the GitHub and Hub APIs; the link checker sends no token to any page, not
     even to the same hosts' web pages, nor after a redirect."""

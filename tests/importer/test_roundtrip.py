@@ -44,3 +44,12 @@ def test_a_checkpoint_seen_first_in_a_badge_gets_its_table_columns() -> None:
         "resolution": "336",
         "note": "chat",
     }
+
+
+def test_a_plain_link_named_by_its_kind_of_page_keeps_that_name() -> None:
+    text = "# List\n\n## Model\n\n- [Project page](https://model.example.org/)\n- [link](https://other.example.org/)\n"
+    (family,) = import_bytes(text.encode(), "list.md").families
+    assert [(x.title, x.url) for x in family.entries[0].links] == [
+        ("Project page", "https://model.example.org/"),  # better than the bare URL
+        ("https://other.example.org/", "https://other.example.org/"),  # "link" says nothing: the URL does
+    ]

@@ -44,6 +44,8 @@ _GENERIC = re.compile(
     r"dataset|datasets|data|collection|space|🤗)$",
     re.IGNORECASE,
 )
+# Generic, but still better than the bare URL as the title of a plain link: they say what the page is for.
+_PAGE_KIND = re.compile(r"^(?:project page|homepage|home page|website)$", re.IGNORECASE)
 _ARXIV_ALT = re.compile(r"^arxiv[: ]\s*\S+$", re.IGNORECASE)
 _SPACE_ALT = re.compile(r"^hugging ?face space\b", re.IGNORECASE)
 # Sections every awesome list has that are never about a model, even when they carry a badge (a licence badge).
@@ -272,7 +274,8 @@ def _build_item(
             return {"hf": item.value, **{k: v for k, v in meta.items() if v}}
         case "link":
             named = text if text and not _generic(text) else None
-            return {"title": named or title or item.value, "url": item.value}
+            kind = text if _PAGE_KIND.match(text.strip("[]() ")) else None
+            return {"title": named or title or kind or item.value, "url": item.value}
         case _:
             return item.value
 

@@ -95,8 +95,9 @@ def command(
     options = CheckOptions(files=files, only=only, strict=strict, use_cache=not no_cache)  # type: ignore[arg-type]
     if console.is_terminal:
         with _progress(console) as progress:
-            task = progress.add_task("checking links", total=None)
-            options.on_links = lambda n: progress.update(task, total=n)
+            # Sources answer first (no per-item progress); the bar gets its total when link checking starts.
+            task = progress.add_task("asking the sources", total=None)
+            options.on_links = lambda n: progress.update(task, description="checking links", total=n)
             options.on_result = _advance(progress, task)
             result = run_check(cfg, options)
     else:

@@ -28,6 +28,13 @@ def test_unknown_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert_rejected(folder, capsys, f"{folder}/fam.yaml", line_of(text, "colour"), "entries[0].colour", "unknown key")
 
 
+def test_series_belongs_to_the_family_not_an_entry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The renderer groups families by series; on an entry it would be silently ignored, so it is an error.
+    text = fam("    series: Cog series\n")
+    folder = write_catalog(tmp_path, {"fam.yaml": text})
+    assert_rejected(folder, capsys, f"{folder}/fam.yaml", line_of(text, "series"), "entries[0].series", "unknown key")
+
+
 def test_unknown_key_in_nested_item(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = fam("    checkpoints:\n      - hf: a/b\n        sise: 7B\n")
     folder = write_catalog(tmp_path, {"fam.yaml": text})

@@ -225,7 +225,6 @@ class Track(Strict):
 class Entry(Strict):
     id: EntryId
     name: Text
-    series: str | None = None
     summary: str | None = None
     released: date | None = None
     params: list[Text] = Field(default_factory=list)

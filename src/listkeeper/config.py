@@ -165,6 +165,10 @@ class Config(_Section):
         for key, value in values.items():
             if value is None:
                 continue
+            if isinstance(value, Path) and not value.is_absolute():
+                # A path typed on the command line is relative to where it was typed; config.path() joins it to
+                # the project root, so store it relative to the root.
+                value = Path(os.path.relpath(value, self.root))
             *parents, leaf = key.split(".")
             target = data
             for parent in parents:
@@ -218,8 +222,29 @@ _ENV = {
 }
 
 
+def find_root(start: Path) -> Path:
+    """The project root: the nearest directory at or above ``start`` that holds ``listkeeper.toml``, a
+    ``pyproject.toml`` with ``[tool.listkeeper]``, or ``.git`` (so commands work from any subfolder, as git's do);
+    ``start`` itself when there is none."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if (directory / "listkeeper.toml").is_file():
+            return directory
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file() and "listkeeper" in _parse_toml(pyproject).get("tool", {}):
+            return directory
+        if (directory / ".git").exists():
+            return directory
+    return start
+
+
 def load(root: Path | str = ".", config_file: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
-    """Load the layered configuration for the project at ``root``."""
+    """Load the layered configuration for the project at ``root`` (``"."``: the project around the current
+    directory, see :func:`find_root`)."""
+    if str(root) == "." and config_file is None:
+        # Relative to the current directory, so messages and report locations stay short and relative
+        # ("catalog/x.yaml", or "../catalog/x.yaml" from a subfolder), as GitHub annotations need.
+        root = Path(os.path.relpath(find_root(Path.cwd()), Path.cwd()))
     root = Path(root)
     env = os.environ if env is None else env
     if config_file is not None:

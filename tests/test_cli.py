@@ -63,3 +63,17 @@ def test_validate_does_not_import_the_service_clients() -> None:
         [sys.executable, "-c", code, str(ROOT / "catalog")], capture_output=True, text=True, timeout=60, check=False
     )
     assert proc.stdout.strip().endswith("[]"), proc.stdout + proc.stderr
+
+
+def test_the_readme_configuration_example_is_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from listkeeper import config
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```toml\n(.*?)```", readme, re.S)
+    (tmp_path / "listkeeper.toml").write_text(example, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    cfg = config.load(".", env={})
+    assert cfg.check.hosts["github.com"].min_interval == 0.5
+    assert set(cfg.schedule.jobs) == {"links", "pr"}

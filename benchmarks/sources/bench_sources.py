@@ -435,7 +435,8 @@ def analysis(measured: list[Measured]) -> list[str]:
         f"So the issue shape stays under 0.1 per entity ({first[issue.name].total} requests); the real-catalog "
         f"shape ({first[real.name].total}, {first[real.name].requests['hf']} of them for the Hub) and the committed "
         f"catalog ({first[ours.name].total} for {ours.world.entities} entities, "
-        f"{first[ours.name].requests['arxiv']} of them arXiv searches for the entries' `arxiv_terms`) do not.",
+        f"{first[ours.name].requests['hf']} of them for the Hub; arXiv needs {first[ours.name].requests['arxiv']}: "
+        "one `id_list` batch and one OR query for all the entries' `arxiv_terms`) do not.",
         "- **Second run within the TTL.** Facts are cached only for subjects that exist. A missing subject is asked "
         "again on every run, so the memory rule (dead only when confirmed over time) gets independent evidence and "
         "a subject that comes back is noticed: one request per missing Hub repo, one batch each for arXiv and "

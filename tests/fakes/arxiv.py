@@ -186,17 +186,22 @@ class FakeArxiv:
         return sorted(found.values(), key=lambda pv: pv[0].id, reverse=True)
 
     def _search(self, query: str) -> list[tuple[Paper, int]]:
-        terms = [
-            (fld or "all", (phrase if phrase is not None else word).lower())
-            for fld, phrase, word in _TERM.findall(query)
-            if (phrase if phrase is not None else word) not in ("AND", "OR", "")
+        """arXiv's query syntax as far as we use it: field-prefixed terms and phrases, AND within a group, OR
+        between groups."""
+        groups = [
+            [
+                (fld or "all", (phrase if phrase is not None else word).lower())
+                for fld, phrase, word in _TERM.findall(group)
+                if (phrase if phrase is not None else word) not in ("AND", "")
+            ]
+            for group in re.split(r"\s+OR\s+", query)
         ]
         out = []
         for paper in self.papers.values():
             v = paper.latest
             fields = {"ti": v.title.lower(), "abs": v.summary.lower(), "au": " ".join(paper.authors).lower()}
             fields["all"] = " ".join(fields.values())
-            if terms and all(text in fields[fld] for fld, text in terms):
+            if any(terms and all(text in fields[fld] for fld, text in terms) for terms in groups):
                 out.append((paper, len(paper.versions)))
         return out
 

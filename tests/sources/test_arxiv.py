@@ -320,3 +320,22 @@ def test_connection_refused_is_unknown(tmp_path: Path, state: State) -> None:
     assert result.requests == 2  # one try, one retry
     assert [f.kind for f in result.findings] == [Kind.UNKNOWN]
     assert "ConnectionError" in (result.unavailable or "")
+
+
+def test_all_search_terms_share_one_request(tmp_path: Path, fake: FakeArxiv, state: State) -> None:
+    """Three terms cost one OR query, not three requests three seconds apart; hits go to the terms they mention."""
+    fake.add("2408.16500", "CogVLM2: Visual Language Models for Image and Video Understanding")
+    fake.add("2408.03326", "LLaVA-OneVision: Easy Visual Task Transfer")
+    fake.add("2402.11530", "Efficient Multimodal Learning from Data-centric Perspective", summary="We present Bunny.")
+    fake.add("2403.00009", "Unrelated work on speech")
+    loaded = catalog(tmp_path, [], track={"arxiv_terms": ["CogVLM", "LLaVA", "Bunny"]})
+    result = run(ArxivSource(config(fake)), loaded, state)
+    (search,) = [r for r in fake.server.requests if r.query.get("search_query", [""])[0]]
+    assert search.query["search_query"] == ['all:"Bunny" OR all:"CogVLM" OR all:"LLaVA"']
+    assert int(search.query["max_results"][0]) == 30
+    terms = {f.subject.id: f.evidence["terms"] for f in result.findings if f.kind is Kind.CANDIDATE_PAPER}
+    assert terms == {"2408.16500": ["CogVLM"], "2408.03326": ["LLaVA"], "2402.11530": ["Bunny"]}
+    # Within the TTL the combined answer is reused: no request at all.
+    before = len(fake.server.requests)
+    run(ArxivSource(config(fake)), loaded, state)
+    assert len(fake.server.requests) == before

@@ -44,6 +44,7 @@ SEEN_NS = "arxiv"  # kv: base id -> {"version": "v3", "updated": iso}; the last 
 FACTS_NS = "arxiv.facts"  # kv: base id -> fact data with "fetched_at"; reused within ttl_hours
 SEARCH_NS = "arxiv.search"  # kv: search term -> {"fetched_at", "results": [...]}
 SEARCH_RESULTS = 10  # newest papers per search term: enough to notice a new one daily, cheap for arXiv
+SEARCH_TERMS_PER_QUERY = 20  # terms OR-ed into one search request (keeps the URL and the result page small)
 ABS_URL = "https://arxiv.org/abs/"
 
 _VERSION = re.compile(r"v(\d+)$")
@@ -315,7 +316,8 @@ class ArxivSource:
     # -- search terms -----------------------------------------------------------------------------------------
 
     def _search_terms(self, loaded: LoadedCatalog, state: State, run: _Run) -> None:
-        """One newest-first search per distinct term; hits not in the catalog and not dismissed are candidates."""
+        """All terms in one newest-first OR query (a few, for very many terms); hits not in the catalog and not
+        dismissed are candidates, attributed to the terms they mention."""
         terms: dict[str, list[tuple[str, Location]]] = {}  # term -> (entry id, location of the term)
         known: set[str] = set()
         dismissed = set(state.dismissed())
@@ -328,8 +330,9 @@ class ArxivSource:
                     where = Location(file, loaded.line(file, path), format_path(path))
                     terms.setdefault(term, []).append((entry.id, where))
         candidates: dict[str, dict[str, Any]] = {}
-        for term, uses in terms.items():
-            hits = self._search(term, state, run)
+        ordered = sorted(terms)
+        for chunk in (ordered[i : i + SEARCH_TERMS_PER_QUERY] for i in range(0, len(ordered), SEARCH_TERMS_PER_QUERY)):
+            hits = self._search(chunk, state, run)
             if hits is None:
                 return
             for hit in hits:
@@ -341,8 +344,10 @@ class ArxivSource:
                 ):
                     continue
                 slot = candidates.setdefault(base, {"hit": hit, "terms": [], "uses": []})
-                slot["terms"].append(term)
-                slot["uses"].extend(uses)
+                for term in hit["terms"]:
+                    if term not in slot["terms"]:
+                        slot["terms"].append(term)
+                        slot["uses"].extend(terms[term])
         for base, slot in candidates.items():
             hit = slot["hit"]
             locations = tuple(sorted({loc for _, loc in slot["uses"]}))
@@ -365,33 +370,40 @@ class ArxivSource:
                 )
             )
 
-    def _search(self, term: str, state: State, run: _Run) -> list[dict[str, Any]] | None:
-        """The newest papers matching ``term`` (cached within the TTL); None when arXiv could not answer."""
-        cached = state.get(SEARCH_NS, term)
+    def _search(self, terms: list[str], state: State, run: _Run) -> list[dict[str, Any]] | None:
+        """The newest papers matching any of ``terms``, in one request (cached within the TTL); each hit lists the
+        terms it mentions (all of them when arXiv matched a field we cannot see). None when arXiv could not answer.
+        """
+        key = "\n".join(terms)
+        cached = state.get(SEARCH_NS, key)
         if cached is not None and _fresh(cached.get("fetched_at"), run.now, self.config.ttl_hours):
             return list(cached["results"])
-        phrase = term.replace('"', " ").strip()
+        phrases = {term: " ".join(term.replace('"', " ").split()) for term in terms}
         search = arxiv.Search(
-            query=f'all:"{phrase}"',
-            max_results=SEARCH_RESULTS,
+            query=" OR ".join(f'all:"{phrase}"' for phrase in phrases.values()),
+            max_results=SEARCH_RESULTS * len(terms),
             sort_by=arxiv.SortCriterion.SubmittedDate,
             sort_order=arxiv.SortOrder.Descending,
         )
         try:
-            results = self._ask(search, page_size=SEARCH_RESULTS)
+            results = self._ask(search, page_size=SEARCH_RESULTS * len(terms))
         except _Unavailable as exc:
-            run.result.unavailable = f"arXiv API (search {term!r}): {exc}"
+            run.result.unavailable = f"arXiv API (search {', '.join(map(repr, terms))}): {exc}"
             return None
-        hits = [
-            {
-                "id": split_version(r.get_short_id())[0],
-                "title": r.title,
-                "authors": [a.name for a in r.authors],
-                "published": _iso(r.published),
-            }
-            for r in results
-        ]
-        run.writes.append((SEARCH_NS, term, {"fetched_at": _iso(run.now), "results": hits}))
+        hits = []
+        for r in results:
+            text = " ".join([r.title, r.summary or "", r.comment or "", *(a.name for a in r.authors)]).lower()
+            mentioned = [term for term, phrase in phrases.items() if phrase.lower() in text]
+            hits.append(
+                {
+                    "id": split_version(r.get_short_id())[0],
+                    "title": r.title,
+                    "authors": [a.name for a in r.authors],
+                    "published": _iso(r.published),
+                    "terms": mentioned or list(terms),
+                }
+            )
+        run.writes.append((SEARCH_NS, key, {"fetched_at": _iso(run.now), "results": hits}))
         return hits
 
 

@@ -12,6 +12,7 @@ from listkeeper.catalog.load import LoadedCatalog, load_catalog
 from listkeeper.errors import EditError
 from listkeeper.findings import Finding, Kind, Location
 from listkeeper.fsutil import write_atomic
+from tests.samples import BUNNY
 
 TODAY = date(2026, 11, 27)
 
@@ -44,18 +45,6 @@ entries:
       - {hf: zai-org/cogagent-chat-hf}
     track:
       hf_authors: [{author: zai-org, include: ["cogagent*"]}]
-"""
-
-BUNNY = """\
-id: bunny
-name: Bunny
-entries:
-  - id: bunny
-    name: Bunny
-    code:
-      - BAAI-DCAI/Bunny
-    checkpoints:
-      - {hf: BAAI/Bunny-v1_0-3B}
 """
 
 

@@ -16,7 +16,8 @@ import pytest
 
 from listkeeper.cli import run
 from listkeeper.publish import body as body_module
-from tests.fakes.world import BUNNY, REPO, World, sh
+from tests.fakes.world import REPO, World, sh
+from tests.samples import BUNNY
 
 
 def yaml_diff(world: World, path: str) -> list[str]:

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from listkeeper.catalog.load import load_catalog
-from tests.fakes.world import BUNNY, COG, World, sh
+from tests.fakes.world import COG, World, sh
+from tests.samples import BUNNY
 
 SLOW = 0.6  # seconds per request on the docs host: a run lasts long enough to be interrupted
 

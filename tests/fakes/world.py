@@ -24,6 +24,7 @@ from tests.fakes.github import FakeGitHub
 from tests.fakes.github_git import FakeGitData
 from tests.fakes.hub import FakeHub
 from tests.fakes.web import FakeWeb, Ok, Status
+from tests.samples import BUNNY
 
 REPO = "acme/awesome-vlms"
 TOKEN = "ghs_end_to_end"
@@ -44,18 +45,6 @@ entries:
     links:
       - {{title: Docs, url: "https://docs.example/ok"}}
       - {{title: Old blog, url: "https://docs.example/gone"}}
-"""
-
-BUNNY = """\
-id: bunny
-name: Bunny
-entries:
-  - id: bunny
-    name: Bunny
-    code:
-      - BAAI-DCAI/Bunny
-    checkpoints:
-      - {hf: BAAI/Bunny-v1_0-3B}
 """
 
 

@@ -12,6 +12,7 @@ import pytest
 from listkeeper.findings import Finding, Kind, Location
 from listkeeper.publish import proposal as proposal_module
 from listkeeper.subjects import Subject
+from tests.samples import BUNNY
 
 TODAY = date(2026, 11, 27)
 
@@ -33,17 +34,6 @@ entries:
       hf_authors: [{author: zai-org, include: ["cogvlm*"]}]
 """
 
-BUNNY = """\
-id: bunny
-name: Bunny
-entries:
-  - id: bunny
-    name: Bunny
-    code:
-      - BAAI-DCAI/Bunny
-    checkpoints:
-      - {hf: BAAI/Bunny-v1_0-3B}
-"""
 
 BASE_FILES = {"catalog/cogvlm.yaml": COG, "catalog/bunny.yaml": BUNNY}
 

@@ -31,7 +31,7 @@ import arxiv
 import requests
 
 from listkeeper.catalog.load import LoadedCatalog, format_path
-from listkeeper.catalog.model import ARXIV_NEW, ARXIV_OLD
+from listkeeper.catalog.model import is_arxiv_id
 from listkeeper.catalog.refs import Ref
 from listkeeper.config import USER_AGENT_URL, Config, SourcesConfig
 from listkeeper.findings import Finding, Kind, Location
@@ -55,15 +55,11 @@ _ATOM_NS = b"http://www.w3.org/2005/Atom"
 def valid_id(paper_id: str) -> bool:
     """True for new-style (``2311.03079``, ``2311.03079v2``) and old-style (``cs/0701001``) arXiv ids.
 
-    Stricter than the catalog schema: the month must exist, and the number has four digits up to 1412 and five
-    from 1501 on (arXiv's scheme), because one id arXiv rejects fails the whole batch with HTTP 400.
+    The catalog schema's rule (:func:`listkeeper.catalog.model.is_arxiv_id`): the month must exist and the number
+    has four digits up to 1412 and five from 1501 on. Checked again here because one id arXiv rejects fails the
+    whole batch with HTTP 400, and findings files or Markdown links can bring ids the schema never saw.
     """
-    if ARXIV_OLD.match(paper_id):
-        return True
-    if not ARXIV_NEW.match(paper_id):
-        return False
-    yymm, number = split_version(paper_id)[0].split(".")
-    return 1 <= int(yymm[2:]) <= 12 and len(number) == (5 if int(yymm) >= 1501 else 4)
+    return is_arxiv_id(paper_id)
 
 
 def split_version(paper_id: str) -> tuple[str, int | None]:

@@ -54,6 +54,7 @@ from listkeeper.report import CheckReport
 from listkeeper.sources.base import Fact, Source, SourceResult
 from listkeeper.state import State, open_state
 from listkeeper.subjects import Subject
+from listkeeper.urls import classify, is_http
 
 Only = Literal["all", "links", "sources"]
 
@@ -135,8 +136,6 @@ def read_markdown(files: Sequence[Path]) -> list[ExtractedLink]:
 def _typed(url: str) -> Subject | None:
     """The typed subject a Markdown URL names when it is exactly that subject's canonical URL, else None: a deeper
     URL (``/tree/main/x``, ``/pdf/ID``) is a page of its own and is requested like any other link."""
-    from listkeeper.importer.classify import classify, is_http
-
     if not is_http(url):
         return None
     subject = classify(url).subject
@@ -170,8 +169,6 @@ def _split_markdown(links: Sequence[ExtractedLink], covered: Callable[[Subject],
 
 def _same_kind_subject(subject: Subject, final_url: str) -> Subject:
     """The subject a redirect target stands for: a typed subject stays typed when the target is of its kind."""
-    from listkeeper.importer.classify import classify, is_http
-
     if subject.kind != "url" and is_http(final_url):
         moved = classify(final_url).subject
         if moved.kind == subject.kind:

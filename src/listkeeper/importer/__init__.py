@@ -2,7 +2,7 @@
 and links with lines) → ``build`` (families) → ``write`` (YAML, all-or-nothing), then an account of every link.
 
 The account is the importer's promise: every http link of the input is in the written catalog, compared as
-canonical URLs (:func:`listkeeper.importer.classify.canonical` lists the equivalences). A link that went missing
+canonical URLs (:func:`listkeeper.urls.canonical` lists the equivalences). A link that went missing
 is a bug and fails the import before anything is moved into place.
 """
 
@@ -16,10 +16,10 @@ from listkeeper.catalog.model import Family
 from listkeeper.catalog.refs import catalog_refs
 from listkeeper.errors import ListkeeperError, UsageError
 from listkeeper.importer.build import build
-from listkeeper.importer.classify import canonical
 from listkeeper.importer.parse import Document, Ref, Skipped, parse
 from listkeeper.importer.repair import NotUtf8, RepairReport, repair_bytes
 from listkeeper.importer.write import write_families
+from listkeeper.urls import canonical
 
 __all__ = [
     "Account",

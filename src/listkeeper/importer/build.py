@@ -17,7 +17,7 @@ How the structure is read (the rules are few on purpose, so a reader can predict
   family it names (anchor or name), or becomes one.
 * Every other link goes to the catch-all family ``other``: one entry per section, as plain links.
 
-Within an entry each URL is classified (:mod:`~listkeeper.importer.classify`); a repeat of something already
+Within an entry each URL is classified (:mod:`~listkeeper.urls`); a repeat of something already
 there is merged (a later, better title wins), and a repeat that differs in its URL is kept as a plain link, so
 no URL is ever dropped.
 """
@@ -32,8 +32,8 @@ from datetime import date
 from typing import Any
 
 from listkeeper.catalog.model import Entry, Family
-from listkeeper.importer.classify import Classified, canonical, classify
 from listkeeper.importer.parse import BulletList, Document, Html, Inline, Item, Paragraph, Ref, Row, Section, Table
+from listkeeper.urls import Classified, canonical, classify
 
 CATCH_ALL_ID = "other"
 CATCH_ALL_NAME = "Other"

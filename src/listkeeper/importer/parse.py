@@ -23,7 +23,7 @@ from typing import Literal
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from listkeeper.importer.classify import is_badge_image, is_http
+from listkeeper.urls import is_badge_image, is_http
 
 How = Literal["link", "autolink", "bare", "html", "image"]
 _WS = re.compile(r"\s+")

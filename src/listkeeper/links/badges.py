@@ -3,7 +3,7 @@
 Pure: Markdown text in, findings out. Badges are found with the link extractor's own parser
 (:func:`listkeeper.links.extract.image_links`: an image inside a link, ``<a href><img src></a>``, or the two mixed),
 and an image counts as a badge when its address is a badge service's
-(:func:`listkeeper.importer.classify.is_badge_image`: shields.io, badgen, ...).
+(:func:`listkeeper.urls.is_badge_image`: shields.io, badgen, ...).
 
 What a badge *says* is read from its image URL, the way the badge service renders it:
 
@@ -37,9 +37,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from listkeeper import subjects
 from listkeeper.findings import Finding, Kind, Location
-from listkeeper.importer.classify import classify, is_badge_image, is_http
 from listkeeper.links.extract import ImageLink, image_links
 from listkeeper.subjects import Subject
+from listkeeper.urls import classify, is_badge_image, is_http
 
 SOURCE = "badges"
 

@@ -1,4 +1,7 @@
-"""Classify one URL into the catalog field it belongs to, and say which URLs count as the same link.
+"""What a URL points at: the catalog field and typed subject it stands for, and which URLs count as the same link.
+
+Used by the importer (URL → typed field), the check pipeline (a Markdown link that is a canonical Hub/GitHub/arXiv
+URL goes to that source; a redirect target keeps its subject's kind) and the badge checker.
 
 Only whole, well-known URL shapes become typed fields; anything else stays a plain link with its URL exactly as
 written, so nothing is ever dropped. The equivalences the importer applies are all here, in :func:`canonical`:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from listkeeper.importer.classify import canonical, classify, is_badge_image, is_http
+from listkeeper.urls import canonical, classify, is_badge_image, is_http
 
 
 @pytest.mark.parametrize(

@@ -47,6 +47,28 @@ def _object_id(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:24]
 
 
+#: ``expand`` values the Hub accepts per repo kind (huggingface_hub 2.4 ``Expand*Property_T``; api-notes A1).
+_MODEL_EXPAND = (
+    "author baseModels cardData childrenModelCount config createdAt disabled downloads downloadsAllTime evalResults "
+    "gated gguf inference inferenceProviderMapping lastModified library_name likes mask_token model-index "
+    "pipeline_tag private resourceGroup safetensors sha siblings spaces tags transformersInfo trendingScore "
+    "usedStorage widgetData"
+)
+_DATASET_EXPAND = (
+    "author cardData citation createdAt description disabled downloads downloadsAllTime gated lastModified likes "
+    "mainSize paperswithcode_id private resourceGroup sha siblings tags trendingScore usedStorage"
+)
+_SPACE_EXPAND = (
+    "author cardData createdAt datasets disabled lastModified likes models private region resourceGroup runtime sdk "
+    "sha siblings subdomain tags trendingScore usedStorage"
+)
+EXPAND_VALUES: dict[str, frozenset[str]] = {
+    "model": frozenset(_MODEL_EXPAND.split()),
+    "dataset": frozenset(_DATASET_EXPAND.split()),
+    "space": frozenset(_SPACE_EXPAND.split()),
+}
+
+
 @dataclass
 class FakeRepo:
     kind: RepoKind
@@ -336,7 +358,17 @@ class FakeHub:
     def _expand(self, req: Request) -> list[str]:
         return req.query.get("expand", []) + req.query.get("expand[]", [])
 
+    def _bad_expand(self, req: Request, kind: RepoKind) -> Response | None:
+        """The Hub rejects an unknown ``expand`` value with 400 (e.g. ``gated`` for Spaces, which cannot be gated)."""
+        bad = [value for value in self._expand(req) if value not in EXPAND_VALUES[kind]]
+        if not bad:
+            return None
+        allowed = ", ".join(sorted(EXPAND_VALUES[kind]))
+        return Response.json({"error": f'"expand" must be one of [{allowed}], got {bad[0]!r}'}, status=400)
+
     def _listing(self, req: Request, kind: RepoKind) -> Response:
+        if (rejected := self._bad_expand(req, kind)) is not None:
+            return rejected
         author = (req.query.get("author") or [""])[0].lower()
         expand = self._expand(req)
         repos = [r for (k, _), r in self.repos.items() if k == kind and (not author or r.author.lower() == author)]
@@ -369,6 +401,8 @@ class FakeHub:
             return _not_found_repo()
         if repo.private:
             return _not_found_repo()
+        if (rejected := self._bad_expand(req, kind)) is not None:
+            return rejected
         if repo.disabled:
             return Response.json(
                 {"error": "Access to this resource is disabled."},

@@ -622,3 +622,23 @@ def test_org_rename_learned_from_models_serves_spaces_and_datasets(hub, state, t
         ("/api/spaces", ["zai-org"]),
     ]
     assert_counted(hub, result)
+
+
+def test_expand_values_are_ones_the_hub_accepts() -> None:
+    """The Hub answers 400 to an unknown ``expand`` value (``gated`` on a Space, say); the fake does too, with the
+    library's own lists."""
+    from typing import get_args
+
+    from huggingface_hub import hf_api
+
+    from listkeeper.sources.huggingface import EXPAND
+    from tests.fakes.hub import EXPAND_VALUES
+
+    library = {
+        "model": set(get_args(hf_api.ExpandModelProperty_T)),
+        "dataset": set(get_args(hf_api.ExpandDatasetProperty_T)),
+        "space": set(get_args(hf_api.ExpandSpaceProperty_T)),
+    }
+    for kind, values in library.items():
+        assert EXPAND_VALUES[kind] == values, kind
+        assert set(EXPAND[kind]) <= values, (kind, set(EXPAND[kind]) - values)

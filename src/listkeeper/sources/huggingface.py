@@ -68,10 +68,12 @@ NAME = "hf"
 RepoKind = Literal["model", "dataset", "space"]
 _SUBJECT_KIND: dict[RepoKind, str] = {"model": "hf-model", "dataset": "hf-dataset", "space": "hf-space"}
 _REPO_KIND: dict[str, RepoKind] = {v: k for k, v in _SUBJECT_KIND.items()}
-_COMMON = ["gated", "disabled", "lastModified", "createdAt", "likes", "cardData", "tags"]
+_COMMON = ["disabled", "lastModified", "createdAt", "likes", "cardData", "tags"]
+# The Hub answers 400 to an expand value a kind does not have: Spaces cannot be gated (no "gated"), and have a
+# runtime instead of download counts.
 EXPAND: dict[RepoKind, list[str]] = {
-    "model": [*_COMMON, "downloads"],
-    "dataset": [*_COMMON, "downloads"],
+    "model": ["gated", *_COMMON, "downloads"],
+    "dataset": ["gated", *_COMMON, "downloads"],
     "space": [*_COMMON, "runtime"],
 }
 ALIVE_STAGES = frozenset({"RUNNING", "RUNNING_BUILDING", "BUILDING", "APP_STARTING", "RUNNING_APP_STARTING"})

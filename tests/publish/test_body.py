@@ -24,6 +24,9 @@ def test_sections_and_seen_list() -> None:
     dead_row = next(line for line in text.splitlines() if "marked dead" in line)
     assert "HTTP 404 · 2026-11-20 · hf: 404 on the Hub" in dead_row
     assert "— → zai-org/cogvlm2-llama3-chat-19B 🆕" in text
+    new_row = next(line for line in text.splitlines() if "🆕" in line)
+    assert "[on the Hub](https://huggingface.co/zai-org/cogvlm2-llama3-chat-19B)" in new_row and "[old]" not in new_row
+    assert "[link](" in dead_row and "[old]" not in dead_row
     assert "### Seen, not changed" in text and "- **suspect**: gh:BAAI-DCAI/Bunny — 404 once, not yet confirmed" in text
     assert proposal.title == "listkeeper: update the catalog (1 moved, 1 dead, 1 new)"
 

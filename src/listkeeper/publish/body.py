@@ -259,7 +259,9 @@ def _evidence(change: Change) -> str:
         # How the death was confirmed: "dead 2 checks, first seen ... (26.0 h ago ...)", or --strict.
         confirmed = "confirmed with --strict" if memory.get("confirmed") == "strict" else memory["note"]
         parts.append(_text(confirmed))
-    links = [_link("old", finding.subject.url())] if finding.subject.id else []
+    # "old"/"new" only for a move; an added release, a dead item or a changed title links to what it is about.
+    label = "old" if finding.new_subject is not None else ("on the Hub" if change.op == "append" else "link")
+    links = [_link(label, finding.subject.url())] if finding.subject.id else []
     if finding.new_subject is not None:
         links.append(_link("new", finding.new_subject.url()))
     parts += [found for found in links if found]

@@ -150,6 +150,29 @@ def test_human_push_gets_one_comment_and_no_overwrite(gh: FakeGitHub, git: FakeG
     assert "never overwrites commits it did not make" in comment.body
 
 
+def test_a_run_that_died_before_updating_the_pr_is_not_taken_for_a_human(gh: FakeGitHub, git: FakeGitData) -> None:
+    from listkeeper.errors import PublishError
+    from tests.fakes.server import Response
+
+    run(gh, [MOVED])
+    failed = {"n": 0}
+
+    def die_on_pr_update(req):  # type: ignore[no-untyped-def]
+        if req.method == "PATCH" and req.path.endswith("/pulls/1") and failed["n"] == 0:
+            failed["n"] += 1
+            return Response.json({"message": "Validation Failed"}, 422)
+        return None
+
+    gh.extra_handlers.insert(0, die_on_pr_update)
+    with pytest.raises(PublishError):
+        run(gh, [MOVED, NEW])  # the branch moved to a new bot commit; the PR body still names the old one
+    result = run(gh, [MOVED, NEW])
+    assert result.action == "updated"
+    assert git.comments(REPO, 1) == []
+    assert "cogvlm2-llama3-chat-19B" in git.files(REPO, BRANCH)["catalog/cogvlm.yaml"]
+    assert run(gh, [MOVED, NEW]).action == "unchanged"
+
+
 def test_nothing_left_closes_with_comment_and_deletes_branch(gh: FakeGitHub, git: FakeGitData) -> None:
     run(gh, [MOVED])
     result = run(gh, [])

@@ -12,8 +12,9 @@ The open PR is found by head (``pulls?state=open&head=<owner>:<branch>``) and ca
 its base. Decisions, in the order a run makes them:
 
 * **Same proposal, same base** (marker fingerprint and base equal, branch still at the marker's head): no write.
-* **A human pushed** (branch head ≠ the marker's head): one comment explaining that the bot stays away (never
-  repeated), nothing overwritten.
+* **A human pushed** (branch head ≠ the marker's head, and the head commit is not the bot's own; a run that died
+  between moving the branch and updating the PR leaves a bot commit there, which the next run simply replaces): one
+  comment explaining that the bot stays away (never repeated), nothing overwritten.
 * **Nothing left to change**: the PR is closed with a comment and its branch deleted.
 * **Declined**: the most recent closed, unmerged bot PR (not closed by the bot itself) dismisses its marker's
   subjects in the state store; :func:`listkeeper.changes.plan` never proposes them again.
@@ -392,7 +393,7 @@ class GitHubPublisher:
         number = int(pull["number"])
         marker = body_module.parse_marker(pull.get("body"))
         recorded = marker.head if marker is not None else None
-        if branch_sha is not None and branch_sha != recorded:
+        if branch_sha is not None and branch_sha != recorded and self._branch_is_ours(branch_sha) is not None:
             self._notify_once(number, HUMAN_NOTICE, _human_notice(self.branch, branch_sha))
             return self._result(
                 "skipped", f"#{number}: {self.branch} has commits the bot did not make; left alone", pull

@@ -148,6 +148,7 @@ def test_human_push_gets_one_comment_and_no_overwrite(gh: FakeGitHub, git: FakeG
     assert git.branch(REPO, BRANCH) == human
     (comment,) = git.comments(REPO, 1)
     assert "never overwrites commits it did not make" in comment.body
+    assert "closing it without merging declines its changes for good" in comment.body  # as declined() reads it
 
 
 def test_a_run_that_died_before_updating_the_pr_is_not_taken_for_a_human(gh: FakeGitHub, git: FakeGitData) -> None:

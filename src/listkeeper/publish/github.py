@@ -436,8 +436,8 @@ def _closed(marker: body_module.Marker | None) -> body_module.Marker:
 def _human_notice(branch: str, sha: str) -> str:
     return (
         f"Someone pushed to `{branch}` (now at {sha[:12]}), so listkeeper will not update this pull request: it "
-        "never overwrites commits it did not make. Merge or close it when you are done; listkeeper will then "
-        "propose any remaining changes in a new pull request."
+        "never overwrites commits it did not make. Merge it when you are done, and listkeeper will propose any "
+        "remaining changes in a new pull request; closing it without merging declines its changes for good."
     )
 
 

@@ -59,10 +59,16 @@ def test_nightly_is_least_privilege_serialised_and_remembers() -> None:
     assert "schedule" in nightly["on"] and "workflow_dispatch" in nightly["on"]
     assert nightly["concurrency"]["cancel-in-progress"] is False
     steps = nightly["jobs"]["sync"]["steps"]
-    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
-    assert cache["with"]["path"] == ".listkeeper"
-    assert cache["with"]["restore-keys"] == "listkeeper-state-"
-    assert any("listkeeper sync --pr" in s.get("run", "") for s in steps)
+    uses = [s.get("uses", "").split("@")[0] for s in steps]
+    restore, save = uses.index("actions/cache/restore"), uses.index("actions/cache/save")
+    sync = next(i for i, s in enumerate(steps) if "listkeeper sync --pr" in s.get("run", ""))
+    assert restore < sync < save
+    assert steps[restore]["with"]["path"] == steps[save]["with"]["path"] == ".listkeeper"
+    assert steps[restore]["with"]["restore-keys"] == "listkeeper-state-"
+    assert steps[save]["with"]["key"] == steps[restore]["with"]["key"]
+    assert steps[save]["with"]["key"].startswith("listkeeper-state-")
+    # saved also when sync fails after checking (actions/cache's own save runs only after a successful job)
+    assert "cancelled()" in steps[save]["if"] or "always()" in steps[save]["if"]
 
 
 @pytest.mark.parametrize("path", [*WORKFLOWS, ROOT / "action.yml"], ids=lambda p: p.name)

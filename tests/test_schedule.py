@@ -173,3 +173,19 @@ def test_bad_job_configuration_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "'rm' cannot be scheduled" in proc.stderr
+
+
+def test_list_shows_each_job_and_its_next_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from listkeeper.commands.schedule import command
+
+    root = _project(tmp_path, '[schedule.jobs.links]\nargs = ["check", "--only", "links"]\ncron = "30 2 * * *"\n')
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(command, ["--list"])
+    assert result.exit_code == 0, result.output
+    line = result.output.strip()
+    assert line.startswith("links: listkeeper check --only links  [30 2 * * *, next ")
+    upcoming = datetime.fromisoformat(line.rsplit("next ", 1)[1].rstrip("]"))
+    assert (upcoming.hour, upcoming.minute) == (2, 30)
+    assert timedelta(0) < upcoming - datetime.now(UTC) <= timedelta(days=1)

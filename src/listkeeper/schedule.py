@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -85,6 +86,11 @@ def _trigger(job: JobConfig, timezone: str) -> Any:
         return CronTrigger.from_crontab(job.cron, timezone=timezone)
     assert job.interval is not None
     return IntervalTrigger(seconds=job.interval, timezone=timezone)
+
+
+def next_run(job: JobConfig, timezone: str, now: datetime) -> datetime | None:
+    """When the configured trigger fires next after ``now`` (what ``schedule --list`` shows)."""
+    return _trigger(job, timezone).get_next_fire_time(None, now)  # type: ignore[no-any-return]
 
 
 def build_scheduler(config: Config) -> Any:

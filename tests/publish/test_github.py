@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from listkeeper.errors import PublishError
 from listkeeper.publish import body as body_module
 from listkeeper.publish.github import GitHubPublisher, PublishResult
 from listkeeper.publish.local import Identity
@@ -259,7 +260,7 @@ def test_retry_after_is_honoured(gh: FakeGitHub, git: FakeGitData) -> None:
 def test_token_is_not_sent_to_another_origin(gh: FakeGitHub, git: FakeGitData) -> None:
     with FakeGitHub() as elsewhere:
         gh.redirects[f"/repos/{REPO}/git/ref/heads/main"] = (302, f"{elsewhere.url}/repos/{REPO}/git/ref/heads/main")
-        with pytest.raises(Exception, match="another origin"):
+        with pytest.raises(PublishError, match="another origin"):
             run(gh, [MOVED])
         assert elsewhere.server.requests == []
 

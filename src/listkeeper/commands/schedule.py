@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -26,9 +27,12 @@ def command(once: bool, list_jobs: bool, config_file: Path | None) -> None:
     cfg = config_module.load(".", config_file)
     schedule.setup_logging(cfg.path(cfg.schedule.log))
     if list_jobs:
+        now = datetime.now(UTC)
         for name, job in cfg.schedule.jobs.items():
             when = job.cron if job.cron is not None else f"every {job.interval:g}s"
-            click.echo(f"{name}: listkeeper {' '.join(job.args)}  [{when}]")
+            upcoming = schedule.next_run(job, cfg.schedule.timezone, now)
+            after = f", next {upcoming.isoformat(timespec='minutes')}" if upcoming is not None else ""
+            click.echo(f"{name}: listkeeper {' '.join(job.args)}  [{when}{after}]")
         return
     code = schedule.run_once(cfg) if once else schedule.serve(cfg)
     sys.exit(code)

@@ -11,7 +11,6 @@ import pytest
 from listkeeper.errors import PublishError
 from listkeeper.publish import body as body_module
 from listkeeper.publish.github import GitHubPublisher, PublishResult
-from listkeeper.publish.local import Identity
 from listkeeper.state import open_state
 from tests.fakes.github import FakeGitHub
 from tests.fakes.github_git import FakeGitData
@@ -45,7 +44,6 @@ def publisher(gh: FakeGitHub, sleeps: list[float] | None = None, interval: float
         labels=("listkeeper", "automated"),
         write_interval=interval,
         sleep=(sleeps.append if sleeps is not None else lambda s: None),
-        identity=Identity(),
     )
 
 
@@ -76,7 +74,12 @@ def test_creates_branch_commit_and_labelled_pr(gh: FakeGitHub, git: FakeGitData)
     head = git.branch(REPO, BRANCH)
     commit = git.commit(REPO, head)  # type: ignore[arg-type]
     assert commit.parents == [git.branch(REPO, "main")]
-    assert commit.author["name"] == "listkeeper" and commit.author["email"] == "listkeeper@users.noreply.github.com"
+    # No custom author or committer is sent, so GitHub attributes the commit to the token and signs it for an App;
+    # the fingerprint trailer is what marks it as the bot's.
+    (sent,) = [r.json() for r in git.gh.server.requests if r.method == "POST" and r.path.endswith("/git/commits")]
+    assert "author" not in sent and "committer" not in sent
+    assert commit.author["name"] == git.login
+    assert body_module.parse_trailer(commit.message) is not None
     files = git.files(REPO, BRANCH)
     assert files["catalog/bunny.yaml"] == BASE_FILES["catalog/bunny.yaml"]
     assert "code: [zai-org/CogVLM]" in files["catalog/cogvlm.yaml"]

@@ -112,7 +112,7 @@ def publish(
 
     if target.local:
         return _publish_local(cfg, root, base, target, identity, make, echo)
-    return _publish_github(cfg, root, base, target, identity, make, state, env, echo)
+    return _publish_github(cfg, root, base, target, make, state, env, echo)
 
 
 def _publish_local(cfg, root, base, target, identity, make, echo) -> str:  # type: ignore[no-untyped-def]
@@ -139,7 +139,7 @@ def _publish_local(cfg, root, base, target, identity, make, echo) -> str:  # typ
     return result.action
 
 
-def _publish_github(cfg, root, base, target, identity, make, state, env, echo) -> str:  # type: ignore[no-untyped-def]
+def _publish_github(cfg, root, base, target, make, state, env, echo) -> str:  # type: ignore[no-untyped-def]
     from listkeeper.publish.github import GitHubPublisher
 
     repo = target.repo or cfg.pr.repo or env.get("GITHUB_REPOSITORY")
@@ -160,7 +160,6 @@ def _publish_github(cfg, root, base, target, identity, make, state, env, echo) -
         api_url=cfg.sources.github_api_url,
         branch=cfg.pr.branch,
         base=base,
-        identity=identity,
         labels=tuple(cfg.pr.labels),
         timeout=cfg.sources.timeout,
         write_interval=cfg.pr.write_interval,

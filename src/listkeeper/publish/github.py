@@ -45,14 +45,12 @@ from githubkit.retry import RetryOption
 from listkeeper.config import USER_AGENT_URL
 from listkeeper.errors import PublishError
 from listkeeper.publish import body as body_module
-from listkeeper.publish.local import Identity
 from listkeeper.publish.proposal import Proposal
 
 USER_AGENT = f"listkeeper (+{USER_AGENT_URL})"
 HUMAN_NOTICE = "<!-- listkeeper:notice:human-push -->"
 CLOSED_NOTICE = "<!-- listkeeper:notice:closed -->"
 _WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
-BOT = Identity()
 
 Action = Literal["created", "updated", "unchanged", "closed", "deleted", "skipped", "nothing"]
 
@@ -103,7 +101,6 @@ class GitHubPublisher:
         api_url: str,
         branch: str,
         base: str,
-        identity: Identity = BOT,
         labels: tuple[str, ...] = (),
         timeout: float = 20.0,
         write_interval: float = 1.0,
@@ -116,7 +113,6 @@ class GitHubPublisher:
             raise PublishError(f"{repo!r} is not a repository (expected OWNER/NAME)")
         self.owner, self.name = owner, name
         self.branch, self.base = branch, base
-        self.identity = identity
         self.labels = labels
         self.write_interval = write_interval
         self.max_retries, self.max_retry_wait = max_retries, max_retry_wait
@@ -309,17 +305,12 @@ class GitHubPublisher:
                 ],
             },
         )
-        who = {"name": self.identity.name, "email": self.identity.email}
+        # No author/committer: GitHub then attributes the commit to the token's identity and, when that is a GitHub
+        # App, signs it (a custom committer would leave it unsigned). The fingerprint trailer marks it as ours.
         commit = self._call(
             "POST",
             "git/commits",
-            json={
-                "message": proposal.commit_message(),
-                "tree": tree["sha"],
-                "parents": [base.sha],
-                "author": who,
-                "committer": who,
-            },
+            json={"message": proposal.commit_message(), "tree": tree["sha"], "parents": [base.sha]},
         )
         return str(commit["sha"])
 
@@ -337,13 +328,12 @@ class GitHubPublisher:
     def _branch_is_ours(self, sha: str) -> str | None:
         """None when the commit at ``sha`` is the bot's, else why not (no open PR to compare a marker with)."""
         commit = self._call("GET", f"git/commits/{sha}")
-        who = (self.identity.name, self.identity.email)
-        for role in ("author", "committer"):
-            person = commit.get(role) or {}
-            if (person.get("name"), person.get("email")) != who:
-                return f"its head commit {sha[:12]} is by {person.get('name')} <{person.get('email')}>, not the bot"
         if body_module.parse_trailer(str(commit.get("message", ""))) is None:
-            return f"its head commit {sha[:12]} has no {body_module.TRAILER} trailer"
+            person = commit.get("author") or {}
+            return (
+                f"its head commit {sha[:12]} by {person.get('name')} <{person.get('email')}> has no "
+                f"{body_module.TRAILER} trailer"
+            )
         return None
 
     def _result(

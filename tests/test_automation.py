@@ -97,3 +97,16 @@ def test_pre_commit_hooks_run_real_commands() -> None:
         program, verb, *_ = hook["entry"].split()
         assert program == "listkeeper" and verb in _COMMANDS
         assert hook["pass_filenames"] is False
+
+
+def test_the_reusable_action_keeps_the_state_store_between_runs() -> None:
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    assert action["inputs"]["state-cache"]["default"] == "true"
+    steps = action["runs"]["steps"]
+    names = [step.get("name", "") for step in steps]
+    restore, run, save = (names.index(n) for n in ("Restore the state store", "Run listkeeper", "Save the state store"))
+    assert restore < run < save
+    assert steps[restore]["uses"].startswith("actions/cache/restore@")
+    assert steps[save]["uses"].startswith("actions/cache/save@")
+    assert "!cancelled()" in steps[save]["if"]  # saved even when the run failed after checking
+    assert steps[restore]["with"]["path"] == steps[save]["with"]["path"] == ".listkeeper"

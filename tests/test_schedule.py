@@ -189,3 +189,18 @@ def test_list_shows_each_job_and_its_next_run(tmp_path: Path, monkeypatch: pytes
     upcoming = datetime.fromisoformat(line.rsplit("next ", 1)[1].rstrip("]"))
     assert (upcoming.hour, upcoming.minute) == (2, 30)
     assert timedelta(0) < upcoming - datetime.now(UTC) <= timedelta(days=1)
+
+
+def test_changing_only_the_timezone_reschedules_stored_jobs(tmp_path: Path) -> None:
+    root = _project(tmp_path, '[schedule.jobs.a]\nargs = ["validate"]\ncron = "0 2 * * *"\n')
+    _store_jobs(root)
+    toml = root / "listkeeper.toml"
+    toml.write_text(toml.read_text().replace("[schedule]\n", '[schedule]\ntimezone = "Asia/Tokyo"\n'))
+    cfg = config_module.load(root)
+    scheduler = schedule.build_scheduler(cfg)
+    scheduler.start(paused=True)
+    schedule.sync_jobs(scheduler, cfg)
+    job = scheduler.get_job("a")
+    assert str(job.trigger.timezone) == "Asia/Tokyo"
+    assert job.next_run_time.astimezone(job.trigger.timezone).hour == 2
+    scheduler.shutdown(wait=False)

@@ -117,6 +117,13 @@ def _job_options(config: Config) -> dict[str, Any]:
     return {"coalesce": True, "max_instances": 1, "misfire_grace_time": int(config.schedule.misfire_grace_hours * 3600)}
 
 
+def _same_trigger(a: Any, b: Any) -> bool:
+    """Same schedule: the text of a trigger leaves out its timezone, so compare that too."""
+    return (
+        type(a) is type(b) and str(a) == str(b) and str(getattr(a, "timezone", "")) == str(getattr(b, "timezone", ""))
+    )
+
+
 def sync_jobs(scheduler: Any, config: Config) -> None:
     """Make the stored jobs match the configuration (call on a started, paused scheduler).
 
@@ -134,7 +141,7 @@ def sync_jobs(scheduler: Any, config: Config) -> None:
         trigger = _trigger(job, config.schedule.timezone)
         args = [name, list(job.args), root]
         stored = scheduler.get_job(name)
-        if stored is not None and str(stored.trigger) == str(trigger) and list(stored.args) == args:
+        if stored is not None and _same_trigger(stored.trigger, trigger) and list(stored.args) == args:
             scheduler.modify_job(name, **options)
             continue
         scheduler.add_job(

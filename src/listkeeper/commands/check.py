@@ -8,7 +8,6 @@ the catalog, extracts the links of the files given and checks badges (pure text 
 from __future__ import annotations
 
 import io
-import os
 import sys
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from listkeeper import report as report_module
 from listkeeper.catalog.load import load_catalog
 from listkeeper.catalog.refs import catalog_refs
 from listkeeper.commands.options import catalog_option, config_option, state_option
+from listkeeper.commands.output import append_step_summary
 from listkeeper.fsutil import write_atomic
 from listkeeper.links.status import LinkResult
 
@@ -137,10 +137,7 @@ def _emit(result: report_module.CheckReport, fmt: str, output: Path | None) -> N
         _write(report_module.to_markdown(result), output)
     else:
         _write(report_module.to_github(result), output)
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary:
-            with open(summary, "a", encoding="utf-8") as fh:
-                fh.write(report_module.github_step_summary(result))
+        append_step_summary(report_module.github_step_summary(result))
 
 
 def _offline(cfg: config_module.Config, files: tuple[Path, ...]) -> None:

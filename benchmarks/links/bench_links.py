@@ -95,7 +95,7 @@ def _behaviour(kind: str, host: VirtualHost, i: int) -> tuple[Behaviour, str | N
         "ok": Ok,
         "404": lambda: Status(404),
         "410": lambda: Status(410),
-        "503-then-200": lambda: Flaky(503, times=1),
+        "503-then-200": lambda: Flaky(status=503, times=1),
         "429-then-200": lambda: RateLimited(retry_after=1.0, times=1),
         "bot-wall": BotWall,
         "cloudflare": CloudflareChallenge,

@@ -107,11 +107,10 @@ class RateLimited(Behaviour):
         return Response(429, {"Retry-After": value, "Content-Type": "text/plain"}, b"slow down")
 
 
-@dataclass
-class Flaky(Behaviour):
-    """``status`` (503) for the first ``times`` requests (per path), then 200: a retry saves the link."""
+@dataclass(kw_only=True)
+class _FailFirst(Behaviour):
+    """Fail the first ``times`` requests (per path) with :meth:`fail`, then answer 200."""
 
-    status: int = 503
     times: int = 1
     _seen: Counter[str] = field(default_factory=Counter)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -122,6 +121,19 @@ class Flaky(Behaviour):
             n = self._seen[req.path]
         if n > self.times:
             return Response(200, {"Content-Type": "text/html"}, _HTML)
+        return self.fail(req)
+
+    def fail(self, req: Request) -> Response:
+        raise NotImplementedError
+
+
+@dataclass(kw_only=True)
+class Flaky(_FailFirst):
+    """``status`` (503) for the first ``times`` requests (per path), then 200: a retry saves the link."""
+
+    status: int = 503
+
+    def fail(self, req: Request) -> Response:
         return Response(self.status, {"Content-Type": "text/plain"}, b"try again")
 
 
@@ -171,20 +183,11 @@ class ConnectionDropped(Exception):
     """Raised by a behaviour to close the connection without an answer (see :class:`Reset`)."""
 
 
-@dataclass
-class Reset(Behaviour):
+@dataclass(kw_only=True)
+class Reset(_FailFirst):
     """The connection is closed without an answer for the first ``times`` requests (per path), then 200."""
 
-    times: int = 1
-    _seen: Counter[str] = field(default_factory=Counter)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def respond(self, req: Request, host: VirtualHost) -> Response:
-        with self._lock:
-            self._seen[req.path] += 1
-            n = self._seen[req.path]
-        if n > self.times:
-            return Response(200, {"Content-Type": "text/html"}, _HTML)
+    def fail(self, req: Request) -> Response:
         raise ConnectionDropped(req.path)
 
 

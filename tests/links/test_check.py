@@ -82,7 +82,7 @@ def test_every_http_verdict(web: FakeWeb) -> None:
         "perm-to-dead": site.route("/perm-dead", Redirect(301, "/gone")),
         "500": site.route("/broken", Status(500)),
         "400": site.route("/bad", Status(400)),
-        "flaky": site.route("/flaky", Flaky(503, times=1)),
+        "flaky": site.route("/flaky", Flaky(status=503, times=1)),
         "botwall": site.route("/wall", BotWall()),
         "cloudflare": site.route("/cf", CloudflareChallenge()),
         "cloudflare-body": site.route("/cf-body", CloudflareChallenge(with_header=False)),
@@ -194,7 +194,7 @@ def test_resets_and_408_are_retried_and_never_dead(web: FakeWeb) -> None:
     site = web.host("wobbly.example")
     once = site.route("/reset-once", Reset(times=1))
     always = site.route("/reset-always", Reset(times=100))
-    timeout_once = site.route("/408", Flaky(408, times=2))  # HEAD and its GET confirmation get 408
+    timeout_once = site.route("/408", Flaky(status=408, times=2))  # HEAD and its GET confirmation get 408
     results, stats = check([once, always, timeout_once], config(web, max_retries=2))
     assert results[once].verdict is Verdict.OK and results[once].attempts == 2
     assert results[timeout_once].verdict is Verdict.OK and results[timeout_once].attempts == 3

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).parents[2]
-SEED = REPO.parent / "shared" / "seed" / "awesome-vlms-README.damaged.md"
+SEED = REPO / "tests" / "fixtures" / "seed" / "awesome-vlms-README.damaged.md"
 FIXTURES = REPO / "tests" / "fixtures" / "import"
 
 

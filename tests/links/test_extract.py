@@ -1,4 +1,4 @@
-"""Link extraction: the shared 55-case fixture (peer-specific cases skipped) plus our own rules."""
+"""Link extraction: the 55-case fixture of tests/fixtures/extraction (peer-specific cases skipped) plus our own rules."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from listkeeper.findings import Location
 from listkeeper.links.extract import ExtractedLink, dedupe, extract_markdown, is_checkable
 
-FIXTURES = Path(__file__).parents[2].parent / "shared" / "fixtures" / "extraction"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "extraction"
 
 
 def _cases() -> list[Any]:

@@ -6,10 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from listkeeper import __version__
-from listkeeper.cli import _COMMANDS, run
+from listkeeper.cli import _COMMANDS, _SHORT_HELP, cli, run
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,6 +26,26 @@ def test_every_command_has_help(name: str, capsys: pytest.CaptureFixture[str]) -
     out = capsys.readouterr().out
     assert out.startswith(f"Usage: listkeeper {name}")
     assert len(out.splitlines()) > 3
+
+
+@pytest.mark.parametrize("name", sorted(_COMMANDS))
+def test_the_listing_says_what_each_command_says_of_itself(name: str) -> None:
+    """`listkeeper --help` lists commands from a static table: it must not drift from the commands' own help."""
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None
+    assert _SHORT_HELP.get(name) == command.get_short_help_str(limit=1000)
+
+
+def test_top_level_help_imports_no_command_module() -> None:
+    """Start-up stays fast: `--help` lists every command without importing the heavy libraries they use."""
+    code = (
+        "import sys; from listkeeper.cli import run; run(['--help']); "
+        "print(sorted(m for m in sys.modules if m.startswith('listkeeper.commands') or m.split('.')[0] in "
+        "('huggingface_hub', 'githubkit', 'apscheduler', 'sqlalchemy', 'arxiv', 'pydantic', 'rich')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "Commands:" in out
+    assert out.splitlines()[-1] == "[]"
 
 
 @pytest.mark.parametrize("name", sorted(_COMMANDS))

@@ -30,6 +30,19 @@ _COMMANDS: dict[str, str] = {
     "sync": "listkeeper.commands.sync:command",
 }
 
+#: command name -> its one-line help, so that ``listkeeper --help`` imports no command module (a test keeps these
+#: equal to each command's own short help)
+_SHORT_HELP: dict[str, str] = {
+    "validate": "Check the catalog: schema, ids, duplicates.",
+    "import": "Import a Markdown awesome list SOURCE into catalog files in --out (one YAML file per model family).",
+    "check": "Check links and facts; report dead, moved, new and changed things with evidence.",
+    "render": "Render the catalog into the Markdown list.",
+    "schedule": "Run the configured jobs on their cron schedule until SIGTERM/SIGINT.",
+    "update": "Apply the findings (moved, dead, new releases, changed titles) to the catalog as minimal edits.",
+    "pr": "Open or update ONE pull request with the catalog edits the findings call for.",
+    "sync": "Check, then apply the findings: to the working tree, or (--pr) as one pull request.",
+}
+
 
 class _LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -42,6 +55,24 @@ class _LazyGroup(click.Group):
         module, attr = target.split(":")
         command: click.Command = getattr(importlib.import_module(module), attr)
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Click's command listing, with each line from :data:`_SHORT_HELP` so that no command module is imported."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            help_text = _SHORT_HELP.get(name)
+            if help_text is not None:
+                rows.append((name, click.Command(name, help=help_text).get_short_help_str(limit)))
+                continue
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

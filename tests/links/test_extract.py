@@ -1,4 +1,4 @@
-"""Link extraction: the 55-case fixture of tests/fixtures/extraction (peer-specific cases skipped) plus our own rules."""
+"""Link extraction: the 55 cases of tests/fixtures/extraction (peer-specific ones skipped) plus our own rules."""
 
 from __future__ import annotations
 

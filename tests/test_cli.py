@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -59,7 +60,9 @@ def test_readme_shows_the_two_setup_commands() -> None:
     assert "pip install -e . && listkeeper check" in readme
     assert "pip install -e '.[test]' && pytest" in readme
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "pip install -e '.[test]' && pytest" in ci
+    # CI runs the same command in a fresh clone, pytest inside a loopback-only network namespace.
+    assert re.search(r"^git clone .*\"\$repo\"", ci, re.MULTILINE)
+    assert "pip install -e '.[test]' && loopback_only pytest" in ci
 
 
 def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -204,3 +204,15 @@ def test_changing_only_the_timezone_reschedules_stored_jobs(tmp_path: Path) -> N
     assert str(job.trigger.timezone) == "Asia/Tokyo"
     assert job.next_run_time.astimezone(job.trigger.timezone).hour == 2
     scheduler.shutdown(wait=False)
+
+
+@pytest.mark.parametrize("args", [["schedule"], ["schedule", "--list"]])
+def test_schedule_without_the_extra_says_how_to_install_it(args: list[str], tmp_path: Path) -> None:
+    """APScheduler is an optional extra: without it the daemon exits 2 with the install command, no traceback."""
+    code = "import sys; sys.modules['apscheduler'] = None; from listkeeper.cli import main; main(sys.argv[1:])"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.returncode == 2
+    assert "pip install 'listkeeper[schedule]'" in proc.stderr
+    assert "Traceback" not in proc.stderr

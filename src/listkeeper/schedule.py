@@ -26,6 +26,7 @@ from types import FrameType
 from typing import Any
 
 from listkeeper.config import Config, JobConfig
+from listkeeper.errors import UsageError
 
 log = logging.getLogger("listkeeper.schedule")
 
@@ -76,6 +77,18 @@ def run_job(job: str, args: list[str], root: str) -> int:
 
 def _tail(output: str, lines: int = 15) -> str:
     return "\n".join("    " + line for line in output.rstrip().splitlines()[-lines:])
+
+
+def require_scheduler() -> None:
+    """The daemon and ``--list`` need APScheduler, an optional extra: say how to get it instead of a traceback."""
+    try:
+        import apscheduler  # noqa: F401
+        import sqlalchemy  # noqa: F401
+    except ImportError as exc:
+        raise UsageError(
+            f"listkeeper schedule needs the optional scheduler packages ({exc.name} is missing): "
+            "pip install 'listkeeper[schedule]' (schedule --once works without them)"
+        ) from None
 
 
 def _trigger(job: JobConfig, timezone: str) -> Any:

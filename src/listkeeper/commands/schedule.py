@@ -24,6 +24,8 @@ def command(once: bool, list_jobs: bool, config_file: Path | None) -> None:
     the pull request at 04:00). Runs missed while the daemon was down run once at start if they are less than
     misfire_grace_hours late. A job never overlaps another run: each takes the state store's lock.
     """
+    if not once:
+        schedule.require_scheduler()
     cfg = config_module.load(".", config_file)
     schedule.setup_logging(cfg.path(cfg.schedule.log))
     if list_jobs:

@@ -241,16 +241,18 @@ def test_a_second_run_is_refused(tmp_path: Path) -> None:
             sys.stdin.readline()
         """
     )
-    holder = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        with pytest.raises(StateLocked), open_state(path):
-            pass
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.write("\n")
-        holder.stdin.close()
-        holder.wait(timeout=30)
+    with subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as holder:
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+            with pytest.raises(StateLocked), open_state(path):
+                pass
+        finally:
+            assert holder.stdin is not None
+            holder.stdin.write("\n")
+            holder.stdin.close()
+            holder.wait(timeout=30)
     with open_state(path) as state:  # released when the holder exits
         memory.record(state, "https://after.example", "ok", at=T0)
         assert len(memory.history(state, "https://after.example")) == 1

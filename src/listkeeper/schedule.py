@@ -215,6 +215,10 @@ def serve(config: Config) -> int:
 
 
 def setup_logging(path: Path | None) -> None:
+    """Log to stderr and ``path``, unless logging is configured already (then basicConfig would drop our handlers,
+    leaving the log file open)."""
+    if logging.getLogger().handlers:
+        return
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)

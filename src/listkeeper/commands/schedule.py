@@ -27,7 +27,6 @@ def command(once: bool, list_jobs: bool, config_file: Path | None) -> None:
     if not once:
         schedule.require_scheduler()
     cfg = config_module.load(".", config_file)
-    schedule.setup_logging(cfg.path(cfg.schedule.log))
     if list_jobs:
         now = datetime.now(UTC)
         for name, job in cfg.schedule.jobs.items():
@@ -36,5 +35,6 @@ def command(once: bool, list_jobs: bool, config_file: Path | None) -> None:
             after = f", next {upcoming.isoformat(timespec='minutes')}" if upcoming is not None else ""
             click.echo(f"{name}: listkeeper {' '.join(job.args)}  [{when}{after}]")
         return
+    schedule.setup_logging(cfg.path(cfg.schedule.log))
     code = schedule.run_once(cfg) if once else schedule.serve(cfg)
     sys.exit(code)

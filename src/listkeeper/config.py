@@ -104,6 +104,15 @@ class PrConfig(_Section):
     write_interval: float = Field(default=1.0, ge=0)  # seconds between mutating GitHub requests (GitHub: ≥ 1 s)
 
 
+class HistoryConfig(_Section):
+    retention_days: float = Field(default=90.0, gt=0)  # runs and verdict changes kept in the state store
+
+
+class DashboardConfig(_Section):
+    title: str = "listkeeper: list health dashboard"
+    label: str = "listkeeper-dashboard"  # the issue is found by this label and a hidden marker in its body
+
+
 class JobConfig(_Section):
     """One scheduled job: a listkeeper command line, on a cron expression (or every N seconds)."""
 
@@ -153,6 +162,8 @@ class Config(_Section):
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
     update: UpdateConfig = Field(default_factory=UpdateConfig)
     pr: PrConfig = Field(default_factory=PrConfig)
+    history: HistoryConfig = Field(default_factory=HistoryConfig)
+    dashboard: DashboardConfig = Field(default_factory=DashboardConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
 
     def path(self, p: Path) -> Path:

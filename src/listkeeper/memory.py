@@ -18,8 +18,9 @@ seen ..."); ``strict`` keeps them dead at once.
 
 Links found ok (or permanently redirected) within ``ok_ttl_hours`` are not requested again: :func:`fresh_ok`.
 
-History is pruned to the last :data:`HISTORY` rows per key, but the first row of the current dead streak is always
-kept, so a link checked more often than ``HISTORY`` times within ``hours`` still gets confirmed.
+Repeated equal verdicts other than dead are kept as one row whose time moves forward (each dead result is evidence
+and gets its own row). History is pruned to the last :data:`HISTORY` rows per key, but the first row of the current
+dead streak is always kept, so a link checked more often than ``HISTORY`` times within ``hours`` still gets confirmed.
 """
 
 from __future__ import annotations
@@ -122,9 +123,12 @@ def record(
     """Append one observation for ``key`` and prune its history, inside a transaction.
 
     Joins an open transaction (``with state.transaction(): ...``) so many observations commit together; otherwise
-    opens its own. The same verdict recorded again within :data:`SAME_OBSERVATION` seconds of the latest row is one
-    observation, not two (a retry, or the engine and :func:`apply_dead_rule` both recording one run's dead result,
-    is not independent evidence), so it is not stored again.
+    opens its own. A verdict other than dead that equals the latest row's is not stored again: the latest row's
+    time (and status, final URL, detail) moves forward instead, so a link that is ok every night keeps one row, not
+    one per night (the streak and :func:`fresh_ok` read exactly the same). A dead verdict recorded again within
+    :data:`SAME_OBSERVATION` seconds of the latest row is one observation, not two (a retry, or the engine and
+    :func:`apply_dead_rule` both recording one run's dead result, is not independent evidence), so it is not
+    stored again.
     """
     verdict = str(verdict)
     if verdict not in RECORDABLE:
@@ -134,7 +138,16 @@ def record(
             "SELECT checked_at, verdict FROM link_results WHERE url = ? ORDER BY checked_at DESC, rowid DESC LIMIT 1",
             (key,),
         ).fetchone()
-        if latest is None or latest[1] != verdict or abs(at - latest[0]) >= SAME_OBSERVATION:
+        if latest is not None and latest[1] == verdict and verdict != DEAD and at >= latest[0]:
+            # The same conclusive-alive or inconclusive verdict again: it neither ends nor extends anything the
+            # dead rule reads, so the latest row just moves forward in time (one row per run of equal verdicts).
+            conn.execute(
+                "UPDATE link_results SET checked_at = ?, status = ?, final_url = ?, detail = ? "
+                "WHERE rowid = (SELECT rowid FROM link_results WHERE url = ? ORDER BY checked_at DESC, rowid DESC "
+                "LIMIT 1)",
+                (at, status, final_url, detail, key),
+            )
+        elif latest is None or latest[1] != verdict or abs(at - latest[0]) >= SAME_OBSERVATION:
             conn.execute(
                 "INSERT INTO link_results (url, checked_at, verdict, status, final_url, detail) "
                 "VALUES (?, ?, ?, ?, ?, ?)",

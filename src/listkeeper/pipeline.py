@@ -82,6 +82,9 @@ class CheckOptions:
     use_cache: bool = True
     on_result: Callable[[LinkResult], None] | None = None
     on_links: Callable[[int], None] | None = None  # called once with the number of URLs to request
+    #: Subjects (``str(subject)``) to check again now: their cached ok result is not used, and when one is a
+    #: source's subject the sources' fact cache is bypassed for this run (the dashboard's "re-check now").
+    recheck: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -332,9 +335,13 @@ def _record(
                     memory.record_fact(state, fact, at=at)
 
 
-def _cached(state: State, targets: _Targets, ttl_hours: float, now: float) -> dict[str, LinkResult]:
+def _cached(
+    state: State, targets: _Targets, ttl_hours: float, now: float, recheck: frozenset[str] = frozenset()
+) -> dict[str, LinkResult]:
     cached = {}
     for url, subject in targets.subject.items():
+        if str(subject) in recheck:
+            continue
         hit = memory.fresh_ok(state, memory.evidence_key(subject), ttl_hours=ttl_hours, now=now)
         if hit is not None:
             cached[url] = LinkResult(url, hit.verdict, hit.status, hit.final_url, detail=hit.detail, cached=True)
@@ -380,7 +387,7 @@ def run_check(
     env = os.environ if env is None else env
     clock = time.monotonic()
     started = _utc(now) if now is not None else datetime.now(UTC)
-    if not options.use_cache:
+    if not options.use_cache or any(not subject.startswith("url:") for subject in options.recheck):
         cfg = cfg.with_overrides(**{"sources.ttl_hours": 0.0})
     loaded = _load_catalog_or_none(cfg.path(cfg.catalog_dir), options.files)
     refs = catalog_refs(loaded)
@@ -407,7 +414,7 @@ def run_check(
             for url, subject, location in split.links:
                 targets.add(url, subject, location)
         ts = started.timestamp()
-        cached = _cached(state, targets, cfg.check.ok_ttl_hours, ts) if options.use_cache else {}
+        cached = _cached(state, targets, cfg.check.ok_ttl_hours, ts, options.recheck) if options.use_cache else {}
         to_check = [url for url in targets.subject if url not in cached]
         if options.on_links is not None:
             options.on_links(len(to_check))

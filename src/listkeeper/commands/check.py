@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from listkeeper import config as config_module
+from listkeeper import history
 from listkeeper import report as report_module
 from listkeeper.catalog.load import load_catalog
 from listkeeper.catalog.refs import catalog_refs
@@ -80,8 +81,8 @@ def command(
     `output`) are always checked.
 
     Exit codes: 0 nothing dead; 1 dead links/subjects (confirmed over time, or --strict), or a --fail-on kind;
-    2 usage, configuration or catalog error; 3 nothing could be checked (no network) - nothing is marked dead
-    and no state is written.
+    2 usage, configuration or catalog error (a corrupt state store too: see --reset-state); 3 nothing could be
+    checked (no network) - nothing is marked dead and no link evidence is written (the run itself is logged).
     """
     cfg = config_module.load(".", config_file).with_overrides(catalog_dir=catalog_dir, state_path=state_path)
     fail_kinds = report_module.parse_fail_on(v for value in fail_on for v in value.split(",") if v)
@@ -103,7 +104,11 @@ def command(
     else:
         result = run_check(cfg, options)
     _emit(result, fmt, output)
-    sys.exit(report_module.exit_code(result, {str(k) for k in fail_kinds}))
+    code = report_module.exit_code(result, {str(k) for k in fail_kinds})
+    history.log_run(
+        cfg.path(cfg.state_path), result, command="check", exit_code=code, retention_days=cfg.history.retention_days
+    )
+    sys.exit(code)
 
 
 def _progress(console: Console) -> Progress:

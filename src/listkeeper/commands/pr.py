@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -29,6 +30,9 @@ from listkeeper.findings import Finding
 from listkeeper.publish.local import Git, Identity
 from listkeeper.publish.proposal import Proposal, build
 from listkeeper.state import State, open_state
+
+if TYPE_CHECKING:
+    from listkeeper.publish.github import GitHubPublisher
 
 STATE_NAMESPACE, STATE_KEY = "runs", "last-findings"
 
@@ -139,22 +143,28 @@ def _publish_local(cfg, root, base, target, identity, make, echo) -> str:  # typ
     return result.action
 
 
-def _publish_github(cfg, root, base, target, make, state, env, echo) -> str:  # type: ignore[no-untyped-def]
-    from listkeeper.publish.github import GitHubPublisher
-
-    repo = target.repo or cfg.pr.repo or env.get("GITHUB_REPOSITORY")
-    if not repo:
+def github_repo(cfg: config_module.Config, repo: str | None, env: Mapping[str, str]) -> str:
+    """The GitHub repository: ``--repo``, else ``[pr] repo``, else ``GITHUB_REPOSITORY`` (a usage error if none)."""
+    found = repo or cfg.pr.repo or env.get("GITHUB_REPOSITORY")
+    if not found:
         raise UsageError(
             "no repository to open the pull request in: pass --repo OWNER/NAME, set [pr] repo, or set "
             "GITHUB_REPOSITORY (or use --local)"
         )
+    return found
+
+
+def github_publisher(cfg: config_module.Config, repo: str, base: str, env: Mapping[str, str]) -> GitHubPublisher:
+    """The GitHub client for ``repo`` with the token rules and pacing of ``[pr]`` (GITHUB_TOKEN is required)."""
+    from listkeeper.publish.github import GitHubPublisher
+
     token = env.get("GITHUB_TOKEN")
     if not token:
-        raise UsageError("GITHUB_TOKEN is not set: a token with contents and pull-requests write access is needed")
-    local_root = root or cfg.root
-    catalog_rel = _relative(cfg.path(cfg.catalog_dir), local_root)
-    output_rel = _relative(cfg.path(cfg.output), local_root)
-    publisher = GitHubPublisher(
+        raise UsageError(
+            "GITHUB_TOKEN is not set: a token with contents, pull-requests (and, for --dashboard, issues) write "
+            "access is needed"
+        )
+    return GitHubPublisher(
         repo,
         token=token,
         api_url=cfg.sources.github_api_url,
@@ -166,7 +176,14 @@ def _publish_github(cfg, root, base, target, make, state, env, echo) -> str:  # 
         max_retries=cfg.sources.max_retries,
         max_retry_wait=cfg.sources.max_retry_wait,
     )
-    with publisher as pub:
+
+
+def _publish_github(cfg, root, base, target, make, state, env, echo) -> str:  # type: ignore[no-untyped-def]
+    repo = github_repo(cfg, target.repo, env)
+    local_root = root or cfg.root
+    catalog_rel = _relative(cfg.path(cfg.catalog_dir), local_root)
+    output_rel = _relative(cfg.path(cfg.output), local_root)
+    with github_publisher(cfg, repo, base, env) as pub:
         head = pub.base_head()
         files = pub.base_files(head, catalog_rel, output_rel, local_root)
         pull = pub.open_pull()

@@ -7,25 +7,35 @@
    pull request (:mod:`listkeeper.publish.github`), or with ``--local`` one commit on the local bot branch
    (:mod:`listkeeper.publish.local`), built on the base branch's files.
 
+With ``--dashboard`` the run also keeps the dashboard issue (:mod:`listkeeper.publish.dashboard`): before the check
+it reads the boxes ticked since the last run (dismissals are recorded in the state store, so the proposal built in
+this run already leaves them out; re-checks bypass the caches for those subjects), and after publishing it writes
+the issue's new body (no write when nothing changed). Every run is logged in the state store's run history.
+
 Exit codes: 0 done (also when the PR was skipped because a person is working on the branch); 2 usage, config or
 catalog error; 3 nothing could be checked (no network) — then nothing is changed or published.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
 from rich.console import Console
 
 from listkeeper import config as config_module
+from listkeeper import history
 from listkeeper import report as report_module
 from listkeeper.catalog.edit import read_text
 from listkeeper.catalog.load import family_files
 from listkeeper.commands.options import catalog_option, config_option, dead_option, state_option
 from listkeeper.commands.output import append_step_summary
-from listkeeper.commands.pr import Target, publish
+from listkeeper.commands.pr import Target, github_publisher, github_repo, publish
+from listkeeper.errors import ListkeeperError
+from listkeeper.findings import Finding
 from listkeeper.fsutil import write_atomic
 from listkeeper.publish.proposal import build
 from listkeeper.render.escape import escape_inline
@@ -82,12 +92,63 @@ def _write_working_tree(cfg: config_module.Config, findings: list, dead: str | N
     click.echo(f"{len(proposal.changes)} changes written to {len(proposal.files)} files")
 
 
+def _read_dashboard(cfg: config_module.Config, repo: str, base: str, echo: Callable[[str], None]) -> frozenset[str]:
+    """Read the ticked boxes of the dashboard issue; record the dismissals. Returns the subjects to re-check."""
+    from listkeeper.publish import dashboard
+
+    with github_publisher(cfg, repo, base, os.environ) as pub, open_state(cfg.path(cfg.state_path)) as state:
+        hint = state.get(dashboard.STATE_NAMESPACE, dashboard.STATE_KEY)
+        issue = dashboard.DashboardIssue(pub, title=cfg.dashboard.title, label=cfg.dashboard.label).find(
+            hint if isinstance(hint, int) else None
+        )
+        if issue is None:
+            return frozenset()
+        ticks = dashboard.parse_ticks(issue.get("body"))
+        number = int(issue["number"])
+        with state.transaction():
+            for subject in ticks.dismiss:
+                state.dismiss(subject, f"dismissed on the dashboard issue #{number}")
+    for subject in ticks.dismiss:
+        echo(f"dashboard #{number}: dismissed {subject}")
+    for subject in ticks.recheck:
+        echo(f"dashboard #{number}: re-checking {subject} now")
+    return frozenset(ticks.recheck)
+
+
+def _write_dashboard(
+    cfg: config_module.Config, repo: str, base: str, findings: Sequence[Finding], echo: Callable[[str], None]
+) -> None:
+    """Create or update the dashboard issue from the state store's health and this run's findings."""
+    from datetime import UTC, datetime
+
+    from listkeeper import health as health_module
+    from listkeeper.publish import dashboard
+
+    with github_publisher(cfg, repo, base, os.environ) as pub, open_state(cfg.path(cfg.state_path)) as state:
+        health = health_module.gather(state, now=datetime.now(UTC).timestamp())
+        issues = dashboard.DashboardIssue(pub, title=cfg.dashboard.title, label=cfg.dashboard.label)
+        hint = state.get(dashboard.STATE_NAMESPACE, dashboard.STATE_KEY)
+        issue = issues.find(hint if isinstance(hint, int) else None)
+        body = dashboard.render(health, findings, pull=pub.open_pull(), dismissed=health.dismissed)
+        result = issues.publish(issue, body)
+        if hint != result.number:
+            with state.transaction():
+                state.put(dashboard.STATE_NAMESPACE, dashboard.STATE_KEY, result.number)
+        where = f" {result.url}" if result.url else ""
+        echo(f"dashboard #{result.number}: {result.action}{where} ({pub.requests} requests, {pub.writes} writes)")
+
+
 @click.command("sync")
 @click.option("--pr", "as_pr", is_flag=True, help="Publish the changes as one pull request instead of writing files.")
 @click.option("--local", is_flag=True, help="With --pr: make the bot branch in this git repository.")
 @click.option("--push", "remote", metavar="REMOTE", help="With --local: push the bot branch (force-with-lease).")
 @click.option("--repo", metavar="OWNER/NAME", help="GitHub repository (default: [pr] repo, then GITHUB_REPOSITORY).")
 @click.option("--base", metavar="BRANCH", help="Base branch (default: [pr] base).")
+@click.option(
+    "--dashboard",
+    is_flag=True,
+    help="Keep the dashboard issue on GitHub: read its ticked boxes first, update it after the run.",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Check report format, on stderr.")
 @click.option("--only", type=click.Choice(["all", "links", "sources"]), default="all", show_default=True)
 @click.option("--strict", is_flag=True, help="Report dead links at once, without waiting for confirmation over time.")
@@ -102,6 +163,7 @@ def command(
     remote: str | None,
     repo: str | None,
     base: str | None,
+    dashboard: bool,
     fmt: str | None,
     only: str,
     strict: bool,
@@ -119,23 +181,43 @@ def command(
     as_pr = as_pr or local
     cfg = config_module.load(".", config_file).with_overrides(catalog_dir=catalog_dir, state_path=state_path)
     fmt = fmt or ("terminal" if sys.stderr.isatty() else "none")
-    report = run_check(cfg, CheckOptions(only=only, strict=strict, use_cache=not no_cache))  # type: ignore[arg-type]
-    _emit(report, fmt)
-    if report.nothing_checked:
-        click.echo("nothing could be checked (no network?): nothing changed, nothing published", err=True)
-        sys.exit(3)
-    findings = list(report.findings)
-    if not as_pr:
-        _write_working_tree(cfg, findings, dead)
-        return
-    target = Target(local=local, push=remote, repo=repo, base=base)
     lines: list[str] = []
 
     def echo(line: str) -> None:
         click.echo(line)
         lines.append(line)
 
-    with open_state(cfg.path(cfg.state_path)) as state:
-        publish(cfg, findings, state, target, dead_action=dead, echo=echo)  # type: ignore[arg-type]
+    repo_name = github_repo(cfg, repo, os.environ) if dashboard else ""
+    base_name = base or cfg.pr.base
+    recheck = _read_dashboard(cfg, repo_name, base_name, echo) if dashboard else frozenset()
+    options = CheckOptions(only=only, strict=strict, use_cache=not no_cache, recheck=recheck)  # type: ignore[arg-type]
+    report = run_check(cfg, options)
+    _emit(report, fmt)
+    code = 0
+    try:
+        if report.nothing_checked:
+            click.echo("nothing could be checked (no network?): nothing changed, nothing published", err=True)
+            code = 3
+            sys.exit(3)
+        findings = list(report.findings)
+        if not as_pr:
+            _write_working_tree(cfg, findings, dead)
+        else:
+            target = Target(local=local, push=remote, repo=repo, base=base)
+            with open_state(cfg.path(cfg.state_path)) as state:
+                publish(cfg, findings, state, target, dead_action=dead, echo=echo)  # type: ignore[arg-type]
+    except ListkeeperError as exc:
+        code = exc.exit_code
+        raise
+    finally:
+        history.log_run(
+            cfg.path(cfg.state_path),
+            report,
+            command="sync",
+            exit_code=code,
+            retention_days=cfg.history.retention_days,
+        )
+    if dashboard:
+        _write_dashboard(cfg, repo_name, base_name, findings, echo)
     if fmt == "github" and lines:
         append_step_summary("### Pull request\n\n" + "\n".join(f"- {escape_inline(line)}" for line in lines) + "\n")

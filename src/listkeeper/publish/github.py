@@ -200,6 +200,15 @@ class GitHubPublisher:
         except (RequestError, GitHubException) as exc:
             raise PublishError(f"GitHub GET {rest}: {exc}") from None
 
+    def call(self, method: str, rest: str, *, params: Mapping[str, Any] | None = None, json: Any = None) -> Any:
+        """One REST request on this repository (``repos/OWNER/NAME/<rest>``), paced, retried and kept on the API
+        origin like every request of the publisher (the dashboard issue uses it)."""
+        return self._call(method, rest, params=params, json=json)
+
+    def get_or_none(self, rest: str) -> Any:
+        """A GET on this repository that answers None for a 404."""
+        return self._get_or_none(rest)
+
     def _pace(self) -> None:
         if self._last_write is None or self.write_interval <= 0:
             return

@@ -238,11 +238,21 @@ def _connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = NORMAL")
         problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
         if problems != ["ok"]:
-            raise StateCorrupt(path, "integrity check failed: " + "; ".join(str(p) for p in problems))
-        _migrate(conn, path)
+            found = " ".join(" ".join(str(p) for p in problems).split())
+            raise StateCorrupt(path, "integrity check failed: " + (found if len(found) <= 200 else found[:199] + "…"))
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise StateCorrupt(path, _reason(exc)) from None
+    except BaseException:
+        conn.close()
+        raise
+    try:
+        _migrate(conn, path)
+    except sqlite3.DatabaseError as exc:
+        conn.close()  # an unfinished migration's transaction is rolled back: the file stays at its version
+        if _is_damage(exc):
+            raise StateCorrupt(path, _reason(exc)) from None
+        raise
     except BaseException:
         conn.close()
         raise

@@ -1,5 +1,5 @@
-"""Git Data API and pull requests for :class:`tests.fakes.github.FakeGitHub`: refs, commits, trees, blobs, pulls,
-issue comments and labels, with real in-memory trees so a test can read the files on any branch.
+"""Git Data API, pull requests and issues for :class:`tests.fakes.github.FakeGitHub`: refs, commits, trees, blobs,
+pulls, issues, issue comments and labels, with real in-memory trees so a test can read the files on any branch.
 
     gh = FakeGitHub(token="t").start()
     git = FakeGitData(gh)                                   # plugs itself into gh.extra_handlers
@@ -13,6 +13,15 @@ Shapes follow the REST API (``GET /repos/{o}/{r}/git/ref/heads/{b}`` → ``{"ref
 for owner:branch.", pulls with ``number``, ``html_url``, ``head{ref,sha,label}``, ``base{ref,sha}``, ``body``,
 ``state``, ``merged_at``, ``user{login}``). Blob shas are real git blob shas; tree and commit shas are sha1 of their
 content (stable, but not git's encoding). The ``head.sha`` of an open pull follows its branch, as on GitHub.
+
+Issues (REST "Issues" endpoints): ``GET /issues`` lists issues *and* pull requests (a pull carries a
+``pull_request`` key), filtered by ``state`` (default ``open``), ``labels`` (comma-separated, all must match) and
+``creator``, sorted by ``created``/``updated`` in ``direction`` (default ``desc``), paginated by ``per_page`` (default
+30, at most 100) and ``page``. ``POST /issues`` needs a non-empty ``title`` (``422`` ``missing_field``), takes
+``body`` and ``labels`` (created on first use, as for a user with push access) and answers ``201``; a body over
+65,536 characters is ``422``. ``GET``/``PATCH /issues/{n}`` (``title``, ``body``, ``state``, ``state_reason``,
+``labels``). Issues and pulls share one number sequence. :meth:`FakeGitData.edit_issue` is a person editing an
+issue in the web UI (ticking a box).
 """
 
 from __future__ import annotations
@@ -72,6 +81,20 @@ class FakeComment:
 
 
 @dataclass
+class FakeIssue:
+    number: int
+    title: str
+    body: str
+    user: str
+    state: str = "open"
+    state_reason: str | None = None
+    labels: list[str] = field(default_factory=list)
+    created_at: str = ""
+    updated_at: str = ""
+    closed_at: str | None = None
+
+
+@dataclass
 class _Store:
     blobs: dict[str, bytes] = field(default_factory=dict)
     trees: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # sha → {path: (mode, blob)}
@@ -79,6 +102,7 @@ class _Store:
     refs: dict[str, str] = field(default_factory=dict)  # "heads/main" → sha
     pulls: dict[int, FakePull] = field(default_factory=dict)
     comments: dict[int, list[FakeComment]] = field(default_factory=dict)
+    issues: dict[int, FakeIssue] = field(default_factory=dict)
 
 
 class FakeGitData:
@@ -194,6 +218,18 @@ class FakeGitData:
         pull.state = "closed"
         pull.closed_at = self._now()
         pull.merged_at = pull.closed_at if merged else None
+
+    def issues(self, full_name: str) -> list[FakeIssue]:
+        return sorted(self.store(full_name).issues.values(), key=lambda i: i.number)
+
+    def edit_issue(self, full_name: str, number: int, body: str) -> None:
+        """A person edits an issue's body in the web UI (e.g. ticks a task-list box)."""
+        issue = self.store(full_name).issues[number]
+        issue.body = body
+        issue.updated_at = self._now()
+
+    def _number(self, store: _Store) -> int:
+        return max([*store.pulls, *store.issues, *store.comments, 0]) + 1
 
     def writes(self) -> list[Request]:
         """Every mutating request the fake received (GraphQL queries are reads, left out)."""
@@ -493,7 +529,7 @@ class FakeGitData:
                         }
                     ],
                 )
-            number = max([*store.pulls, *store.comments, 0]) + 1
+            number = self._number(store)
             when = self._now()
             pull = FakePull(
                 number,
@@ -529,20 +565,173 @@ class FakeGitData:
             return Response.json(self._pull_json(repo, store, pull))
         return None
 
+    def _issue_json(self, repo: FakeRepo, issue: FakeIssue) -> dict[str, Any]:
+        api = self._api(repo, f"/issues/{issue.number}")
+        return {
+            "id": 7_000_000 + issue.number,
+            "node_id": f"I_{issue.number}",
+            "url": api,
+            "repository_url": self._api(repo, ""),
+            "labels_url": api + "/labels{/name}",
+            "comments_url": api + "/comments",
+            "events_url": api + "/events",
+            "html_url": f"https://github.com/{repo.full_name}/issues/{issue.number}",
+            "number": issue.number,
+            "state": issue.state,
+            "state_reason": issue.state_reason,
+            "title": issue.title,
+            "body": issue.body,
+            "user": {"login": issue.user, "type": "Bot" if issue.user.endswith("[bot]") else "User"},
+            "labels": [self._label_json(name) for name in issue.labels],
+            "assignee": None,
+            "assignees": [],
+            "milestone": None,
+            "locked": False,
+            "comments": len(self.comments(repo.full_name, issue.number)),
+            "created_at": issue.created_at,
+            "updated_at": issue.updated_at,
+            "closed_at": issue.closed_at,
+            "author_association": "OWNER",
+        }
+
+    @staticmethod
+    def _label_json(name: str) -> dict[str, Any]:
+        number = int(hashlib.sha1(name.encode()).hexdigest()[:8], 16)
+        return {"id": number, "node_id": f"LA_{number}", "name": name, "color": "ededed", "default": False}
+
+    def _pull_as_issue(self, repo: FakeRepo, store: _Store, pull: FakePull) -> dict[str, Any]:
+        """A pull request as the issues endpoints show it: an issue with a ``pull_request`` key."""
+        issue = FakeIssue(
+            pull.number, pull.title, pull.body, pull.user, pull.state, None, list(pull.labels), pull.created_at,
+            pull.updated_at, pull.closed_at,
+        )  # fmt: skip
+        data = self._issue_json(repo, issue)
+        data["html_url"] = f"https://github.com/{repo.full_name}/pull/{pull.number}"
+        data["pull_request"] = {
+            "url": self._api(repo, f"/pulls/{pull.number}"),
+            "html_url": data["html_url"],
+            "merged_at": pull.merged_at,
+        }
+        return data
+
+    @staticmethod
+    def _labels(value: Any) -> list[str] | None:
+        if not isinstance(value, list):
+            return None
+        names = [item.get("name") if isinstance(item, dict) else item for item in value]
+        return [str(name) for name in names if isinstance(name, str | int)]
+
+    def _issue_list(self, req: Request, repo: FakeRepo, store: _Store) -> Response:
+        state = req.query.get("state", ["open"])[0]
+        if state not in ("open", "closed", "all"):
+            return self._unprocessable(
+                "Validation Failed", [{"resource": "Issue", "field": "state", "code": "invalid"}]
+            )
+        wanted = [name for name in req.query.get("labels", [""])[0].split(",") if name]
+        creator = req.query.get("creator", [None])[0]
+        items = [(i.number, i.created_at, i.updated_at, self._issue_json(repo, i)) for i in store.issues.values()]
+        items += [
+            (p.number, p.created_at, p.updated_at, self._pull_as_issue(repo, store, p)) for p in store.pulls.values()
+        ]
+        found = [
+            item
+            for item in items
+            if (state == "all" or item[3]["state"] == state)
+            and all(name in [label["name"] for label in item[3]["labels"]] for name in wanted)
+            and (creator is None or item[3]["user"]["login"] == creator)
+        ]
+        sort = req.query.get("sort", ["created"])[0]
+        direction = req.query.get("direction", ["desc"])[0]
+        column = {"created": 1, "updated": 2}.get(sort, 1)
+        found.sort(key=lambda item: (item[column], item[0]), reverse=direction != "asc")
+        per_page = min(int(req.query.get("per_page", ["30"])[0]), 100)
+        page = max(int(req.query.get("page", ["1"])[0]), 1)
+        return Response.json([item[3] for item in found[(page - 1) * per_page : page * per_page]])
+
+    def _too_long(self) -> Response:
+        message = "body is too long (maximum is 65536 characters)"
+        return self._unprocessable(
+            "Validation Failed", [{"resource": "Issue", "code": "custom", "field": "body", "message": message}]
+        )
+
+    def _create_issue(self, req: Request, repo: FakeRepo, store: _Store) -> Response:
+        data = req.json() or {}
+        title = data.get("title")
+        if not isinstance(title, str | int) or str(title).strip() == "":
+            return self._unprocessable(
+                'Invalid request.\n\n"title" wasn\'t supplied.',
+                [{"resource": "Issue", "code": "missing_field", "field": "title"}],
+            )
+        body = data.get("body") or ""
+        if len(str(body)) > 65_536:
+            return self._too_long()
+        when = self._now()
+        issue = FakeIssue(
+            self._number(store), str(title), str(body), self.login, labels=self._labels(data.get("labels")) or [],
+            created_at=when, updated_at=when,
+        )  # fmt: skip
+        store.issues[issue.number] = issue
+        location = self._api(repo, f"/issues/{issue.number}")
+        return Response.json(self._issue_json(repo, issue), 201, {"Location": location})
+
+    def _edit_issue(self, req: Request, repo: FakeRepo, issue: FakeIssue) -> Response:
+        data = req.json() or {}
+        if "title" in data:
+            if data["title"] is None or str(data["title"]).strip() == "":
+                return self._unprocessable(
+                    "Validation Failed", [{"resource": "Issue", "code": "missing_field", "field": "title"}]
+                )
+            issue.title = str(data["title"])
+        if "body" in data:
+            if len(str(data["body"] or "")) > 65_536:
+                return self._too_long()
+            issue.body = str(data["body"] or "")
+        if "state" in data:
+            if data["state"] not in ("open", "closed"):
+                return self._unprocessable(
+                    "Validation Failed", [{"resource": "Issue", "field": "state", "code": "invalid"}]
+                )
+            if data["state"] == "closed" and issue.state == "open":
+                issue.closed_at = self._now()
+                issue.state_reason = str(data.get("state_reason") or "completed")
+            elif data["state"] == "open" and issue.state == "closed":
+                issue.closed_at, issue.state_reason = None, "reopened"
+            issue.state = data["state"]
+        if (labels := self._labels(data.get("labels"))) is not None:
+            issue.labels = labels
+        issue.updated_at = self._now()
+        return Response.json(self._issue_json(repo, issue))
+
     def _issues(self, req: Request, repo: FakeRepo, store: _Store, rest: str) -> Response | None:
+        if rest == "" and req.method == "GET":
+            return self._issue_list(req, repo, store)
+        if rest == "" and req.method == "POST":
+            return self._create_issue(req, repo, store)
+        single = re.fullmatch(r"/(\d+)", rest)
+        if single is not None:
+            number = int(single.group(1))
+            if number in store.issues and req.method == "GET":
+                return Response.json(self._issue_json(repo, store.issues[number]))
+            if number in store.issues and req.method == "PATCH":
+                return self._edit_issue(req, repo, store.issues[number])
+            if number in store.pulls and req.method == "GET":
+                return Response.json(self._pull_as_issue(repo, store, store.pulls[number]))
+            if number not in store.pulls:
+                return self.gh.not_found("issues/issues#get-an-issue")
+            return None
         m = re.fullmatch(r"/(\d+)/(comments|labels)", rest)
         if m is None:
             return None
         number = int(m.group(1))
-        if number not in store.pulls:
+        if number not in store.pulls and number not in store.issues:
             return self.gh.not_found("issues/issues#get-an-issue")
         if m.group(2) == "labels" and req.method == "POST":
             labels = (req.json() or {}).get("labels", [])
-            pull = store.pulls[number]
+            target = store.pulls[number] if number in store.pulls else store.issues[number]
             for name in labels:
-                if name not in pull.labels:
-                    pull.labels.append(str(name))
-            return Response.json([{"id": i + 1, "name": n, "color": "ededed"} for i, n in enumerate(pull.labels)])
+                if name not in target.labels:
+                    target.labels.append(str(name))
+            return Response.json([{"id": i + 1, "name": n, "color": "ededed"} for i, n in enumerate(target.labels)])
         if m.group(2) == "comments" and req.method == "GET":
             per_page = int(req.query.get("per_page", ["30"])[0])
             found = store.comments.get(number, [])[:per_page]

@@ -149,10 +149,10 @@ def _subject_cell(subject: Any) -> str:
 
 
 def chart(runs: Sequence[history.Run], width: int = 960, height: int = 280) -> str:
-    """Stacked bars of link verdict counts per run, as an inline SVG."""
+    """Stacked bars of link verdict counts per run, as an inline SVG; a failed run is a red mark under the axis."""
     left, right, top, bottom = 56, 16, 16, 48
     plot_w, plot_h = width - left - right, height - top - bottom
-    shown = [run for run in runs if run.links]
+    shown = list(runs)
     peak = max((run.links for run in shown), default=0) or 1
     out = [
         f'<svg id="verdict-chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -162,14 +162,20 @@ def chart(runs: Sequence[history.Run], width: int = 960, height: int = 280) -> s
         f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" font-size="11">{peak:,}</text>',
         f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" font-size="11">0</text>',
     ]
-    if not shown:
+    if not any(run.links for run in shown):
         out.append(f'<text x="{left + 12}" y="{top + plot_h / 2}" font-size="14">No run has checked links yet.</text>')
     slot = plot_w / max(len(shown), 1)
     bar = max(slot * 0.8, 1.0)
     for index, run in enumerate(shown):
         x = left + index * slot + (slot - bar) / 2
         y = float(top + plot_h)
-        out.append(f'<g class="run" data-started="{_e(_day(run.started))}">')
+        out.append(f'<g class="run" data-started="{_e(_day(run.started))}" data-exit="{run.exit_code}">')
+        if not run.healthy:  # a run that failed (checked nothing, bad config ...): a red mark under the axis
+            out.append(
+                f'<rect class="failed-run" x="{x:.2f}" y="{top + plot_h + 2}" width="{bar:.2f}" height="4" '
+                f'fill="#cf222e"><title>{_e(_day(run.started))}: {_e(run.command)} failed, exit {run.exit_code}'
+                "</title></rect>"
+            )
         for verdict, color in VERDICT_COLORS.items():
             n = run.verdicts.get(verdict, 0)
             if not n:
@@ -183,8 +189,10 @@ def chart(runs: Sequence[history.Run], width: int = 960, height: int = 280) -> s
         out.append("</g>")
     for index in sorted({0, len(shown) // 2, len(shown) - 1} if shown else set()):
         x = left + index * slot + slot / 2
+        anchor = "start" if index == 0 else "end" if index == len(shown) - 1 else "middle"
+        x = left if anchor == "start" else left + plot_w if anchor == "end" else x
         out.append(
-            f'<text x="{x:.2f}" y="{top + plot_h + 16}" text-anchor="middle" font-size="11">'
+            f'<text x="{x:.2f}" y="{top + plot_h + 18}" text-anchor="{anchor}" font-size="11">'
             f"{_e(_day(shown[index].started))}</text>"
         )
     x = float(left)
@@ -208,7 +216,7 @@ def _table(table_id: str, headers: Sequence[str], rows: Sequence[Sequence[str]],
 def _evidence(finding: Finding) -> str:
     parts = [finding.message]
     status = finding.evidence.get("status")
-    if isinstance(status, int) and not isinstance(status, bool):
+    if isinstance(status, int) and not isinstance(status, bool) and str(status) not in finding.message:
         parts.append(f"HTTP {status}")
     memory = finding.evidence.get("memory")
     if isinstance(memory, dict) and isinstance(memory.get("note"), str) and memory["note"] not in finding.message:

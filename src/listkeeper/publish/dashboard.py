@@ -145,7 +145,7 @@ def _job_line(health: Health) -> str:
         return "Runs: none recorded yet."
     failed = [run for run in recent if not run.healthy]
     if not failed:
-        return f"Runs: ✅ the last {len(recent)} run{'s' if len(recent) != 1 else ''} succeeded."
+        return "Runs: ✅ none of the recent runs failed."
     last = failed[-1]
     day = datetime.fromtimestamp(last.started, UTC).strftime("%Y-%m-%d")
     return (

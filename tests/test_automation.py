@@ -61,8 +61,12 @@ def test_actionlint_catches_script_injection(tmp_path: Path) -> None:
 
 def test_nightly_is_least_privilege_serialised_and_remembers() -> None:
     nightly = _load(ROOT / ".github" / "workflows" / "nightly.yml")
-    assert nightly["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert nightly["permissions"] == {"contents": "write", "pull-requests": "write", "issues": "write"}
     assert "schedule" in nightly["on"] and "workflow_dispatch" in nightly["on"]
+    # A ticked dashboard box (an issue edit) runs it too, but only for the dashboard and never for the bot's edits.
+    assert nightly["on"]["issues"] == {"types": ["edited"]}
+    guard = nightly["jobs"]["sync"]["if"]
+    assert "listkeeper-dashboard" in guard and "sender.type != 'Bot'" in guard
     assert nightly["concurrency"]["cancel-in-progress"] is False
     steps = nightly["jobs"]["sync"]["steps"]
     uses = [s.get("uses", "").split("@")[0] for s in steps]
@@ -75,6 +79,12 @@ def test_nightly_is_least_privilege_serialised_and_remembers() -> None:
     assert steps[save]["with"]["key"].startswith("listkeeper-state-")
     # saved also when sync fails after checking (actions/cache's own save runs only after a successful job)
     assert "cancelled()" in steps[save]["if"] or "always()" in steps[save]["if"]
+    assert "--dashboard" in steps[sync]["run"]
+    report = next(i for i, s in enumerate(steps) if "listkeeper report" in s.get("run", ""))
+    badge = next(i for i, s in enumerate(steps) if "badge.json" in s.get("run", "") and "git push" in s["run"])
+    assert sync < report < badge and "--badge listkeeper-status/badge.json" in steps[report]["run"]
+    # same badge, same commit
+    assert steps[badge]["env"]["GIT_AUTHOR_DATE"] == steps[badge]["env"]["GIT_COMMITTER_DATE"]
 
 
 @pytest.mark.parametrize("path", [*WORKFLOWS, ROOT / "action.yml"], ids=lambda p: p.name)

@@ -14,6 +14,7 @@ from listkeeper import memory
 from listkeeper import state as state_module
 from listkeeper.cli import run
 from listkeeper.state import SCHEMA_VERSION, StateCorrupt, StateTooNew, open_state
+from tests.fakes.world import World
 
 T0 = 1_750_000_000.0
 
@@ -205,3 +206,19 @@ def test_move_aside_takes_the_wal_files_along(tmp_path: Path) -> None:
     moved = state_module.move_aside(path)
     assert sorted(os.listdir(tmp_path)) == sorted([moved.name, moved.name + "-wal", moved.name + "-shm"])
     assert (tmp_path / moved.name).read_bytes() == b"x" and (tmp_path / (moved.name + "-wal")).read_bytes() == b"w"
+
+
+def test_check_on_a_damaged_store_exits_2_then_resets(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    """The reproduction from the issue: `check` with a corrupt store ended in sqlite3's traceback, exit 1."""
+    path = world.root / ".listkeeper" / "state.sqlite"
+    path.parent.mkdir(exist_ok=True)
+    random_bytes(path)
+    code = run(["check", "--format", "json", "--strict"])
+    out, err = capsys.readouterr()
+    assert code == 2 and "the state store is corrupt or unreadable (file is not a database)" in err
+    assert "Traceback" not in err and out == ""
+    assert world.web.requests == 0  # refused before any request
+    code = run(["check", "--format", "json", "--strict", "--reset-state"])
+    out, err = capsys.readouterr()
+    assert code == 1 and '"kind": "dead"' in out  # a normal run on a new store
+    assert len([p for p in path.parent.iterdir() if p.name.startswith("state.sqlite.corrupt-")]) == 1

@@ -42,6 +42,7 @@ _SHORT_HELP: dict[str, str] = {
     "update": "Apply the findings (moved, dead, new releases, changed titles) to the catalog as minimal edits.",
     "pr": "Open or update ONE pull request with the catalog edits the findings call for.",
     "sync": "Check, then apply the findings: to the working tree, or (--pr) as one pull request.",
+    "report": "Write the list's health as an HTML report and/or a status badge.",
 }
 
 

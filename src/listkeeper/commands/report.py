@@ -34,8 +34,11 @@ def command(
     state_path: Path | None,
     config_file: Path | None,
 ) -> None:
-    """Write the list's health: an HTML report (summary, verdicts over time, hosts, suspect and dead links with
-    evidence, the sources' facts) and/or a status badge, from the runs recorded in the state store."""
+    """Write the list's health as an HTML report and/or a status badge.
+
+    Both come from the runs recorded in the state store; no request is sent. The HTML page (self-contained) has
+    the summary, link verdicts over time, hosts, suspect and dead links with evidence, and the sources' facts.
+    """
     if html_file is None and badge_file is None:
         raise UsageError("nothing to write: pass --html FILE and/or --badge FILE")
     cfg = config_module.load(".", config_file).with_overrides(state_path=state_path)

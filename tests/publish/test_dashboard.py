@@ -86,6 +86,7 @@ def test_ticks_ignore_foreign_and_broken_boxes() -> None:
         ]
     )
     assert dashboard.parse_ticks(body) == dashboard.Ticks((), ("gh:a/b",))
+    assert dashboard.parse_ticks(body.replace("\n", "\r\n")) == dashboard.Ticks((), ("gh:a/b",))  # web UI edits
     assert dashboard.parse_ticks(body.replace(dashboard.MARKER, "")) == dashboard.Ticks()
 
 

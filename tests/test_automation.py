@@ -80,6 +80,13 @@ def test_nightly_is_least_privilege_serialised_and_remembers() -> None:
     # saved also when sync fails after checking (actions/cache's own save runs only after a successful job)
     assert "cancelled()" in steps[save]["if"] or "always()" in steps[save]["if"]
     assert "--dashboard" in steps[sync]["run"]
+    # A corrupt cached store stops the nightly run (exit 2); a manual run with this input sets it aside.
+    assert nightly["on"]["workflow_dispatch"]["inputs"]["reset-state"] == {
+        "description": "If the cached state store is corrupt, move it aside and start a new one (--reset-state)",
+        "type": "boolean",
+        "default": False,
+    }
+    assert steps[sync]["env"]["RESET_STATE"] == "${{ inputs.reset-state }}" and "--reset-state" in steps[sync]["run"]
     report = next(i for i, s in enumerate(steps) if "listkeeper report" in s.get("run", ""))
     badge = next(i for i, s in enumerate(steps) if "badge.json" in s.get("run", "") and "git push" in s["run"])
     assert sync < report < badge and "--badge listkeeper-status/badge.json" in steps[report]["run"]

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from listkeeper.catalog.model import Catalog, Family
+from listkeeper.catalog.model import CODE_TAGS, Catalog, Family
 from listkeeper.errors import CatalogError, Problem
 
 KeyPath = tuple[str | int, ...]
@@ -133,7 +133,7 @@ def _type_hint(kind: str, value: Any) -> str | None:
 def validation_problems(exc: ValidationError, file: str, lines: LineMap) -> list[Problem]:
     problems = []
     for err in exc.errors():
-        loc: KeyPath = tuple(p for p in err["loc"] if isinstance(p, int | str))
+        loc: KeyPath = tuple(p for p in err["loc"] if isinstance(p, int | str) and p not in CODE_TAGS)
         # pydantic may append validator names to loc; keep the longest prefix that names real keys.
         while loc and loc not in lines.lines and len(loc) > 1 and loc[:-1] in lines.lines:
             if isinstance(loc[-1], str) and err["type"] == "missing":

@@ -43,7 +43,7 @@ from datetime import date
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 # --- id syntax -------------------------------------------------------------------------------------------------
 
@@ -164,6 +164,9 @@ class Paper(Strict):
     url: Url | None = None
     title: str | None = None
     venue: str | None = None
+    # The arXiv version the list knows (also written as a suffix: "2403.18814v1"); a later one is a new version.
+    version: Annotated[int, Field(ge=1)] | None = None
+    withdrawn: Text | None = None  # arXiv's reason, written by `listkeeper update`
     mark: Mark | None = None
 
     @model_validator(mode="after")
@@ -172,7 +175,18 @@ class Paper(Strict):
             raise ValueError("a paper needs exactly one of 'arxiv' or 'url'")
         if self.url is not None and not self.title:
             raise ValueError("a paper given by 'url' needs a 'title'")
+        if self.version is not None and self.arxiv is None:
+            raise ValueError("'version' belongs to an arXiv paper")
+        suffix = re.search(r"v(\d+)$", self.arxiv or "")
+        if suffix is not None and self.version is not None and int(suffix.group(1)) != self.version:
+            raise ValueError(f"'version: {self.version}' contradicts the id {self.arxiv!r}")
         return self
+
+    @property
+    def listed_version(self) -> int | None:
+        """The version the list states (the id's suffix or ``version``), or None."""
+        suffix = re.search(r"v(\d+)$", self.arxiv or "")
+        return int(suffix.group(1)) if suffix is not None else self.version
 
 
 class Demo(Strict):
@@ -196,7 +210,35 @@ class Checkpoint(Strict):
     base_llm: str | None = None
     resolution: str | None = None
     note: str | None = None
+    license: Text | None = None  # kept current by `listkeeper update` where the catalog states one
     mark: Mark | None = None
+
+
+class CodeRepo(Strict):
+    """A GitHub repository with what the list knows about it (a bare ``owner/name`` string says nothing more)."""
+
+    repo: GitHubRepo
+    release: Text | None = None  # the last release the list knows; a newer one is a new release
+    archived: bool | None = None
+    license: Text | None = None
+    mark: Mark | None = None
+
+
+def _code_kind(value: object) -> str:
+    return CODE_TAGS[1] if isinstance(value, dict | CodeRepo) else CODE_TAGS[0]
+
+
+# One branch per shape, so a bad item gets one error (an untagged union would report each branch's).
+# The tags show in error locations; the loader drops them (CODE_TAGS) so messages name the file's own keys.
+CODE_TAGS = ("<owner/name>", "<with details>")
+CodeItem = Annotated[
+    Annotated[GitHubRepo, Tag(CODE_TAGS[0])] | Annotated[CodeRepo, Tag(CODE_TAGS[1])], Discriminator(_code_kind)
+]
+
+
+def repo_name(item: str | CodeRepo) -> str:
+    """``owner/name`` of a ``code`` item, bare or with details."""
+    return item if isinstance(item, str) else item.repo
 
 
 class Link(Strict):
@@ -230,7 +272,7 @@ class Entry(Strict):
     params: list[Text] = Field(default_factory=list)
     base_llms: list[Text] = Field(default_factory=list)
     papers: list[Paper] = Field(default_factory=list)
-    code: list[GitHubRepo] = Field(default_factory=list)
+    code: list[CodeItem] = Field(default_factory=list)
     demos: list[Demo] = Field(default_factory=list)
     checkpoints: list[Checkpoint] = Field(default_factory=list)
     collections: list[HfCollectionSlug] = Field(default_factory=list)

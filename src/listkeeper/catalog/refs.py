@@ -28,7 +28,10 @@ def entry_subjects(entry: Entry) -> Iterator[tuple[Subject, KeyPath, str]]:
         elif paper.url:
             yield subjects.url(paper.url), ("papers", i, "url"), "paper"
     for i, repo in enumerate(entry.code):
-        yield subjects.github(repo), ("code", i), "code"
+        if isinstance(repo, str):
+            yield subjects.github(repo), ("code", i), "code"
+        else:
+            yield subjects.github(repo.repo), ("code", i, "repo"), "code"
     for i, demo in enumerate(entry.demos):
         if demo.space:
             yield subjects.hf_space(demo.space), ("demos", i, "space"), "demo"

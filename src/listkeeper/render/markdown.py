@@ -25,7 +25,18 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from listkeeper import subjects
-from listkeeper.catalog.model import Catalog, Checkpoint, Demo, Entry, Family, Link, Mark, Paper
+from listkeeper.catalog.model import (
+    Catalog,
+    Checkpoint,
+    CodeRepo,
+    Demo,
+    Entry,
+    Family,
+    Link,
+    Mark,
+    Paper,
+    repo_name,
+)
 from listkeeper.render.anchors import Slugger
 from listkeeper.render.escape import escape_block, escape_heading, escape_inline, escape_url, link
 from listkeeper.subjects import Endpoints
@@ -129,8 +140,23 @@ class _Links:
             extra = []
         if paper.venue:
             extra.append(escape_inline(paper.venue))
+        if paper.version is not None and not (paper.arxiv or "").endswith(f"v{paper.version}"):
+            extra.append(f"v{paper.version}")
         suffix = f" ({', '.join(extra)})" if extra else ""
+        if paper.withdrawn:
+            suffix += f" ⚠️ withdrawn: {escape_inline(paper.withdrawn)}"
         return _marked(text + suffix, paper.mark)
+
+    def code(self, item: CodeRepo) -> str:
+        notes = []
+        if item.release:
+            notes.append(f"release {escape_inline(item.release)}")
+        if item.license:
+            notes.append(f"license {escape_inline(item.license)}")
+        if item.archived:
+            notes.append("🗄️ archived")
+        text = link(item.repo, subjects.github(item.repo).url(self.endpoints))
+        return _marked(text + (f" ({', '.join(notes)})" if notes else ""), item.mark)
 
     def demo(self, demo: Demo) -> str:
         if demo.space is not None:
@@ -141,7 +167,10 @@ class _Links:
         return _marked(text, demo.mark)
 
     def checkpoint(self, ckpt: Checkpoint) -> str:
-        return _marked(link(ckpt.hf, subjects.hf_model(ckpt.hf).url(self.endpoints)), ckpt.mark)
+        text = link(ckpt.hf, subjects.hf_model(ckpt.hf).url(self.endpoints))
+        if ckpt.license:
+            text += f" (license {escape_inline(ckpt.license)})"
+        return _marked(text, ckpt.mark)
 
     def collection(self, slug: str) -> str:
         return link(_collection_label(slug), subjects.hf_collection(slug).url(self.endpoints))
@@ -159,7 +188,7 @@ class _Links:
             if paper.arxiv is not None and not _dead(paper.mark):
                 target = subjects.arxiv(paper.arxiv).url(self.endpoints)
                 out.append(badge(f"arXiv {paper.arxiv}", shields_url("arXiv", paper.arxiv, "b31b1b"), target))
-        for repo in entry.code:
+        for repo in map(repo_name, entry.code):
             target = subjects.github(repo).url(self.endpoints)
             out.append(badge(f"GitHub {repo}", shields_url("GitHub", repo, "181717") + "?logo=github", target))
         for slug in entry.collections:
@@ -248,6 +277,8 @@ def _entry_blocks(entry: Entry, links: _Links, level: int | None) -> list[str]:
         blocks.append(_bullets(facts))
     if entry.papers:
         blocks += ["**Papers**", _bullets([links.paper(p) for p in entry.papers])]
+    if detailed := [c for c in entry.code if isinstance(c, CodeRepo)]:
+        blocks += ["**Code**", _bullets([links.code(c) for c in detailed])]
     if entry.checkpoints:
         rows = [
             [

@@ -266,7 +266,10 @@ def apply_dead_rule(
                 continue
             key = evidence_key(finding.subject)
             status = finding.evidence.get("status")
-            record(state, key, DEAD, status=status if isinstance(status, int) else None, detail=finding.message, at=now)
+            if "reused" not in finding.evidence:  # a source repeating an earlier answer (backoff) is no new evidence
+                record(
+                    state, key, DEAD, status=status if isinstance(status, int) else None, detail=finding.message, at=now
+                )
             out.append(_judge(finding, state, key, checks=checks, hours=hours, strict=strict, now=now))
     return out
 

@@ -14,7 +14,9 @@ What it reproduces from the real service (API notes, section B):
 * A malformed id anywhere in ``id_list`` makes the whole request fail with HTTP 400.
 * ``down``: answer every request with that status (503, 429 ...) and ``retry_after`` as ``Retry-After``;
   ``latency``: wait before answering; ``html``: answer 200 with an HTML page instead of a feed; ``empty``: answer
-  200 with a valid feed without entries (arXiv does this now and then for queries that do match).
+  200 with a valid feed without entries (arXiv does this now and then for queries that do match), while
+  ``opensearch:totalResults`` still counts the matches (lukasschwab/arxiv.py#43). Ids arXiv does not know are
+  simply absent, and not counted in ``totalResults`` (api-notes B4).
 
 Every request is recorded on :attr:`server` (``server.requests[i].started`` is a monotonic time).
 """
@@ -145,9 +147,6 @@ class FakeArxiv:
             return Response.text("Rate exceeded." if self.down == 429 else "Service Unavailable", self.down, headers)
         if req.path != "/api/query":
             return Response.text("Not Found", 404)
-        if self.empty:
-            body = _feed(req.target, [], total=0, start=0, per_page=10)
-            return Response(200, {"Content-Type": "application/atom+xml; charset=utf-8"}, body.encode())
         q = {k: v[-1] for k, v in req.query.items()}
         try:
             start = int(q.get("start", "0") or 0)
@@ -168,6 +167,8 @@ class FakeArxiv:
             key = (lambda pv: pv[0].published) if q["sortBy"] == "submittedDate" else (lambda pv: pv[1].updated)
             matches.sort(key=key, reverse=q.get("sortOrder", "descending") == "descending")
         page = matches[start : start + max_results]
+        if self.empty:  # the page is empty, opensearch:totalResults still counts the matches (arxiv.py#43)
+            page = []
         body = _feed(req.target, page, total=len(matches), start=start, per_page=max_results)
         return Response(200, {"Content-Type": "application/atom+xml; charset=utf-8"}, body.encode())
 

@@ -253,9 +253,14 @@ def test_empty_feed_for_several_ids_is_unknown(tmp_path: Path, fake: FakeArxiv, 
     assert [f.kind for f in result.findings] == [Kind.UNKNOWN] * 3
     assert all(f.exists is None for f in result.facts.values())
     assert "empty feed" in (result.unavailable or "") and result.requests == 1  # and no search after that
-    # A single id arXiv does not know is still dead evidence (for the memory rule to confirm over time).
-    single = run(ArxivSource(config(fake)), catalog(tmp_path, [{"arxiv": "2401.00001"}]), state)
+    # A single id arXiv does not know is still dead evidence (for the memory rule to confirm over time); asked
+    # after the backoff of the unknown answer above.
+    later = NOW + timedelta(hours=3)
+    single = run(ArxivSource(config(fake)), catalog(tmp_path, [{"arxiv": "2401.00009"}]), state, later)
     assert [f.kind for f in single.findings] == [Kind.DEAD]
+    # ... but not one arXiv counts in opensearch:totalResults while its page comes back empty.
+    counted = run(ArxivSource(config(fake)), catalog(tmp_path, [{"arxiv": "2401.00001"}]), state, later)
+    assert [f.kind for f in counted.findings] == [Kind.UNKNOWN] and "totalResults 1" in (counted.unavailable or "")
 
 
 def test_facts_are_reused_within_the_ttl(tmp_path: Path, fake: FakeArxiv, state: State) -> None:
@@ -339,3 +344,95 @@ def test_all_search_terms_share_one_request(tmp_path: Path, fake: FakeArxiv, sta
     before = len(fake.server.requests)
     run(ArxivSource(config(fake)), loaded, state)
     assert len(fake.server.requests) == before
+
+
+# --- issue 13: what the list states, outages told from absence, pacing and backoff across runs --------------------
+
+
+def test_version_stated_in_the_catalog_is_compared_on_the_first_run(
+    tmp_path: Path, fake: FakeArxiv, state: State
+) -> None:
+    fake.add("2403.18814", "Mini-Gemini", versions=2)
+    fake.add("2311.03079", "CogVLM", versions=3)
+    fake.add("2402.11530", "Bunny", versions=1)
+    papers = [{"arxiv": "2403.18814v1"}, {"arxiv": "2311.03079", "version": 3}, {"arxiv": "2402.11530", "version": 1}]
+    result = run(ArxivSource(config(fake)), catalog(tmp_path, papers), state)
+    found = [f for f in result.findings if f.kind is Kind.NEW_VERSION]
+    assert [(f.subject.id, f.evidence["from"], f.evidence["to"]) for f in found] == [("2403.18814v1", "v1", "v2")]
+    assert found[0].evidence["updated"].startswith("20")
+
+
+def test_withdrawn_finding_carries_the_reason(tmp_path: Path, fake: FakeArxiv, state: State) -> None:
+    fake.add("2403.18814", "Mini-Gemini")
+    fake.withdraw("2403.18814", "This paper has been withdrawn due to an error in Table 2.")
+    result = run(ArxivSource(config(fake)), catalog(tmp_path, [{"arxiv": "2403.18814"}]), state)
+    (withdrawn,) = [f for f in result.findings if f.kind is Kind.WITHDRAWN]
+    assert withdrawn.evidence["reason"] == "This paper has been withdrawn due to an error in Table 2."
+
+
+def test_missing_papers_asked_alone_are_told_from_an_outage_by_a_canary(
+    tmp_path: Path, fake: FakeArxiv, state: State
+) -> None:
+    fake.add("2311.03079", "CogVLM")
+    source = ArxivSource(config(fake))
+    run(source, catalog(tmp_path, [{"arxiv": "2311.03079"}]), state)  # a paper known to exist, cached
+    papers = [{"arxiv": "2311.03079"}, {"arxiv": "2401.00001"}, {"arxiv": "2401.00002"}]
+    fake.server.reset()
+    result = run(source, catalog(tmp_path, papers), state, NOW + timedelta(hours=1))
+    # Only the two unknown ids needed asking: arXiv's answer for them alone is a valid empty feed, and the
+    # canary in the same feed shows it is an answer, not an outage.
+    assert kinds(result) == [(Kind.DEAD, "2401.00001"), (Kind.DEAD, "2401.00002")]
+    assert result.unavailable is None and result.requests == 1
+    assert sorted(sent_ids(fake)) == ["2311.03079", "2401.00001", "2401.00002"]
+
+
+def test_an_empty_feed_missing_the_canary_is_an_outage(tmp_path: Path, fake: FakeArxiv, state: State) -> None:
+    fake.add("2311.03079", "CogVLM")
+    source = ArxivSource(config(fake))
+    run(source, catalog(tmp_path, [{"arxiv": "2311.03079"}]), state)
+    fake.empty = True
+    papers = [{"arxiv": "2311.03079"}, {"arxiv": "2401.00001"}]
+    result = run(source, catalog(tmp_path, papers), state, NOW + timedelta(hours=1))
+    assert kinds(result) == [(Kind.UNKNOWN, "2401.00001")]
+    assert "canary" in (result.unavailable or "")
+
+
+def test_fake_reports_the_true_total_with_an_empty_page(fake: FakeArxiv) -> None:
+    import httpx
+
+    fake.add("2311.03079", "CogVLM")
+    fake.empty = True
+    body = httpx.get(fake.api_url, params={"id_list": "2311.03079,2401.00001"}).text
+    assert "<entry>" not in body and "<opensearch:totalResults>1</opensearch:totalResults>" in body
+
+
+def test_spacing_holds_across_processes_through_the_state_store(
+    tmp_path: Path, fake: FakeArxiv, state: State, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import listkeeper.sources.arxiv as arxiv_module
+    from listkeeper.sources.arxiv import _Gate
+
+    fake.add("2311.03079", "CogVLM")
+    loaded = catalog(tmp_path, [{"arxiv": "2311.03079"}])
+    delay = 1.5
+    run(ArxivSource(config(fake, arxiv_delay=delay, ttl_hours=0)), loaded, state)
+    # A second process starts with a fresh in-process gate: only the state store knows the last request.
+    monkeypatch.setattr(arxiv_module, "_GATE", _Gate())
+    run(ArxivSource(config(fake, arxiv_delay=delay, ttl_hours=0)), loaded, state, NOW + timedelta(seconds=1))
+    first, second = fake.times
+    assert second - first >= delay - 0.05
+
+
+def test_missing_papers_are_asked_again_on_a_backoff_schedule(tmp_path: Path, fake: FakeArxiv, state: State) -> None:
+    fake.add("2311.03079", "CogVLM")
+    loaded = catalog(tmp_path, [{"arxiv": "2311.03079"}, {"arxiv": "2401.00001"}])
+    source = ArxivSource(config(fake, ttl_hours=20))
+    first = run(source, loaded, state)
+    assert (Kind.DEAD, "2401.00001") in kinds(first) and first.requests == 1
+    second = run(source, loaded, state, NOW + timedelta(hours=1))
+    assert second.requests == 0  # within the backoff: the stored finding is repeated, marked as such
+    (dead,) = [f for f in second.findings if f.kind is Kind.DEAD]
+    assert dead.evidence["reused"]["asked_at"].startswith("2024-06-01T12:00")
+    third = run(source, loaded, state, NOW + timedelta(hours=20, minutes=5))
+    assert third.requests == 1 and (Kind.DEAD, "2401.00001") in kinds(third)
+    assert "reused" not in next(f for f in third.findings if f.kind is Kind.DEAD).evidence

@@ -23,7 +23,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,6 +35,7 @@ from listkeeper.catalog.model import is_arxiv_id
 from listkeeper.catalog.refs import Ref
 from listkeeper.config import USER_AGENT_URL, Config, SourcesConfig
 from listkeeper.findings import Finding, Kind, Location
+from listkeeper.sources import backoff
 from listkeeper.sources.base import Fact, SourceResult
 from listkeeper.state import State
 from listkeeper.subjects import Subject
@@ -50,6 +51,7 @@ ABS_URL = "https://arxiv.org/abs/"
 _VERSION = re.compile(r"v(\d+)$")
 _WITHDRAWN = re.compile(r"\bwithdrawn\b", re.IGNORECASE)
 _ATOM_NS = b"http://www.w3.org/2005/Atom"
+_TOTAL = re.compile(rb"<opensearch:totalResults[^>]*>\s*(\d+)\s*</opensearch:totalResults>")
 
 
 def valid_id(paper_id: str) -> bool:
@@ -125,6 +127,8 @@ class _Run:
     now: datetime
     result: SourceResult
     writes: list[tuple[str, str, Any]] = field(default_factory=list)
+    backoffs: dict[Subject, backoff.Backoff] = field(default_factory=dict)  # stored negative answers
+    asked: set[Subject] = field(default_factory=set)  # subjects asked (not replayed) in this run
 
 
 class ArxivSource:
@@ -135,6 +139,8 @@ class ArxivSource:
     def __init__(self, config: SourcesConfig) -> None:
         self.config = config
         self.requests = 0  # HTTP requests sent by this adapter instance (all runs)
+        self._state: State | None = None  # the run's state store (cross-process pacing)
+        self._total: int | None = None  # opensearch:totalResults of the last feed
 
     def wants(self, subject: Subject) -> bool:
         return subject.kind == "arxiv"
@@ -156,17 +162,29 @@ class ArxivSource:
             library = headers.get("user-agent", "")
             headers["user-agent"] = f"listkeeper (+{USER_AGENT_URL}) {library}".strip()
             kwargs["timeout"] = self.config.timeout
+            state = self._state
             with _GATE.slot(self.config.arxiv_delay):
+                if state is not None:  # the spacing holds across processes sharing the state store
+                    backoff.wait_turn(state, NAME)
                 self.requests += 1
-                response = send(method, url, headers=headers, **kwargs)
+                try:
+                    response = send(method, url, headers=headers, **kwargs)
+                finally:
+                    if state is not None:
+                        backoff.hold_off(state, NAME, self.config.arxiv_delay)
             if response.status_code in (429, 503):
                 wait = _retry_after(response.headers.get("Retry-After"))
                 if wait is not None:
                     if wait > self.config.max_retry_wait:
                         raise _Unavailable(f"HTTP {response.status_code}, Retry-After {wait:g} s")
                     _GATE.defer(wait)
+                    if state is not None:
+                        backoff.hold_off(state, NAME, wait)
             elif response.status_code == 200 and (_ATOM_NS not in response.content[:2048]):
                 raise _Unavailable("HTTP 200 but the body is not an Atom feed")
+            elif response.status_code == 200:
+                found = _TOTAL.search(response.content[:4096])
+                self._total = int(found.group(1)) if found else None
             return response
 
         return request
@@ -195,32 +213,80 @@ class ArxivSource:
             if self.wants(ref.subject):
                 papers.setdefault(ref.subject, []).append(ref.location)
         titles = _catalog_titles(loaded)
-        self._papers(papers, titles, state, run)
-        if run.result.unavailable is None:
-            self._search_terms(loaded, state, run)
+        self._state = state
+        try:
+            self._papers(papers, _catalog_versions(loaded), titles, state, run)
+            if run.result.unavailable is None:
+                self._search_terms(loaded, state, run)
+        finally:
+            self._state = None
         with state.transaction():
             for namespace, key, value in run.writes:
                 state.put(namespace, key, value)
+            self._remember(state, run)
         run.result.requests = self.requests - before
         return run.result
 
+    def _remember(self, state: State, run: _Run) -> None:
+        """Back off from papers found missing or unknowable in this run; forget the backoff of those found."""
+        by_subject: dict[Subject, list[Finding]] = {}
+        for finding in run.result.findings:
+            if finding.subject.kind == "arxiv" and finding.kind is not Kind.CANDIDATE_PAPER:
+                base = Subject("arxiv", split_version(finding.subject.id)[0])
+                by_subject.setdefault(base, []).append(finding)
+        for subject in run.asked:
+            findings = by_subject.get(subject, [])
+            outcome = backoff.outcome_of(findings)
+            if outcome is None:
+                if subject in run.backoffs:
+                    backoff.forget(state, NAME, subject)
+                continue
+            stored = [f for f in findings if str(f.kind) in ("dead", "unknown")]
+            backoff.remember(
+                state,
+                NAME,
+                subject,
+                outcome,
+                stored,
+                now=run.now,
+                ttl_hours=self.config.ttl_hours,
+                previous=run.backoffs.get(subject),
+            )
+
     def _papers(
-        self, papers: Mapping[Subject, list[Location]], titles: Mapping[str, str], state: State, run: _Run
+        self,
+        papers: Mapping[Subject, list[Location]],
+        versions: Mapping[str, int],
+        titles: Mapping[str, str],
+        state: State,
+        run: _Run,
     ) -> None:
-        """Facts (cached or fetched in chunks) and findings for every catalog paper."""
+        """Facts (cached or fetched in chunks) and findings for every catalog paper.
+
+        A paper found missing or unknowable is asked again on a backoff schedule (:mod:`.backoff`); until then its
+        last findings are repeated. A chunk whose papers all lack a known answer carries one known paper as a
+        canary: arXiv sometimes serves a valid but empty feed, and only a canary present in the same feed shows
+        that "none of these exist" is an answer and not an outage.
+        """
         facts: dict[str, dict[str, Any] | None] = {}  # base id -> data (None: absent from the feed)
         wanted: list[str] = []
+        replay: set[str] = set()
+        run.backoffs = backoff.pending(state, NAME)
         for subject in papers:
             if not valid_id(subject.id):
                 continue
             base, _ = split_version(subject.id)
-            if base in facts or base in wanted:
+            if base in facts or base in wanted or base in replay:
                 continue
             cached = state.get(FACTS_NS, base)
+            stored = run.backoffs.get(Subject("arxiv", base))
             if cached is not None and _fresh(cached.get("fetched_at"), run.now, self.config.ttl_hours):
                 facts[base] = cached
+            elif stored is not None and not stored.due(run.now) and self.config.ttl_hours > 0:
+                replay.add(base)
             else:
                 wanted.append(base)
+        known = [key for key in state.items(FACTS_NS) if key not in wanted]
 
         unknown: dict[str, str] = {}
         size = self.config.arxiv_batch
@@ -229,27 +295,52 @@ class ArxivSource:
             if run.result.unavailable is not None:
                 unknown.update(dict.fromkeys(chunk, run.result.unavailable))
                 continue
+            asked = list(chunk)
+            canary = None
+            if known and not any(state.get(FACTS_NS, base) for base in chunk) and len(chunk) < size:
+                canary = next((k for k in known if k in facts), known[0])
+                asked.append(canary)
             try:
-                results = self._ask(arxiv.Search(id_list=chunk, max_results=len(chunk)), page_size=len(chunk))
+                results = self._ask(arxiv.Search(id_list=asked, max_results=len(asked)), page_size=len(asked))
             except _Unavailable as exc:
                 run.result.unavailable = f"arXiv API: {exc}"
                 unknown.update(dict.fromkeys(chunk, run.result.unavailable))
                 continue
-            if not results and len(chunk) > 1:
-                # arXiv papers are never deleted, so "none of them exists" is not an answer: the API is known to
-                # serve a valid but empty feed now and then (lukasschwab/arxiv.py#43, #129).
-                run.result.unavailable = f"arXiv API: an empty feed for {len(chunk)} ids"
-                unknown.update(dict.fromkeys(chunk, run.result.unavailable))
-                continue
             by_id = {split_version(r.get_short_id())[0]: r for r in results}
+            outage = None
+            if canary is not None and canary not in by_id:
+                outage = f"arXiv API: the known paper {canary} (sent as a canary) is missing from the feed"
+            elif canary is None and not results and len(chunk) > 1:
+                # Without a canary "none of them exists" cannot be told from arXiv's valid but empty feeds
+                # (lukasschwab/arxiv.py#43, #129): unknown, whatever opensearch:totalResults says.
+                outage = f"arXiv API: an empty feed for {len(chunk)} ids (totalResults {self._total})"
+            elif self._total is not None and self._total > len(results):
+                outage = f"arXiv API: {len(results)} entries but totalResults {self._total}"
+            if outage is not None:
+                run.result.unavailable = outage
+                unknown.update(dict.fromkeys(chunk, outage))
+                continue
             for base in chunk:
                 found = by_id.get(base)
                 facts[base] = None if found is None else _fact_data(found, run.now)
                 if found is not None:
                     run.writes.append((FACTS_NS, base, facts[base]))
+            if canary is not None and canary not in facts:
+                run.writes.append((FACTS_NS, canary, _fact_data(by_id[canary], run.now)))
 
         for subject, locations in papers.items():
-            self._judge(subject, tuple(sorted(set(locations))), facts, unknown, titles, state, run)
+            base, _ = split_version(subject.id)
+            locs = tuple(sorted(set(locations)))
+            stored = run.backoffs.get(Subject("arxiv", base))
+            if base in replay and stored is not None:
+                exists = False if stored.outcome == "dead" else None
+                note = {"cached": True, "fetched_at": datetime.fromtimestamp(stored.asked_at, UTC).isoformat()}
+                run.result.facts[subject] = Fact(subject, exists, data=note)
+                run.result.findings += [replace(f, subject=subject) for f in stored.replay(locs)]
+                continue
+            if valid_id(subject.id):
+                run.asked.add(Subject("arxiv", base))
+            self._judge(subject, locs, facts, unknown, versions, titles, state, run)
 
     def _judge(
         self,
@@ -257,6 +348,7 @@ class ArxivSource:
         locations: tuple[Location, ...],
         facts: Mapping[str, dict[str, Any] | None],
         unknown: Mapping[str, str],
+        versions: Mapping[str, int],
         titles: Mapping[str, str],
         state: State,
         run: _Run,
@@ -289,17 +381,38 @@ class ArxivSource:
         seen = state.get(SEEN_NS, base)
         if seen is None or seen.get("version") != data["version"]:
             run.writes.append((SEEN_NS, base, {"version": data["version"], "updated": data["updated"]}))
-        if seen is not None and _vnum(data["version"]) > _vnum(seen.get("version")):
+        listed = versions.get(base)
+        if listed is not None:  # the list states what it knows: compare with that, from the first run on
+            if _vnum(data["version"]) > listed:
+                finding(
+                    Kind.NEW_VERSION,
+                    f"arXiv {base} has a new version {data['version']} (the list has v{listed})",
+                    {
+                        "field": "version",
+                        "from": f"v{listed}",
+                        "to": data["version"],
+                        "updated": data["updated"],
+                        "url": url,
+                    },
+                )
+        elif seen is not None and _vnum(data["version"]) > _vnum(seen.get("version")):
             finding(
                 Kind.NEW_VERSION,
                 f"arXiv {base} has a new version {data['version']} (last seen {seen.get('version')})",
                 {"from": seen.get("version"), "to": data["version"], "updated": data["updated"], "url": url},
             )
         if data["withdrawn"]:
+            reason = " ".join((data.get("comment") or "").split()) or "withdrawn (no reason given)"
             finding(
                 Kind.WITHDRAWN,
-                f"arXiv {base} ({data['version']}) is withdrawn",
-                {"version": data["version"], "comment": data.get("comment") or "", "url": url},
+                f"arXiv {base} ({data['version']}) is withdrawn: {reason}",
+                {
+                    "version": data["version"],
+                    "comment": data.get("comment") or "",
+                    "reason": reason,
+                    "updated": data["updated"],
+                    "url": url,
+                },
             )
         old = titles.get(base)
         if old is not None and _norm_title(old) != _norm_title(data["title"]):
@@ -430,6 +543,17 @@ def _catalog_titles(loaded: LoadedCatalog) -> dict[str, str]:
             if paper.arxiv and paper.title:
                 titles.setdefault(split_version(paper.arxiv)[0], paper.title)
     return titles
+
+
+def _catalog_versions(loaded: LoadedCatalog) -> dict[str, int]:
+    """base id -> the highest version the catalog states for it (suffix or ``version``)."""
+    versions: dict[str, int] = {}
+    for _, _, entry in loaded.catalog.entries():
+        for paper in entry.papers:
+            if paper.arxiv and (listed := paper.listed_version) is not None:
+                base = split_version(paper.arxiv)[0]
+                versions[base] = max(versions.get(base, 0), listed)
+    return versions
 
 
 def _norm_title(title: str) -> str:

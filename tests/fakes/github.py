@@ -61,6 +61,7 @@ class FakeRepo:
     disabled: bool = False
     pushed_at: str = "2024-01-01T00:00:00Z"
     default_branch: str = "main"
+    license: str | None = None  # SPDX id (REST ``license.spdx_id``, GraphQL ``licenseInfo.spdxId``)
     releases: list[FakeRelease] = field(default_factory=list)  # oldest first
     tags: list[str] = field(default_factory=list)  # oldest first
     extra: dict[str, Any] = field(default_factory=dict)  # room for other fakes (git data, pulls ...)
@@ -218,6 +219,9 @@ class FakeGitHub:
             "disabled": repo.disabled,
             "visibility": "public",
             "stargazers_count": 42,
+            "license": None
+            if repo.license is None
+            else {"key": repo.license.lower(), "name": repo.license, "spdx_id": repo.license, "url": None},
         }
 
     def release_json(self, repo: FakeRepo, release: FakeRelease) -> dict[str, Any]:
@@ -410,6 +414,7 @@ class FakeGitHub:
                 "url": f"https://github.com/{repo.full_name}/releases/tag/{latest.tag}",
             },
             "refs": {"nodes": [{"name": tag} for tag in reversed(repo.tags[-1:])]},
+            "licenseInfo": None if repo.license is None else {"spdxId": repo.license, "name": repo.license},
         }
 
 

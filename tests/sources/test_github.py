@@ -275,12 +275,15 @@ def test_facts_are_reused_within_the_ttl(tmp_path: Path, fake: FakeGitHub, state
     loaded = catalog(tmp_path, CODE)
     first = run(src, loaded, state)
     second = run(src, loaded, state, NOW + timedelta(hours=19))
-    # everything alive came from the store; only the dead repo is asked again (fresh evidence each run)
-    assert second.requests == 1
-    assert "gone" in fake.graphql_queries[-1] and fake.graphql_queries[-1].count("repository(") == 1
+    # everything alive came from the store; the dead repo is asked again only after its backoff (the TTL), its
+    # finding repeated meanwhile and marked as such (the memory rule does not take it for new evidence)
+    assert second.requests == 0
     assert kinds(second) == kinds(first)
+    (dead,) = [f for f in second.findings if f.kind is Kind.DEAD]
+    assert dead.evidence["reused"]["next_ask"].startswith("2024-06-02T08:00")
     fake.add_repo("haotian-liu/gone")  # re-created: alive again, and the store did not hide it
-    third = run(src, loaded, state, NOW + timedelta(hours=19, minutes=5))
+    third = run(src, loaded, state, NOW + timedelta(hours=20, minutes=5))
+    assert third.requests == 1 and "gone" in fake.graphql_queries[-1]  # one batch, with the facts due again
     assert (Kind.DEAD, "haotian-liu/gone") not in kinds(third)
 
 
@@ -404,3 +407,48 @@ def test_build_reads_the_token_from_env() -> None:
     assert build(cfg, {"GITHUB_TOKEN": "abc"}).token == "abc"
     assert build(cfg, {}).token is None
     assert build(cfg.sources, {"GITHUB_TOKEN": ""}).token is None
+
+
+# --- issue 13: the list states what it knows --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("token", [TOKEN, None])
+def test_release_stated_in_the_catalog_is_compared_on_the_first_run(
+    tmp_path: Path, fake: FakeGitHub, state: State, token: str | None
+) -> None:
+    for name in ("org/newer", "org/same", "org/pre-only"):
+        fake.add_repo(name)
+        fake.add_release(name, "v1.1")
+    fake.add_release("org/newer", "v1.2")
+    fake.add_release("org/newer", "v1.3-rc1", prerelease=True)
+    fake.add_release("org/newer", "v2.0-draft", draft=True)
+    fake.add_release("org/pre-only", "v1.2-beta", prerelease=True)
+    code: list[Any] = [{"repo": name, "release": "v1.1"} for name in ("org/newer", "org/same", "org/pre-only")]
+    result = run(source(fake, token=token), catalog(tmp_path, code), state)
+    releases = by_kind(result, Kind.NEW_RELEASE)
+    assert [(f.subject.id, f.evidence["previous"], f.evidence["tag"]) for f in releases] == [
+        ("org/newer", "v1.1", "v1.2")
+    ]
+    assert releases[0].locations[0].path == "entries[0].code[0].repo"
+
+
+def test_license_where_the_catalog_states_one(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
+    fake.add_repo("org/a", license="MIT")
+    fake.add_repo("org/b", license="Apache-2.0")
+    fake.add_repo("org/c", license="MIT")
+    code: list[Any] = [{"repo": "org/a", "license": "Apache-2.0"}, {"repo": "org/b", "license": "Apache-2.0"}, "org/c"]
+    result = run(source(fake), catalog(tmp_path, code), state)
+    (changed,) = by_kind(result, Kind.CHANGED)
+    assert (changed.subject.id, changed.evidence["old"], changed.evidence["new"]) == ("org/a", "Apache-2.0", "MIT")
+
+
+def test_findings_about_a_moved_repo_name_the_new_id(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
+    fake.add_repo("THUDM/CogVLM")
+    fake.rename("THUDM/CogVLM", "CogVLM-old")
+    fake.transfer("THUDM/CogVLM-old", "zai-org")
+    fake.archive("zai-org/CogVLM-old")
+    result = run(source(fake), catalog(tmp_path, ["THUDM/CogVLM"]), state)
+    (moved,) = by_kind(result, Kind.MOVED)
+    (archived,) = by_kind(result, Kind.ARCHIVED)
+    assert moved.subject.id == "THUDM/CogVLM" and moved.new_subject is not None
+    assert archived.subject.id == "zai-org/CogVLM-old" and archived.evidence["alias"] == "THUDM/CogVLM"

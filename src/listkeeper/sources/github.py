@@ -39,9 +39,11 @@ from githubkit.exception import (
 from githubkit.retry import RetryOption
 
 from listkeeper.catalog.load import LoadedCatalog, format_path
+from listkeeper.catalog.model import CodeRepo
 from listkeeper.catalog.refs import Ref
 from listkeeper.config import USER_AGENT_URL, Config, SourcesConfig
 from listkeeper.findings import Finding, Kind, Location
+from listkeeper.sources import backoff
 from listkeeper.sources.base import Fact, SourceResult
 from listkeeper.state import State
 from listkeeper.subjects import Subject
@@ -56,6 +58,7 @@ WEB = "https://github.com"
 
 _REPO_FIELDS = (
     "nameWithOwner isArchived isDisabled url pushedAt latestRelease { tagName publishedAt url } "
+    "licenseInfo { spdxId } "
     'refs(refPrefix: "refs/tags/", first: 1, orderBy: {field: TAG_COMMIT_DATE, direction: DESC}) { nodes { name } }'
 )
 
@@ -89,7 +92,8 @@ class _Stop(Exception):
 class _Repo:
     name: str  # owner/name as written in the catalog
     locations: list[Location] = field(default_factory=list)
-    tracked: bool = False  # in some entry's track.github: its latest release matters
+    tracked: bool = False  # in some entry's track.github, or the list states a release: the latest one matters
+    listed_release: str | None = None  # the release the list knows (``code: [{repo, release}]``)
 
     @property
     def subject(self) -> Subject:
@@ -190,10 +194,15 @@ class GitHubSource:
         repos = self._repos(loaded, refs)
         outcomes: dict[str, _Outcome] = {}
         pending: list[_Repo] = []
+        backoffs = backoff.pending(state, NAME)
+        replay: dict[str, backoff.Backoff] = {}
         for repo in repos.values():
             cached = state.get(FACTS_NS, repo.name)
+            stored = backoffs.get(repo.subject)
             if cached is not None and _fresh(cached, now, self.config.ttl_hours) and _complete(cached, repo):
                 outcomes[repo.name] = _Outcome(True, cached, cached=True)
+            elif stored is not None and not stored.due(now) and self.config.ttl_hours > 0:
+                replay[repo.name] = stored  # missing or unknowable when last asked: not again before next_at
             else:
                 pending.append(repo)
         writes: list[tuple[str, str, Any]] = []
@@ -204,17 +213,38 @@ class GitHubSource:
                 if self.token:
                     rest = self._graphql(gh, pending, outcomes)
                 self._rest(gh, rest, outcomes, state, writes)
+        licenses = _listed_licenses(loaded)
+        asked: dict[Subject, list[Finding]] = {}
         for repo in repos.values():
+            if (stored := replay.get(repo.name)) is not None:
+                exists = False if stored.outcome == "dead" else None
+                stamp = datetime.fromtimestamp(stored.asked_at, UTC).isoformat()
+                result.facts[repo.subject] = Fact(repo.subject, exists, data={"cached": True, "fetched_at": stamp})
+                result.findings += stored.replay(tuple(sorted(set(repo.locations))))
+                continue
             outcome = outcomes[repo.name]
             if outcome.exists and not outcome.cached:
                 outcome.data["fetched_at"] = now.isoformat()
                 writes.append((FACTS_NS, repo.name, outcome.data))
-            self._judge(repo, outcome, result, state, writes, now)
+            before = len(result.findings)
+            self._judge(repo, outcome, result, state, writes, now, licenses)
+            if not outcome.cached:
+                asked[repo.subject] = result.findings[before:]
         reasons = [o.evidence.get("reason") for o in outcomes.values() if o.exists is None]
         result.unavailable = next((r for r in reasons if r), None)
         with state.transaction():
             for namespace, key, value in writes:
                 state.put(namespace, key, value)
+            for subject, findings in asked.items():
+                if (kind := backoff.outcome_of(findings)) is not None:
+                    stored_findings = [f for f in findings if str(f.kind) == kind]
+                    previous = backoffs.get(subject)
+                    ttl = self.config.ttl_hours
+                    backoff.remember(
+                        state, NAME, subject, kind, stored_findings, now=now, ttl_hours=ttl, previous=previous
+                    )
+                elif subject in backoffs:
+                    backoff.forget(state, NAME, subject)
         result.requests = self._budget.requests
         return result
 
@@ -225,6 +255,10 @@ class GitHubSource:
                 repos.setdefault(ref.subject.id, _Repo(ref.subject.id)).locations.append(ref.location)
         for file, family in loaded.catalog.ordered():
             for e_index, entry in enumerate(family.entries):
+                for item in entry.code:
+                    if isinstance(item, CodeRepo) and item.release and item.repo in repos:
+                        repos[item.repo].tracked = True
+                        repos[item.repo].listed_release = item.release
                 for r_index, name in enumerate(entry.track.github):
                     path = ("entries", e_index, "track", "github", r_index)
                     repo = repos.setdefault(name, _Repo(name))
@@ -320,6 +354,7 @@ class GitHubSource:
             "disabled": bool(body.get("disabled")),
             "url": body.get("html_url") or f"{WEB}/{body.get('full_name') or repo.name}",
             "pushed_at": body.get("pushed_at"),
+            "license": (body.get("license") or {}).get("spdx_id"),
             "via": "rest-301" if redirected else "rest",
         }
         if repo.tracked:
@@ -401,12 +436,19 @@ class GitHubSource:
         state: State,
         writes: list[tuple[str, str, Any]],
         now: datetime,
+        licenses: Mapping[str, str] | None = None,
     ) -> None:
         subject = repo.subject
+        licenses = licenses or {}
         locations = tuple(sorted(set(repo.locations)))
 
         def finding(kind: Kind, message: str, evidence: dict[str, Any], new: Subject | None = None) -> None:
-            result.findings.append(Finding(kind, subject, message, evidence, locations, new, source=self.name))
+            about = subject
+            if moved is not None and kind is not Kind.MOVED:  # about the repo under its new name; old as alias
+                about, evidence = moved, {**evidence, "alias": repo.name}
+            result.findings.append(Finding(kind, about, message, evidence, locations, new, source=self.name))
+
+        moved: Subject | None = None
 
         if outcome.exists is None:
             result.facts[subject] = Fact(subject, None, data={"error": outcome.evidence.get("reason", "")})
@@ -434,6 +476,13 @@ class GitHubSource:
             finding(Kind.DISABLED, f"GitHub repository {full_name} is disabled", {"url": data.get("url")})
         if repo.tracked and "latest" in data:
             self._new_release(repo, data["latest"], state, writes, finding)
+        listed_license = licenses.get(repo.name.lower())
+        if listed_license and data.get("license") and data["license"] != listed_license:
+            finding(
+                Kind.CHANGED,
+                f"GitHub repository {full_name}: the license is {data['license']}, the list says {listed_license}",
+                {"field": "license", "old": listed_license, "new": data["license"], "url": data.get("url")},
+            )
 
     def _new_release(
         self,
@@ -447,6 +496,20 @@ class GitHubSource:
         seen = state.get(SEEN_NS, repo.name)
         if seen is None or seen.get("tag") != tag:
             writes.append((SEEN_NS, repo.name, {"tag": tag}))
+        if repo.listed_release is not None:  # the list states what it knows: compare with that, from the first run
+            if latest is not None and latest.get("kind") == "release" and tag != repo.listed_release:
+                finding(
+                    Kind.NEW_RELEASE,
+                    f"GitHub repository {repo.name} has a new release {tag} (the list has {repo.listed_release})",
+                    {
+                        "field": "release",
+                        "tag": tag,
+                        "published_at": latest.get("published_at"),
+                        "url": latest.get("url"),
+                        "previous": repo.listed_release,
+                    },
+                )
+            return
         if seen is not None and latest is not None and seen.get("tag") != tag:
             finding(
                 Kind.NEW_RELEASE,
@@ -488,6 +551,7 @@ def _from_graphql(node: dict[str, Any] | None, errors: list[dict[str, Any]]) -> 
             "disabled": bool(node.get("isDisabled")),
             "url": node.get("url"),
             "pushed_at": node.get("pushedAt"),
+            "license": (node.get("licenseInfo") or {}).get("spdxId"),
             "latest": latest,
             "via": "graphql",
         }
@@ -518,12 +582,22 @@ def _json(response: httpx.Response) -> Any:
 
 def _slim(body: Any) -> Any:
     """Keep only what the adapter reads, so the state store stays small."""
-    keep = ("full_name", "archived", "disabled", "html_url", "pushed_at", "tag_name", "published_at", "name")
+    keep = ("full_name", "archived", "disabled", "html_url", "pushed_at", "tag_name", "published_at", "name", "license")
     if isinstance(body, dict):
         return {k: body[k] for k in keep if k in body}
     if isinstance(body, list):
         return [_slim(item) for item in body[:1]]
     return body
+
+
+def _listed_licenses(loaded: LoadedCatalog) -> dict[str, str]:
+    """lower-cased owner/name -> the license the list states for that code repo."""
+    return {
+        item.repo.lower(): item.license
+        for _, _, entry in loaded.catalog.entries()
+        for item in entry.code
+        if isinstance(item, CodeRepo) and item.license
+    }
 
 
 def _complete(cached: dict[str, Any], repo: _Repo) -> bool:

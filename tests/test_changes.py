@@ -320,3 +320,94 @@ def test_shapes_the_sources_emit(loaded: LoadedCatalog) -> None:
     )
     [change] = run(loaded, changed)
     assert change.new == "CogVLM: Visual Expert for Pretrained Language Models, revised"
+
+
+# --- issue 13: what the list states is kept current ----------------------------------------------------------
+
+STATED = """\
+id: mgm
+name: MGM
+entries:
+  - id: mgm
+    name: MGM
+    papers:
+      - {arxiv: "2403.18814v1", title: Mini-Gemini}
+      - arxiv: "2311.03079"
+        version: 1
+    code:
+      - {repo: dvlab-research/MGM, release: v1.1, license: Apache-2.0}
+      - THUDM/CogVLM
+    checkpoints:
+      - {hf: THUDM/cogvlm-chat-hf, license: apache-2.0}
+    track:
+      hf_authors: [{author: THUDM, include: ["cog*"]}]
+      github: [THUDM/CogVLM]
+"""
+
+
+def _stated(tmp_path: Path) -> LoadedCatalog:
+    root = tmp_path / "stated"
+    root.mkdir()
+    (root / "mgm.yaml").write_text(STATED)
+    return load_catalog(root)
+
+
+def test_update_writes_what_the_sources_know(tmp_path: Path) -> None:
+    loaded = _stated(tmp_path)
+    arxiv, gh = subjects.arxiv, subjects.github
+    version = {"field": "version", "from": "v1", "to": "v2", "updated": "2024-05-02T00:00:00+00:00"}
+    findings = [
+        Finding(Kind.NEW_VERSION, arxiv("2403.18814v1"), "v2", version, source="arxiv"),
+        Finding(Kind.NEW_VERSION, arxiv("2311.03079"), "v3", {**version, "to": "v3"}, source="arxiv"),
+        Finding(Kind.WITHDRAWN, arxiv("2311.03079"), "withdrawn", {"reason": "Error in  Table 2."}, source="arxiv"),
+        Finding(Kind.NEW_RELEASE, gh("dvlab-research/MGM"), "v1.2", {"field": "release", "tag": "v1.2"}),
+        Finding(Kind.ARCHIVED, gh("dvlab-research/MGM"), "archived", {}),
+        Finding(Kind.ARCHIVED, gh("THUDM/CogVLM"), "archived", {}),  # a bare string: seen, not changed
+        Finding(Kind.CHANGED, gh("dvlab-research/MGM"), "license", {"field": "license", "new": "MIT"}),
+        Finding(Kind.CHANGED, subjects.hf_model("THUDM/cogvlm-chat-hf"), "l", {"field": "license", "new": "other"}),
+    ]
+    planned = changes.plan(loaded, findings, today=TODAY)
+    assert sorted(c.describe().split(" (")[0] for c in planned) == [
+        "entries[0].checkpoints[0].license: apache-2.0 → other",
+        "entries[0].code[0].archived: — → True",
+        "entries[0].code[0].license: Apache-2.0 → MIT",
+        "entries[0].code[0].release: v1.1 → v1.2",
+        "entries[0].papers[0].arxiv: 2403.18814v1 → 2403.18814v2",
+        "entries[0].papers[1].version: 1 → 3",
+        "entries[0].papers[1].withdrawn: — → Error in Table 2.",
+    ]
+    (text,) = changes.apply(loaded, planned).values()
+    assert '{arxiv: "2403.18814v2", title: Mini-Gemini}' in text
+    assert "        version: 3\n        withdrawn: Error in Table 2.\n" in text
+    assert "{repo: dvlab-research/MGM, release: v1.2, license: MIT, archived: true}" in text
+    (root := tmp_path / "stated").joinpath("mgm.yaml").write_text(text)
+    assert changes.plan(load_catalog(root), findings, today=TODAY) == []  # idempotent
+
+
+def test_moves_rewrite_tracking_rules_and_findings_match_by_alias(tmp_path: Path) -> None:
+    loaded = _stated(tmp_path)
+    org = {"org_renamed": {"from": "THUDM", "to": "zai-org"}}
+    findings = [
+        Finding(
+            Kind.MOVED,
+            subjects.hf_model("THUDM/cogvlm-chat-hf"),
+            "moved",
+            org,
+            new_subject=subjects.hf_model("zai-org/cogvlm-chat-hf"),
+        ),
+        Finding(Kind.MOVED, subjects.github("THUDM/CogVLM"), "m", {}, new_subject=subjects.github("zai-org/CogVLM")),
+        Finding(
+            Kind.NEW_RELEASE,
+            subjects.github("dvlab-research/MGM-v2"),
+            "r",
+            {"field": "release", "tag": "v2", "alias": "dvlab-research/MGM"},
+        ),
+    ]
+    described = sorted(c.describe().split(" (")[0] for c in changes.plan(loaded, findings, today=TODAY))
+    assert described == [
+        "entries[0].checkpoints[0].hf: THUDM/cogvlm-chat-hf → zai-org/cogvlm-chat-hf",
+        "entries[0].code[0].release: v1.1 → v2",
+        "entries[0].code[1]: THUDM/CogVLM → zai-org/CogVLM",
+        "entries[0].track.github[0]: THUDM/CogVLM → zai-org/CogVLM",
+        "entries[0].track.hf_authors[0].author: THUDM → zai-org",
+    ]

@@ -17,8 +17,16 @@ What each kind of finding does:
   ``track.hf_authors`` rule matches the repo).
 * ``new-version`` / ``changed`` with ``evidence = {field: "title", old, new}`` — a paper's ``title`` is updated,
   only while the catalog still says ``old`` (a title a maintainer edited by hand is left alone).
-* ``archived`` and ``withdrawn`` — seen, not changed: the schema has no place for them (a code repo is a bare
-  string, a mark is only ``dead`` or ``new``) and neither means the link is gone.
+* ``new-version`` with ``evidence = {field: "version", from, to}`` — where the list states a version (an id like
+  ``2403.18814v1``, or ``version: 1``) it is raised: the id's suffix is rewritten, or ``version`` set.
+* ``new-release`` of a GitHub repo with ``evidence["field"] == "release"`` — the code item's ``release`` is set.
+* ``archived`` — ``archived: true`` on a code item written as a mapping; ``withdrawn`` — the paper's ``withdrawn``
+  gets arXiv's reason; ``changed`` with ``field: license`` — ``license`` is updated where the list states one. A bare
+  ``owner/name`` code item has no place for these: seen, not changed.
+* ``moved`` also rewrites tracking rules: ``track.github`` entries naming the old repo, and ``track.hf_authors``
+  rules of an org the Hub says was renamed (``evidence["org_renamed"]``).
+* Findings about a moved subject may name the new id, with the old one in ``evidence["alias"]``: they are matched
+  under either.
 * Every other kind (``suspect``, ``blocked``, ``timeout``, ...) never changes anything.
 
 Subjects listed in an entry's ``dismissed`` (or in the state store's dismissals) are skipped. Planning twice is
@@ -48,7 +56,7 @@ from listkeeper.errors import EditError
 from listkeeper.findings import Finding, Kind
 from listkeeper.subjects import Subject
 
-Op = Literal["replace", "mark", "remove", "append"]
+Op = Literal["replace", "mark", "remove", "append", "set"]
 DeadAction = Literal["mark", "remove"]
 
 _EVIDENCE_MAX = 200
@@ -81,6 +89,8 @@ class Change:
                 return f"{where}: mark {self.new['state']} ({self.reason})"
             case "remove":
                 return f"{where}: remove ({self.reason})"
+            case "set":
+                return f"{where}: {self.old if self.old is not None else '—'} → {self.new} ({self.reason})"
             case _:
                 return f"{where}: add {_item_name(self.new)} ({self.reason})"
 
@@ -180,8 +190,31 @@ class _Planner:
     def add(self, change: Change) -> None:
         """Keep the first change per item: moved findings are planned first, so a move beats a dead mark (one
         edit per item and run keeps each edit's verification simple; a later run picks up what was left)."""
-        key = (change.file, change.path[:4] if change.op != "append" else (*change.path, "+", _item_name(change.new)))
+        if change.op == "append":
+            key = (change.file, (*change.path, "+", _item_name(change.new)))
+        elif change.op == "set":  # one fact of an item: several facts of one item may change in one run
+            key = (change.file, (*change.path, "set"))
+        else:
+            key = (change.file, change.path[:4])
         self.changes.setdefault(key, change)
+
+    def uses_of(self, finding: Finding) -> list[_Use]:
+        """Where the catalog uses the finding's subject, or its old name (``evidence["alias"]``) after a move."""
+        out = list(self.live_uses(finding.subject))
+        alias = finding.evidence.get("alias")
+        if isinstance(alias, str) and alias:
+            out += [u for u in self.live_uses(Subject(finding.subject.kind, alias)) if u not in out]
+        return out
+
+    def set_fact(self, use: _Use, key: str, new: Any, finding: Finding, why: str) -> None:
+        """Set ``key`` of the used item to ``new`` (a mapping item only; a bare string has no place for it)."""
+        if use.scalar_item:
+            return
+        item = _get(self.catalog.families[use.file], use.item_path)
+        old = getattr(item, key, None)
+        if old == new:
+            return
+        self.add(Change(use.file, (*use.item_path, key), "set", old, new, finding, why))
 
     def live_uses(self, subject: Subject) -> Iterator[_Use]:
         for use in self.uses.get(identity(subject), []):
@@ -204,6 +237,28 @@ class _Planner:
                 continue
             old = _get(self.catalog.families[use.file], use.path)
             self.add(Change(use.file, use.path, "replace", old, new.id, finding, f"moved to {new}"))
+        self._tracking(finding, new)
+
+    def _tracking(self, finding: Finding, new: Subject) -> None:
+        """Tracking rules follow a move: ``track.github`` names the repo's new id, ``track.hf_authors`` the org's
+        new name (when the Hub said the whole org was renamed)."""
+        org = finding.evidence.get("org_renamed")
+        old_owner = org.get("from") if isinstance(org, dict) else None
+        new_owner = org.get("to") if isinstance(org, dict) else None
+        for file, family in sorted(self.catalog.families.items()):
+            for e_index, entry in enumerate(family.entries):
+                if finding.subject.kind == "github":
+                    for r_index, repo in enumerate(entry.track.github):
+                        if repo.lower() == finding.subject.id.lower():
+                            path: KeyPath = ("entries", e_index, "track", "github", r_index)
+                            why = f"tracked repository moved to {new}"
+                            self.add(Change(file, path, "replace", repo, new.id, finding, why))
+                if isinstance(old_owner, str) and isinstance(new_owner, str) and old_owner.lower() != new_owner.lower():
+                    for r_index, rule in enumerate(entry.track.hf_authors):
+                        if rule.author.lower() == old_owner.lower():
+                            path = ("entries", e_index, "track", "hf_authors", r_index, "author")
+                            why = f"the Hub org {old_owner} is now {new_owner}"
+                            self.add(Change(file, path, "replace", rule.author, new_owner, finding, why))
 
     def _already_listed(self, use: _Use, new: Subject) -> bool:
         others = self.uses.get(identity(new), [])
@@ -230,6 +285,12 @@ class _Planner:
 
     def new_release(self, finding: Finding) -> None:
         subject = finding.subject
+        if subject.kind == "github" and finding.evidence.get("field") == "release":
+            tag = finding.evidence.get("tag")
+            for use in self.uses_of(finding):
+                if use.role == "code" and isinstance(tag, str) and tag:
+                    self.set_fact(use, "release", tag, finding, f"new release {tag} on GitHub")
+            return
         if subject.kind != "hf-model" or identity(subject) in self.uses or identity(subject) in self.appended:
             return
         target = self._target_entry(finding)
@@ -271,8 +332,55 @@ class _Planner:
 
     # -- changed facts --------------------------------------------------------------------------------------------
 
+    def version(self, finding: Finding) -> None:
+        """A new arXiv version: the id's suffix or ``version`` is raised where the list states one."""
+        to = str(finding.evidence.get("to") or "")
+        if finding.evidence.get("field") == "title":
+            return self.changed(finding)
+        if not re.fullmatch(r"v\d+", to):
+            return None
+        number = int(to[1:])
+        for use in self.uses_of(finding):
+            if use.role != "paper":
+                continue
+            paper = _get(self.catalog.families[use.file], use.item_path)
+            listed = paper.listed_version
+            if listed is None or listed >= number or paper.arxiv is None:
+                continue
+            why = f"new version {to} on arXiv"
+            if _VERSION.search(paper.arxiv):
+                new_id = _VERSION.sub(to, paper.arxiv)
+                self.add(Change(use.file, use.path, "replace", paper.arxiv, new_id, finding, why))
+            else:
+                self.set_fact(use, "version", number, finding, why)
+        return None
+
+    def withdrawn(self, finding: Finding) -> None:
+        reason = finding.evidence.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            return
+        for use in self.uses_of(finding):
+            if use.role == "paper":
+                self.set_fact(use, "withdrawn", " ".join(reason.split()), finding, "withdrawn on arXiv")
+
+    def archived(self, finding: Finding) -> None:
+        for use in self.uses_of(finding):
+            if use.role == "code":
+                self.set_fact(use, "archived", True, finding, "archived on GitHub")
+
+    def license(self, finding: Finding) -> None:
+        new = finding.evidence.get("new")
+        if not isinstance(new, str) or not new:
+            return
+        for use in self.uses_of(finding):
+            item = _get(self.catalog.families[use.file], use.item_path)
+            if getattr(item, "license", None):  # only where the list states a license
+                self.set_fact(use, "license", new, finding, f"license {finding.source or 'changed'}: {new}")
+
     def changed(self, finding: Finding) -> None:
         evidence = finding.evidence
+        if evidence.get("field") == "license":
+            return self.license(finding)
         if evidence.get("field") != "title" or not isinstance(evidence.get("new"), str) or not evidence["new"].strip():
             return
         new, old = " ".join(evidence["new"].split()), evidence.get("old")
@@ -286,6 +394,7 @@ class _Planner:
                 continue  # edited by hand since the finding was recorded
             path = (*use.item_path, "title")
             self.add(Change(use.file, path, "replace", current, new, finding, f"title {finding.kind} on arXiv"))
+        return None
 
 
 def _same_file(catalog_file: str, finding_file: str) -> bool:
@@ -361,12 +470,22 @@ def plan(
 ) -> list[Change]:
     """The edits the findings call for, in file and key-path order (see the module docstring for the rules)."""
     planner = _Planner(loaded.catalog, dead_action, today, dismissed)
-    order = {Kind.MOVED: 0, Kind.DEAD: 1, Kind.CHANGED: 2, Kind.NEW_VERSION: 2, Kind.NEW_RELEASE: 3}
+    order = {
+        Kind.MOVED: 0,
+        Kind.DEAD: 1,
+        Kind.CHANGED: 2,
+        Kind.NEW_VERSION: 2,
+        Kind.WITHDRAWN: 2,
+        Kind.ARCHIVED: 2,
+        Kind.NEW_RELEASE: 3,
+    }
     actions = {
         Kind.MOVED: planner.moved,
         Kind.DEAD: planner.dead,
         Kind.CHANGED: planner.changed,
-        Kind.NEW_VERSION: planner.changed,
+        Kind.NEW_VERSION: planner.version,
+        Kind.WITHDRAWN: planner.withdrawn,
+        Kind.ARCHIVED: planner.archived,
         Kind.NEW_RELEASE: planner.new_release,
     }
     for finding in sorted((f for f in findings if f.kind in actions), key=lambda f: order[f.kind]):
@@ -387,12 +506,14 @@ def _apply_one(text: str, change: Change) -> str:
             return edit.remove_item(text, change.path, file=change.file)
         case "append":
             return edit.append_item(text, change.path, change.new, file=change.file)
+        case "set":
+            return edit.set_key(text, change.path[:-1], str(change.path[-1]), change.new, file=change.file)
     raise EditError(f"{change.file}: {format_path(change.path)}: unknown operation {change.op!r}")
 
 
 def _edit_order(change: Change) -> tuple[int, tuple[tuple[int, str, int], ...]]:
     """In-place edits first, then appends, then removals from the last index back, so no key path goes stale."""
-    rank = {"replace": 0, "mark": 0, "append": 1, "remove": 2}[change.op]
+    rank = {"replace": 0, "mark": 0, "set": 0, "append": 1, "remove": 2}[change.op]
     key = _path_key(change.path)
     if change.op == "remove":
         key = tuple((a, b, -c) for a, b, c in key)

@@ -296,6 +296,23 @@ def set_mark(text: str, path_to_item: KeyPath, mark: dict[str, Any], *, file: st
     return _verified([_insert_key(text, item, "mark", render_flow(mark))], expected, file, mark_path, "add a mark")
 
 
+def set_key(text: str, path_to_item: KeyPath, key: str, value: Any, *, file: str = "<catalog>") -> str:
+    """Set ``key`` of the mapping item at ``path_to_item`` to the scalar ``value``: its existing value is replaced
+    in place (quoting kept where possible), a missing key is added as the item's last key."""
+    root = _compose(text, file)
+    item = _locate(root, path_to_item, file).node
+    if not isinstance(item, yaml.MappingNode):
+        raise EditError(f"{file}: {format_path(path_to_item)}: only mapping items have keys to set")
+    path = (*path_to_item, key)
+    existing = _child(item, key)
+    if existing is not None:
+        if isinstance(value, str):
+            return replace_scalar(text, path, value, file=file)
+        return _replace_typed(text, path, render_scalar(value), value, file)
+    expected = _expected(text, file, lambda d: _get(d, path_to_item).__setitem__(key, value))
+    return _verified([_insert_key(text, item, key, render_scalar(value))], expected, file, path, f"add {key}")
+
+
 def _update_mark(text: str, mark_path: KeyPath, mark: dict[str, Any], file: str) -> str:
     """Rewrite only the scalars of an existing mark that differ (a mark has exactly the required keys)."""
     current = _get(_data(text, file), mark_path)

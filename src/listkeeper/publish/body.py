@@ -231,6 +231,10 @@ def _old_new(change: Change) -> str:
             return f"{_text(name or change.finding.subject.id or '(item)')} → {_text(mark)}"
         case "remove":
             return f"{_text(item_name(change.old))} → removed"
+        case "set":
+            key = change.path[-1] if change.path else ""
+            old = "—" if change.old is None else change.old
+            return f"{_text(f'{key}: {old}')} → {_text(change.new)}"
         case _:
             return f"— → {_text(item_name(change.new))} 🆕"
 

@@ -184,8 +184,9 @@ class FakeCollection:
 class FakeHub:
     """The fake Hub. All mutators are thread-safe and take effect for the next request."""
 
-    def __init__(self, *, page_size: int = 1000) -> None:
-        self.page_size = page_size
+    def __init__(self, *, page_size: int = 100, max_limit: int = 1000) -> None:
+        self.page_size = page_size  # entries per listing page when the request names no ``limit``
+        self.max_limit = max_limit  # the largest page a ``limit`` can ask for (api-notes A2: 1000 per request)
         self.repos: dict[tuple[RepoKind, str], FakeRepo] = {}  # (kind, lower id)
         self.collections: dict[str, FakeCollection] = {}  # lower slug
         self.repo_redirects: dict[tuple[RepoKind, str], str] = {}  # (kind, lower old id) → new id
@@ -380,11 +381,15 @@ class FakeHub:
             repos.sort(key=lambda r: r.id.lower())
         cursor = (req.query.get("cursor") or [""])[0]
         offset = json.loads(base64.urlsafe_b64decode(cursor))["o"] if cursor else 0
-        page = repos[offset : offset + self.page_size]
+        limit = (req.query.get("limit") or [""])[0]
+        if limit and (not limit.isdigit() or int(limit) < 1):
+            return Response.json({"error": '"limit" must be a positive integer'}, status=400)
+        size = min(int(limit), self.max_limit) if limit else self.page_size
+        page = repos[offset : offset + size]
         body = [r.expanded(expand) if expand else r.listed() for r in page]
         headers: dict[str, str] = {}
-        if offset + self.page_size < len(repos):
-            token = base64.urlsafe_b64encode(json.dumps({"o": offset + self.page_size}).encode()).decode()
+        if offset + size < len(repos):
+            token = base64.urlsafe_b64encode(json.dumps({"o": offset + size}).encode()).decode()
             params = [(k, v) for k, values in req.query.items() if k != "cursor" for v in values]
             next_url = f"http://{req.host}{req.path}?{urlencode([*params, ('cursor', token)])}"
             headers["Link"] = f'<{next_url}>; rel="next"'

@@ -519,7 +519,7 @@ def test_request_budget_one_listing_per_org_and_nothing_within_ttl(hub, state, t
 
 
 def test_pagination_is_followed_and_counted(hub, state, tmp_path):
-    hub.page_size = 2
+    hub.max_limit = 2
     for i in range(5):
         hub.add_model(f"acme/m{i}")
     loaded = catalog(tmp_path, entry(checkpoints=[{"hf": "acme/m0"}, {"hf": "acme/m4"}]))
@@ -531,12 +531,16 @@ def test_pagination_is_followed_and_counted(hub, state, tmp_path):
     assert "cursor" in hub.requests[2].query
 
 
-def test_dead_facts_are_not_cached(hub, state, tmp_path):
+def test_dead_facts_are_asked_again_after_their_backoff_not_every_run(hub, state, tmp_path):
     loaded = catalog(tmp_path, entry(checkpoints=[{"hf": "solo/gone"}]))
     run(source(hub), loaded, state)
     hub.reset_requests()
     again = run(source(hub), loaded, state, NOW + timedelta(hours=1))
-    assert again.requests == 1 and only(again, Kind.DEAD).subject == hf_model("solo/gone")
+    # within the backoff the finding is repeated, marked as such (the memory rule takes it for no new evidence)
+    assert again.requests == 0 and only(again, Kind.DEAD).subject == hf_model("solo/gone")
+    assert only(again, Kind.DEAD).evidence["reused"]["failures"] == 1
+    later = run(source(hub), loaded, state, NOW + timedelta(hours=20))
+    assert later.requests == 1 and "reused" not in only(later, Kind.DEAD).evidence
 
 
 def test_token_is_never_sent_to_another_origin():
@@ -642,3 +646,55 @@ def test_expand_values_are_ones_the_hub_accepts() -> None:
     for kind, values in library.items():
         assert EXPAND_VALUES[kind] == values, kind
         assert set(EXPAND[kind]) <= values, (kind, set(EXPAND[kind]) - values)
+
+
+# --- issue 13: tracking follows moves; the list's own facts; the largest page --------------------------------
+
+
+def test_a_rule_on_a_renamed_org_finds_the_new_org_s_repos_in_the_same_run(hub, state, tmp_path):
+    hub.add_model("THUDM/glm-4v-9b", created_at="2024-06-01T00:00:00.000Z")
+    hub.add_model("THUDM/cogvlm2-llama3-chat-19B", created_at="2024-05-01T00:00:00.000Z")
+    hub.add_model("THUDM/GLM-4.6V", created_at="2025-12-01T00:00:00.000Z")
+    hub.rename_org("THUDM", "zai-org")
+    rule = {"author": "THUDM", "include": ["glm-4*"], "since": date(2025, 1, 1)}
+    loaded = catalog(
+        tmp_path, entry(checkpoints=[{"hf": "THUDM/glm-4v-9b"}], track={"hf_authors": [rule]}), entry("cogvlm2")
+    )
+    result = run(source(hub), loaded, state)
+    release = only(result, Kind.NEW_RELEASE)
+    assert release.subject == hf_model("zai-org/GLM-4.6V") and release.evidence["author_now"] == "zai-org"
+    moved = only(result, Kind.MOVED)
+    assert moved.evidence["org_renamed"] == {"from": "THUDM", "to": "zai-org"}
+    assert_counted(hub, result)
+    # A later run (facts cached) remembers the rename: the old org's empty listing is not asked again.
+    hub.reset_requests()
+    later = run(source(hub), loaded, state, NOW + timedelta(hours=21))
+    assert only(later, Kind.NEW_RELEASE).subject == hf_model("zai-org/GLM-4.6V")
+    assert [r.query.get("author") for r in hub.requests] == [["zai-org"]]
+
+
+def test_listings_ask_for_the_largest_page(hub, state, tmp_path):
+    for i in range(250):
+        hub.add_model(f"acme/m{i:03d}")
+    loaded = catalog(tmp_path, entry(checkpoints=[{"hf": "acme/m000"}, {"hf": "acme/m249"}]))
+    result = run(source(hub), loaded, state)
+    assert result.facts[hf_model("acme/m249")].exists is True
+    assert result.requests == 1 and hub.requests[0].query["limit"] == ["1000"]
+    assert httpx.get(hub.url + "/api/models", params={"author": "acme", "limit": "0"}).status_code == 400
+    assert len(httpx.get(hub.url + "/api/models", params={"author": "acme"}).json()) == 100  # the server's default
+
+
+def test_license_where_the_catalog_states_one_and_findings_name_the_new_id(hub, state, tmp_path):
+    hub.add_model("acme/a", license="mit")
+    hub.add_model("acme/b", license="apache-2.0")
+    hub.add_model("old/c", license="llama3", gated="manual")
+    hub.rename("model", "old/c", "new/c")
+    checkpoints = [{"hf": "acme/a", "license": "apache-2.0"}, {"hf": "acme/b", "license": "apache-2.0"}]
+    checkpoints += [{"hf": "old/c", "license": "llama2"}]
+    result = run(source(hub), catalog(tmp_path, entry(checkpoints=checkpoints)), state)
+    changed = sorted(
+        (f.subject.id, f.evidence["old"], f.evidence["new"]) for f in result.findings if f.kind is Kind.CHANGED
+    )
+    assert changed == [("acme/a", "apache-2.0", "mit"), ("new/c", "llama2", "llama3")]
+    gated = only(result, Kind.GATED)
+    assert gated.subject == hf_model("new/c") and gated.evidence["alias"] == "old/c"

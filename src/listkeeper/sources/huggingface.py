@@ -47,8 +47,10 @@ from huggingface_hub.errors import (
     OfflineModeIsEnabled,
     RepositoryNotFoundError,
 )
+from huggingface_hub.hf_api import DatasetInfo, ModelInfo, SpaceInfo
 from huggingface_hub.utils import _http as hf_http
 from huggingface_hub.utils import build_hf_headers
+from huggingface_hub.utils._pagination import paginate
 
 from listkeeper import __version__
 from listkeeper.catalog.load import LoadedCatalog, format_path
@@ -56,6 +58,7 @@ from listkeeper.catalog.model import HfAuthorRule
 from listkeeper.catalog.refs import Ref
 from listkeeper.config import SourcesConfig
 from listkeeper.findings import Finding, Kind, Location
+from listkeeper.sources import backoff
 from listkeeper.sources.base import Fact, SourceResult
 from listkeeper.state import State
 from listkeeper.subjects import Endpoints, Subject
@@ -80,6 +83,7 @@ ALIVE_STAGES = frozenset({"RUNNING", "RUNNING_BUILDING", "BUILDING", "APP_STARTI
 ASLEEP_STAGES = frozenset({"SLEEPING", "PAUSED", "STOPPED"})
 BROKEN_STAGES = frozenset({"RUNTIME_ERROR", "BUILD_ERROR", "CONFIG_ERROR", "NO_APP_FILE"})
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+PAGE_SIZE = 1000  # the largest listing page the Hub serves (api-notes A2); fewer pages, same answer
 BREAKER_FAILURES = 2  # consecutive calls that exhausted their retries before we stop asking for this run
 
 # State namespaces.
@@ -87,6 +91,7 @@ NS_FACTS = "hf-facts"
 NS_LISTINGS = "hf-listings"
 NS_BASELINE = "hf-author-baseline"
 NS_COLLECTION = "hf-collection"
+NS_RENAMED = "hf-renamed-owners"  # lower old owner -> new owner, as the Hub revealed it (org renames)
 
 T = TypeVar("T")
 
@@ -354,23 +359,69 @@ class HuggingFaceSource:
         rules = _tracking_rules(loaded)
         cached = self._cached_facts(state, now)
         run.facts.update({s: f for s, f in cached.items() if s in locations})
-        needed = [s for s in locations if s not in run.facts]
+        backoffs = backoff.pending(state, NAME)
+        replay = {
+            s: b
+            for s in locations
+            if s not in run.facts
+            and (b := backoffs.get(s)) is not None
+            and not b.due(now)
+            and self.config.ttl_hours > 0
+        }
+        needed = [s for s in locations if s not in run.facts and s not in replay]
         self._load_cached_listings(state, run)
+        run.renamed_owners.update({k: v for k, v in state.items(NS_RENAMED).items() if isinstance(v, str)})
 
         with self._session():
             self._collections(state, run, [s for s in needed if s.kind == "hf-collection"])
             for kind in ("model", "dataset", "space"):
                 subjects = [s for s in needed if s.kind == _SUBJECT_KIND[kind] and s not in run.facts]
                 self._repos(run, kind, subjects, rules)
+            self._follow_renamed_authors(run, rules)
 
-        findings = [f for s in locations for f in fact_findings(run.facts[s], locations[s], self.endpoints)]
+        findings: list[Finding] = []
+        for s in locations:
+            if (stored := replay.get(s)) is not None:
+                exists = False if stored.outcome == "dead" else None
+                stamp = datetime.fromtimestamp(stored.asked_at, UTC).isoformat()
+                run.facts[s] = Fact(s, exists, data={"cached": True, "checked_at": stamp})
+                findings += stored.replay(tuple(sorted(set(locations[s]))))
+            else:
+                findings += fact_findings(run.facts[s], locations[s], self.endpoints)
+        findings += _license_findings(loaded, run.facts, locations, self.endpoints)
         findings += self._new_releases(loaded, state, run, rules, locations)
         self._store(state, run, cached, rules)
+        with state.transaction():
+            for s in needed:
+                fact = run.facts.get(s)
+                if fact is None:
+                    continue
+                outcome: backoff.Outcome | None = (
+                    "dead" if fact.exists is False else "unknown" if fact.exists is None else None
+                )
+                if outcome is not None:
+                    stored_findings = [f for f in findings if f.subject == s and str(f.kind) == outcome]
+                    ttl = self.config.ttl_hours
+                    backoff.remember(
+                        state, NAME, s, outcome, stored_findings, now=now, ttl_hours=ttl, previous=backoffs.get(s)
+                    )
+                elif s in backoffs:
+                    backoff.forget(state, NAME, s)
         result = SourceResult(NAME, facts=dict(run.facts), findings=findings)
         result.requests = self.traffic.requests - start_requests
         if run.broken or run.failures:
             result.unavailable = run.broken or "; ".join(run.failures[:3])
         return result
+
+    def _follow_renamed_authors(self, run: _Run, rules: list[_Rule]) -> None:
+        """A tracking rule on a renamed org reads the new org's listing in this very run (the old one is empty)."""
+        for rule in rules:
+            new = run.renamed_owners.get(rule.rule.author.lower())
+            if new is None:
+                continue
+            for kind in rule.rule.kinds:
+                if (kind, new.lower()) not in run.listings:
+                    self._list(run, kind, new)
 
     # -- cache --------------------------------------------------------------------------------------------------
 
@@ -398,7 +449,7 @@ class HuggingFaceSource:
         """Write what this run learned in one transaction: alive facts (dead/unknown ones are asked again next
         run, so the memory rule sees independent evidence), tracked listings and collection snapshots."""
         stamp = run.now.timestamp()
-        tracked = {(k, r.rule.author.lower()) for r in rules for k in r.rule.kinds}
+        tracked = {(k, _author(run, r)) for r in rules for k in r.rule.kinds}
         with state.transaction():
             for subject, fact in run.facts.items():
                 if fact.exists and subject not in cached:
@@ -422,6 +473,9 @@ class HuggingFaceSource:
                 )
             for key, value in self._baselines(state, run, rules).items():
                 state.put(NS_BASELINE, key, value)
+            for old, new in run.renamed_owners.items():
+                if state.get(NS_RENAMED, old) != new:
+                    state.put(NS_RENAMED, old, new)
 
     # -- collections --------------------------------------------------------------------------------------------
 
@@ -510,10 +564,15 @@ class HuggingFaceSource:
 
     def _list(self, run: _Run, kind: RepoKind, owner: str) -> None:
         """One listing of every ``kind`` repo by ``owner`` (all pages), kept under the lower-cased owner."""
-        lister = {"model": self.api.list_models, "dataset": self.api.list_datasets, "space": self.api.list_spaces}[kind]
+        info_type = {"model": ModelInfo, "dataset": DatasetInfo, "space": SpaceInfo}[kind]
+        params: dict[str, Any] = {"author": owner, "expand": EXPAND[kind], "limit": PAGE_SIZE}
 
         def fetch() -> list[Any]:
-            return list(lister(author=owner, expand=EXPAND[kind]))  # type: ignore[operator]
+            # The library's list_* sends ``limit`` but also stops after that many entries; paginate directly so
+            # the largest page the Hub accepts is asked for and every page is still followed.
+            headers = self.api._build_hf_headers()
+            pages = paginate(f"{self.endpoint}/api/{kind}s", params=params, headers=headers)
+            return [info_type(**({"siblings": None} | item)) for item in pages]
 
         try:
             result = self._call(run, f"list {kind}s of {owner}", fetch)
@@ -636,7 +695,7 @@ class HuggingFaceSource:
         """Baselines to create: the first listing of a tracked author (per kind) is remembered, not proposed."""
         out: dict[str, dict[str, list[str]]] = {}
         for kind, owner in sorted(run.fresh_listings):
-            if not any(r.rule.author.lower() == owner and kind in r.rule.kinds for r in rules):
+            if not any(_author(run, r) == owner and kind in r.rule.kinds for r in rules):
                 continue
             current = out.get(owner) or dict(state.get(NS_BASELINE, owner) or {})
             if kind not in current and (listing := run.listings.get((kind, owner))) is not None:
@@ -660,12 +719,15 @@ class HuggingFaceSource:
         skip = known | dismissed
         found: dict[Subject, Finding] = {}
         for rule in rules:
-            author = rule.rule.author.lower()
-            baseline = state.get(NS_BASELINE, author) or {}
+            author = _author(run, rule)
+            baseline = dict(state.get(NS_BASELINE, rule.rule.author.lower()) or {})
+            for kind, ids in (state.get(NS_BASELINE, author) or {}).items():  # the renamed org's own baseline
+                baseline[kind] = [*baseline.get(kind, []), *ids]
             for kind in rule.rule.kinds:
                 listing = run.listings.get((kind, author))
                 if listing is None or (rule.rule.since is None and kind not in baseline):
                     continue  # not listed (failed) or first listing: it becomes the baseline
+                known_names = {i.split("/", 1)[-1] for i in baseline.get(kind, ())}
                 ordered = sorted(listing.values(), key=lambda s: s.get("created_at") or "", reverse=True)
                 for summary in ordered:
                     subject = Subject(_SUBJECT_KIND[kind], summary["hub_id"])
@@ -674,7 +736,7 @@ class HuggingFaceSource:
                     if rule.rule.since is not None:
                         if _created(summary) is None or _created(summary) < rule.rule.since:  # type: ignore[operator]
                             continue
-                    elif summary["hub_id"].lower() in baseline.get(kind, ()):
+                    elif summary["hub_id"].split("/", 1)[-1].lower() in known_names:
                         continue
                     found[subject] = self._release(subject, summary, rule, found.get(subject))
         for slug, items in run.collection_items.items():
@@ -713,6 +775,7 @@ class HuggingFaceSource:
             "likes": summary.get("likes"),
             "license": summary.get("license"),
             "entry": rule.entry_id,
+            "author_now": subject.id.split("/", 1)[0],
             "rule": {
                 "author": rule.rule.author,
                 "include": rule.rule.include,
@@ -736,6 +799,40 @@ def _tracking_rules(loaded: LoadedCatalog) -> list[_Rule]:
                 path = ("entries", e_index, "track", "hf_authors", r_index)
                 out.append(_Rule(rule, entry.id, Location(file, loaded.line(file, path), format_path(path))))
     return out
+
+
+def _author(run: _Run, rule: _Rule) -> str:
+    """The rule's author as the Hub knows it now (lower case): the new name of a renamed org."""
+    author = rule.rule.author.lower()
+    return run.renamed_owners.get(author, author).lower()
+
+
+def _license_findings(
+    loaded: LoadedCatalog,
+    facts: Mapping[Subject, Fact],
+    locations: Mapping[Subject, list[Location]],
+    endpoints: Endpoints,
+) -> list[Finding]:
+    """A checkpoint whose catalog license differs from the Hub's (only where the catalog states one)."""
+    out: dict[Subject, Finding] = {}
+    for _, _, entry in loaded.catalog.entries():
+        for ckpt in entry.checkpoints:
+            subject = Subject("hf-model", ckpt.hf)
+            fact = facts.get(subject)
+            if not ckpt.license or fact is None or not fact.exists or subject in out:
+                continue
+            now = fact.data.get("license")
+            if not now or now.lower() == ckpt.license.lower():
+                continue
+            about, evidence = subject, {"field": "license", "old": ckpt.license, "new": now}
+            if fact.moved_to is not None:
+                about, evidence = fact.moved_to, evidence | {"alias": subject.id}
+            evidence["url"] = about.url(endpoints)
+            message = f"{about.id}: the license is {now} on the Hub, the list says {ckpt.license}"
+            out[subject] = Finding(
+                Kind.CHANGED, about, message, evidence, tuple(sorted(set(locations.get(subject, [])))), source=NAME
+            )
+    return list(out.values())
 
 
 def _matches(rule: HfAuthorRule, repo_id: str) -> bool:
@@ -794,6 +891,10 @@ def fact_findings(fact: Fact, locations: Sequence[Location], endpoints: Endpoint
     url = subject.url(endpoints)
 
     def finding(kind: Kind, message: str, evidence: dict[str, Any], new: Subject | None = None) -> Finding:
+        if fact.moved_to is not None and kind is not Kind.MOVED:  # about the repo under its new name
+            about = fact.moved_to
+            evidence = {"url": about.url(endpoints), **evidence, "alias": subject.id}
+            return Finding(kind, about, message.replace(subject.id, about.id), evidence, locs, None, NAME)
         return Finding(kind, subject, message, {"url": url, **evidence}, locs, new, NAME)
 
     if fact.exists is None:

@@ -452,3 +452,18 @@ def test_findings_about_a_moved_repo_name_the_new_id(tmp_path: Path, fake: FakeG
     (archived,) = by_kind(result, Kind.ARCHIVED)
     assert moved.subject.id == "THUDM/CogVLM" and moved.new_subject is not None
     assert archived.subject.id == "zai-org/CogVLM-old" and archived.evidence["alias"] == "THUDM/CogVLM"
+
+
+def test_unknown_repos_back_off_doubling_while_the_rest_answers(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
+    fake.add_repo("org/ok")
+    fake.add_repo("org/flaky")
+    fake.graphql_errors["org/flaky"] = ("FORBIDDEN", "Resource protected by organization SAML enforcement.")
+    loaded = catalog(tmp_path, ["org/ok", "org/flaky"])
+    src = source(fake, ttl_hours=20)
+    assert (Kind.UNKNOWN, "org/flaky") in kinds(run(src, loaded, state))
+    assert run(src, loaded, state, NOW + timedelta(hours=1)).requests == 0  # first backoff: 2 h
+    again = run(src, loaded, state, NOW + timedelta(hours=2))
+    assert again.requests == 1 and (Kind.UNKNOWN, "org/flaky") in kinds(again)
+    assert run(src, loaded, state, NOW + timedelta(hours=5)).requests == 0  # then 4 h
+    del fake.graphql_errors["org/flaky"]
+    assert kinds(run(src, loaded, state, NOW + timedelta(hours=6))) == []

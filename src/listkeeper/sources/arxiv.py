@@ -141,6 +141,7 @@ class ArxivSource:
         self.requests = 0  # HTTP requests sent by this adapter instance (all runs)
         self._state: State | None = None  # the run's state store (cross-process pacing)
         self._total: int | None = None  # opensearch:totalResults of the last feed
+        self._responses = 0  # HTTP answers received (any status)
 
     def wants(self, subject: Subject) -> bool:
         return subject.kind == "arxiv"
@@ -169,9 +170,15 @@ class ArxivSource:
                 self.requests += 1
                 try:
                     response = send(method, url, headers=headers, **kwargs)
-                finally:
+                except requests.ConnectionError:
+                    raise  # nothing reached arXiv (and a run that checked nothing writes no state)
+                except requests.RequestException:
                     if state is not None:
                         backoff.hold_off(state, NAME, self.config.arxiv_delay)
+                    raise
+                self._responses += 1
+                if state is not None:
+                    backoff.hold_off(state, NAME, self.config.arxiv_delay)
             if response.status_code in (429, 503):
                 wait = _retry_after(response.headers.get("Retry-After"))
                 if wait is not None:
@@ -213,6 +220,7 @@ class ArxivSource:
             if self.wants(ref.subject):
                 papers.setdefault(ref.subject, []).append(ref.location)
         titles = _catalog_titles(loaded)
+        responses_before = self._responses
         self._state = state
         try:
             self._papers(papers, _catalog_versions(loaded), titles, state, run)
@@ -223,20 +231,25 @@ class ArxivSource:
         with state.transaction():
             for namespace, key, value in run.writes:
                 state.put(namespace, key, value)
-            self._remember(state, run)
+            self._remember(state, run, responses_before)
         run.result.requests = self.requests - before
         return run.result
 
-    def _remember(self, state: State, run: _Run) -> None:
+    def _remember(self, state: State, run: _Run, responses_before: int) -> None:
         """Back off from papers found missing or unknowable in this run; forget the backoff of those found."""
         by_subject: dict[Subject, list[Finding]] = {}
         for finding in run.result.findings:
             if finding.subject.kind == "arxiv" and finding.kind is not Kind.CANDIDATE_PAPER:
                 base = Subject("arxiv", split_version(finding.subject.id)[0])
                 by_subject.setdefault(base, []).append(finding)
+        outcomes = {subject: backoff.outcome_of(by_subject.get(subject, [])) for subject in run.asked}
+        # Unknown subjects back off only when arXiv answered at all: a run that reached nobody writes no state.
+        answered = self._responses > responses_before
         for subject in run.asked:
             findings = by_subject.get(subject, [])
-            outcome = backoff.outcome_of(findings)
+            outcome = outcomes[subject]
+            if outcome == "unknown" and not answered:
+                continue
             if outcome is None:
                 if subject in run.backoffs:
                     backoff.forget(state, NAME, subject)

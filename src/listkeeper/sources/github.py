@@ -116,6 +116,7 @@ class _Budget:
 
     requests: int = 0
     remaining: dict[str, int] = field(default_factory=dict)
+    responses: int = 0  # HTTP answers received (any status)
 
 
 class GitHubSource:
@@ -155,6 +156,7 @@ class GitHubSource:
         self._budget.requests += 1
 
     def _on_response(self, response: httpx.Response) -> None:
+        self._budget.responses += 1
         remaining = response.headers.get("x-ratelimit-remaining")
         if remaining is not None and remaining.isdigit():
             resource = response.headers.get("x-ratelimit-resource") or (
@@ -235,8 +237,12 @@ class GitHubSource:
         with state.transaction():
             for namespace, key, value in writes:
                 state.put(namespace, key, value)
+            # Unknown repos back off only when GitHub answered at all: a run that reached nobody writes no state.
+            answered = self._budget.responses > 0
             for subject, findings in asked.items():
-                if (kind := backoff.outcome_of(findings)) is not None:
+                if (kind := backoff.outcome_of(findings)) == "unknown" and not answered:
+                    continue
+                if kind is not None:
                     stored_findings = [f for f in findings if str(f.kind) == kind]
                     previous = backoffs.get(subject)
                     ttl = self.config.ttl_hours

@@ -391,10 +391,12 @@ class HuggingFaceSource:
         findings += _license_findings(loaded, run.facts, locations, self.endpoints)
         findings += self._new_releases(loaded, state, run, rules, locations)
         self._store(state, run, cached, rules)
+        # Unknown subjects back off only when the Hub answered at all: a run that reached nobody writes no state.
+        answered = bool(self.traffic.hops)
         with state.transaction():
             for s in needed:
                 fact = run.facts.get(s)
-                if fact is None:
+                if fact is None or (fact.exists is None and not answered):
                     continue
                 outcome: backoff.Outcome | None = (
                     "dead" if fact.exists is False else "unknown" if fact.exists is None else None

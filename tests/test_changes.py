@@ -411,3 +411,15 @@ def test_moves_rewrite_tracking_rules_and_findings_match_by_alias(tmp_path: Path
         "entries[0].track.github[0]: THUDM/CogVLM → zai-org/CogVLM",
         "entries[0].track.hf_authors[0].author: THUDM → zai-org",
     ]
+
+
+def test_a_new_repository_of_a_tracked_org_is_appended_to_code(tmp_path: Path) -> None:
+    loaded = _stated(tmp_path)
+    evidence = {"kind": "repository", "entry": "mgm", "created_at": "2025-12-08T00:00:00Z"}
+    finding = Finding(Kind.NEW_RELEASE, subjects.github("zai-org/GLM-4.6V"), "new", evidence, source="github")
+    (change,) = changes.plan(loaded, [finding], today=TODAY)
+    assert change.describe().startswith("entries[0].code: add zai-org/GLM-4.6V")
+    (text,) = changes.apply(loaded, [change]).values()
+    assert "zai-org/GLM-4.6V" in text and "state: new" in text
+    (tmp_path / "stated" / "mgm.yaml").write_text(text)
+    assert changes.plan(load_catalog(tmp_path / "stated"), [finding], today=TODAY) == []

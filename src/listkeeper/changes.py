@@ -19,7 +19,9 @@ What each kind of finding does:
   only while the catalog still says ``old`` (a title a maintainer edited by hand is left alone).
 * ``new-version`` with ``evidence = {field: "version", from, to}`` — where the list states a version (an id like
   ``2403.18814v1``, or ``version: 1``) it is raised: the id's suffix is rewritten, or ``version`` set.
-* ``new-release`` of a GitHub repo with ``evidence["field"] == "release"`` — the code item's ``release`` is set.
+* ``new-release`` of a GitHub repo with ``evidence["field"] == "release"`` — the code item's ``release`` is set;
+  a new repository of a tracked org (``evidence["kind"] == "repository"``) is appended to the entry's ``code`` as
+  ``{repo: ..., mark: {state: new, ...}}``.
 * ``archived`` — ``archived: true`` on a code item written as a mapping; ``withdrawn`` — the paper's ``withdrawn``
   gets arXiv's reason; ``changed`` with ``field: license`` — ``license`` is updated where the list states one. A bare
   ``owner/name`` code item has no place for these: seen, not changed.
@@ -291,6 +293,9 @@ class _Planner:
                 if use.role == "code" and isinstance(tag, str) and tag:
                     self.set_fact(use, "release", tag, finding, f"new release {tag} on GitHub")
             return
+        if subject.kind == "github" and finding.evidence.get("kind") == "repository":
+            self._new_repository(finding)
+            return
         if subject.kind != "hf-model" or identity(subject) in self.uses or identity(subject) in self.appended:
             return
         target = self._target_entry(finding)
@@ -308,6 +313,24 @@ class _Planner:
         path: KeyPath = ("entries", e_index, "checkpoints")
         self.appended.add(identity(subject))
         self.add(Change(file, path, "append", None, item, finding, f"new release in {entry.id}"))
+
+    def _new_repository(self, finding: Finding) -> None:
+        """A new repository of a tracked GitHub org: ``{repo: ..., mark: {state: new}}`` appended to ``code``."""
+        subject = finding.subject
+        if identity(subject) in self.uses or identity(subject) in self.appended:
+            return
+        target = self._target_entry(finding)
+        if target is None:
+            return
+        file, e_index, entry = target
+        if _dismissed(entry, subject, self.dismissed):
+            return
+        created = _created(finding)
+        evidence = f"new on GitHub{f', created {created}' if created else ''}: {subject.url()}"
+        item = {"repo": subject.id, "mark": {"state": "new", "since": self.today, "evidence": evidence}}
+        self.appended.add(identity(subject))
+        path: KeyPath = ("entries", e_index, "code")
+        self.add(Change(file, path, "append", None, item, finding, f"new repository in {entry.id}"))
 
     def _target_entry(self, finding: Finding) -> tuple[str, int, Entry] | None:
         entries = [

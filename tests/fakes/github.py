@@ -17,6 +17,11 @@ sends (``rN: repository(owner: "o", name: "n", followRenames: true) {...}``); mi
 error ``{"type": "NOT_FOUND", "path": ["rN"]}``, ``rateLimit { cost remaining resetAt }`` is answered, and a spent
 :attr:`graphql_remaining` gives HTTP 200 with a ``RATE_LIMITED`` error and no data.
 
+Owners: ``repositoryOwner(login: "o") { login repositories(first: N, after: "c", orderBy: {field: CREATED_AT,
+direction: DESC}, privacy: PUBLIC) { pageInfo { endCursor hasNextPage } nodes { nameWithOwner createdAt ... } } }``
+(``first`` is required and at most 100, as on GitHub; an unknown login is ``null``), and REST
+``GET /users/{login}/repos?sort=created&direction=desc&per_page=100`` with ``Link`` paging.
+
 Other fakes extend it: ``fake.extra_handlers.append(fn)`` where ``fn(request) -> Response | None`` is tried, in
 order, for any request the built-in routes do not serve (before the 404); authentication and rate limiting apply
 to those requests too. Use :meth:`resolve` to find a repo by ``owner/name`` (current name) and :meth:`repo_json`
@@ -38,6 +43,8 @@ from tests.fakes.server import FakeServer, Request, Response
 
 _ALIAS = re.compile(r'(\w+)\s*:\s*repository\(\s*owner:\s*"([^"]*)"\s*,\s*name:\s*"([^"]*)"([^)]*)\)')
 _REPOS = re.compile(r"^/repos/([^/]+)/([^/]+)(/.*)?$")
+_OWNER = re.compile(r'(\w+)\s*:\s*repositoryOwner\(\s*login:\s*"([^"]*)"\s*\)\s*\{.*?repositories\(([^)]*)\)', re.S)
+_USER_REPOS = re.compile(r"^/(?:users|orgs)/([^/]+)/repos$")
 _REPOSITORIES = re.compile(r"^/repositories/(\d+)(/.*)?$")
 DOCS = "https://docs.github.com/rest"
 
@@ -61,6 +68,8 @@ class FakeRepo:
     disabled: bool = False
     pushed_at: str = "2024-01-01T00:00:00Z"
     default_branch: str = "main"
+    created_at: str = "2023-01-01T00:00:00Z"
+    fork: bool = False
     license: str | None = None  # SPDX id (REST ``license.spdx_id``, GraphQL ``licenseInfo.spdxId``)
     releases: list[FakeRelease] = field(default_factory=list)  # oldest first
     tags: list[str] = field(default_factory=list)  # oldest first
@@ -92,6 +101,7 @@ class FakeGitHub:
         self.graphql_queries: list[str] = []
         self.log: list[tuple[str, str, int]] = []  # (method, path, status) of every answer, in order
         self.graphql_errors: dict[str, tuple[str, str]] = {}  # full name → (error type, message) instead of data
+        self.owners: set[str] = set()  # lower-cased logins that exist even without public repos
         self._next_id = 1000
         self.server = FakeServer(self.handle)
 
@@ -209,9 +219,9 @@ class FakeGitHub:
             "owner": {"login": repo.owner, "id": abs(hash(repo.owner)) % 10**8, "type": "Organization"},
             "html_url": f"https://github.com/{repo.full_name}",
             "description": None,
-            "fork": False,
+            "fork": repo.fork,
             "url": f"{self.url}/repos/{repo.full_name}",
-            "created_at": "2023-01-01T00:00:00Z",
+            "created_at": repo.created_at,
             "updated_at": repo.pushed_at,
             "pushed_at": repo.pushed_at,
             "default_branch": repo.default_branch,
@@ -293,9 +303,38 @@ class FakeGitHub:
         resp.headers.update(self._rate_headers("core", self.rest_remaining, self.rest_limit))
         return resp
 
+    def owner_repos(self, login: str) -> list[FakeRepo] | None:
+        """Public repos of an owner, newest first (by creation); None when no such owner exists."""
+        owned = [r for r in self.repos.values() if r.owner.lower() == login.lower()]
+        if not owned and login.lower() not in self.owners:
+            return None
+        return sorted(owned, key=lambda r: (r.created_at, r.id), reverse=True)
+
+    def _owner_rest(self, req: Request, login: str) -> Response:
+        """``GET /users/{login}/repos`` (``/orgs/{org}/repos``): ``sort=created``, ``direction``, ``per_page`` ≤ 100,
+        ``page``; ``Link`` to the next page."""
+        repos = self.owner_repos(login)
+        if repos is None:
+            return self.not_found("repos/repos#list-repositories-for-a-user")
+        q = {k: v[-1] for k, v in req.query.items()}
+        per_page = min(int(q.get("per_page", "30")), 100)
+        page = max(int(q.get("page", "1")), 1)
+        if q.get("sort", "full_name") == "created":
+            repos = repos if q.get("direction", "desc") == "desc" else list(reversed(repos))
+        else:
+            repos = sorted(repos, key=lambda r: r.full_name.lower())
+        chunk = repos[(page - 1) * per_page : page * per_page]
+        headers = {}
+        if page * per_page < len(repos):
+            params = "&".join(f"{k}={v}" for k, v in {**q, "page": str(page + 1)}.items())
+            headers["Link"] = f'<{self.url}{req.path}?{params}>; rel="next"'
+        return Response.json([self.repo_json(r) for r in chunk], 200, headers)
+
     def _route(self, req: Request) -> Response:
         repo: FakeRepo | None = None
         rest: str | None = None
+        if (m := _USER_REPOS.match(req.path)) and req.method == "GET":
+            return self._owner_rest(req, m.group(1))
         if m := _REPOS.match(req.path):
             repo, moved = self.lookup(f"{m.group(1)}/{m.group(2)}")
             rest = m.group(3) or ""
@@ -362,6 +401,19 @@ class FakeGitHub:
             }
             return Response.json(body, 200, self._rate_headers("graphql", 0, self.graphql_limit))
         aliases = _ALIAS.findall(query)
+        owners = _OWNER.findall(query)
+        for _, _, args in owners:
+            first = re.search(r"first:\s*(\d+)", args)
+            if first is None or int(first.group(1)) > 100:
+                count = first.group(1) if first else "no"
+                message = (
+                    f"Requesting {count} records on the `repositories` connection exceeds the `first` limit of 100 "
+                    "records."
+                    if first
+                    else "You must provide a `first` or `last` value to properly paginate the `repositories` "
+                    "connection."
+                )
+                return Response.json({"errors": [{"type": "MISSING_PAGINATION_BOUNDARIES", "message": message}]})
         cost = 1  # GitHub: Σ connection requests / 100, minimum 1; ≤ 100 aliases with first: 1 stays at 1
         self.graphql_remaining -= cost
         data: dict[str, Any] = {}
@@ -385,6 +437,8 @@ class FakeGitHub:
                 )
                 continue
             data[alias] = self._repo_node(repo)
+        for alias, login, args in owners:
+            data[alias] = self._owner_node(login, args)
         if "rateLimit" in query:
             reset = datetime.now(UTC) + timedelta(hours=1)
             data["rateLimit"] = {
@@ -396,6 +450,32 @@ class FakeGitHub:
         if errors:
             body["errors"] = errors
         return Response.json(body, 200, self._rate_headers("graphql", self.graphql_remaining, self.graphql_limit))
+
+    def _owner_node(self, login: str, args: str) -> dict[str, Any] | None:
+        """``repositoryOwner(login:) { login repositories(first:, after:, orderBy: {field: CREATED_AT, direction:},
+        privacy: PUBLIC) { pageInfo { endCursor hasNextPage } nodes {...} } }``: null for an unknown login."""
+        repos = self.owner_repos(login)
+        if repos is None:
+            return None
+        if "direction: ASC" in args:
+            repos = list(reversed(repos))
+        first = int(re.search(r"first:\s*(\d+)", args).group(1))  # type: ignore[union-attr]
+        after = re.search(r'after:\s*"(\d+)"', args)
+        start = int(after.group(1)) if after else 0
+        chunk = repos[start : start + first]
+        end = start + len(chunk)
+        nodes = [
+            {
+                "nameWithOwner": r.full_name,
+                "createdAt": r.created_at,
+                "isFork": r.fork,
+                "isArchived": r.archived,
+                "url": f"https://github.com/{r.full_name}",
+            }
+            for r in chunk
+        ]
+        page_info = {"endCursor": str(end) if chunk else None, "hasNextPage": end < len(repos)}
+        return {"login": repos[0].owner if repos else login, "repositories": {"pageInfo": page_info, "nodes": nodes}}
 
     def _repo_node(self, repo: FakeRepo) -> dict[str, Any]:
         published = [r for r in repo.releases if not r.draft and not r.prerelease]

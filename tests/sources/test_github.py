@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -467,3 +467,80 @@ def test_unknown_repos_back_off_doubling_while_the_rest_answers(tmp_path: Path, 
     assert run(src, loaded, state, NOW + timedelta(hours=5)).requests == 0  # then 4 h
     del fake.graphql_errors["org/flaky"]
     assert kinds(run(src, loaded, state, NOW + timedelta(hours=6))) == []
+
+
+# --- issue 13 §3: new repositories of tracked orgs ----------------------------------------------------------------
+
+
+def org_catalog(tmp_path: Path, code: list[Any], orgs: list[dict[str, Any]]) -> LoadedCatalog:
+    root = tmp_path / "catalog"
+    root.mkdir(exist_ok=True)
+    entry: dict[str, Any] = {"id": "glm", "name": "GLM", "code": code, "track": {"github_orgs": orgs}}
+    (root / "glm.yaml").write_text(yaml.safe_dump({"id": "glm", "name": "GLM", "entries": [entry]}), encoding="utf-8")
+    return load_catalog(root)
+
+
+def org_world(fake: FakeGitHub) -> None:
+    fake.add_repo("zai-org/GLM-4.1V-Thinking", created_at="2025-07-01T00:00:00Z")
+    fake.add_repo("zai-org/GLM-4.6V", created_at="2025-12-08T00:00:00Z")
+    fake.add_repo("zai-org/GLM-V-fork", created_at="2025-12-09T00:00:00Z", fork=True)
+    fake.add_repo("zai-org/glm-docs", created_at="2025-12-10T00:00:00Z")
+    fake.add_repo("zai-org/CogVLM", created_at="2023-10-01T00:00:00Z")
+    fake.add_repo("OpenGVLab/InternVL3.5", created_at="2025-08-25T00:00:00Z")
+
+
+@pytest.mark.parametrize("token", [TOKEN, None])
+def test_tracked_orgs_report_new_repositories_in_one_batch(
+    tmp_path: Path, fake: FakeGitHub, state: State, token: str | None
+) -> None:
+    org_world(fake)
+    orgs = [
+        {"org": "zai-org", "include": ["GLM*"], "exclude": ["*-docs"], "since": date(2025, 8, 1)},
+        {"org": "OpenGVLab", "include": ["InternVL*"], "since": date(2025, 1, 1)},
+    ]
+    loaded = org_catalog(tmp_path, ["zai-org/CogVLM"], orgs)
+    result = run(source(fake, token=token), loaded, state)
+    found = by_kind(result, Kind.NEW_RELEASE)
+    assert sorted(f.subject.id for f in found) == ["OpenGVLab/InternVL3.5", "zai-org/GLM-4.6V"]
+    glm = next(f for f in found if f.subject.id == "zai-org/GLM-4.6V")
+    assert glm.evidence["entry"] == "glm" and glm.evidence["created_at"].startswith("2025-12-08")
+    assert glm.locations[0].path == "entries[0].track.github_orgs[0]"
+    if token:  # the catalog repo and both orgs: one GraphQL request each kind, no REST
+        assert result.requests == 2 and sum("repositoryOwner(" in q for q in fake.graphql_queries) == 1
+        assert "orderBy: {field: CREATED_AT, direction: DESC}" in fake.graphql_queries[-1]
+    else:
+        assert [path for _, path, _ in fake.log if "/users/" in path] == [
+            "/users/zai-org/repos",
+            "/users/OpenGVLab/repos",
+        ]
+    fake.server.reset()
+    assert run(source(fake, token=token), loaded, state, NOW + timedelta(hours=1)).requests == 0  # cached
+
+
+def test_tracked_org_without_since_starts_from_a_baseline(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
+    org_world(fake)
+    loaded = org_catalog(tmp_path, [], [{"org": "zai-org"}])
+    assert by_kind(run(source(fake), loaded, state), Kind.NEW_RELEASE) == []
+    fake.add_repo("zai-org/GLM-5V", created_at="2026-01-05T00:00:00Z")
+    later = run(source(fake), loaded, state, NOW + timedelta(hours=21))
+    assert [f.subject.id for f in by_kind(later, Kind.NEW_RELEASE)] == ["zai-org/GLM-5V"]
+
+
+def test_tracked_org_pages_down_to_its_cutoff_and_unknown_orgs_are_said(
+    tmp_path: Path, fake: FakeGitHub, state: State
+) -> None:
+    for n in range(150):
+        fake.add_repo(f"big/r{n:03d}", created_at=f"2025-{1 + n // 28:02d}-{1 + n % 28:02d}T00:00:00Z")
+    loaded = org_catalog(tmp_path, [], [{"org": "big", "since": date(2025, 1, 1)}, {"org": "nobody-here"}])
+    result = run(source(fake), loaded, state)
+    assert len(by_kind(result, Kind.NEW_RELEASE)) == 150 and result.requests == 2  # two pages of 100
+    (unknown,) = by_kind(result, Kind.UNKNOWN)
+    assert unknown.evidence == {"org": "nobody-here"}
+
+
+def test_fake_rejects_an_owner_page_larger_than_github_allows(fake: FakeGitHub) -> None:
+    import httpx
+
+    query = 'query { o0: repositoryOwner(login: "x") { repositories(first: 101) { nodes { name } } } }'
+    body = httpx.post(f"{fake.url}/graphql", json={"query": query}, headers={"Authorization": f"Bearer {TOKEN}"}).json()
+    assert "exceeds the `first` limit of 100" in body["errors"][0]["message"]

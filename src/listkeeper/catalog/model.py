@@ -29,6 +29,7 @@ A family file looks like::
         track:
           hf_authors: [{author: zai-org, include: ["cogvlm*"], exclude: []}]
           github: [zai-org/CogVLM2]
+          github_orgs: [{org: zai-org, include: ["CogVLM*"], since: 2024-01-01}]
           arxiv_terms: ["CogVLM"]
         dismissed: ["hf:model/zai-org/cogvlm-old"]
 
@@ -52,6 +53,7 @@ ARXIV_OLD = re.compile(r"^[a-z][a-z-]*(\.[A-Z]{2})?/\d{7}(v\d+)?$")
 HF_REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
 HF_OWNER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 HF_COLLECTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]*-[0-9a-f]{24}$")
+GH_OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 GH_REPO = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 ENTRY_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
@@ -258,9 +260,20 @@ class HfAuthorRule(Strict):
     since: date | None = None
 
 
+class GitHubOrgRule(Strict):
+    """New repositories of a GitHub ``org`` (or user) whose name matches an ``include`` glob and no ``exclude`` glob."""
+
+    org: Annotated[str, _check(GH_OWNER, "GitHub organisation or user name", "zai-org")]
+    include: list[Text] = Field(default_factory=lambda: ["*"])
+    exclude: list[Text] = Field(default_factory=list)
+    # Repos created before this are never "new"; without it, the newest repo at the first listing is the baseline.
+    since: date | None = None
+
+
 class Track(Strict):
     hf_authors: list[HfAuthorRule] = Field(default_factory=list)
     github: list[GitHubRepo] = Field(default_factory=list)
+    github_orgs: list[GitHubOrgRule] = Field(default_factory=list)
     arxiv_terms: list[Text] = Field(default_factory=list)
 
 

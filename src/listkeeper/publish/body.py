@@ -202,7 +202,7 @@ def _link(label: str, url: str) -> str | None:
 def item_name(value: Any) -> str:
     """An item as a reviewer recognises it: its id or URL (``{hf: a/b, size: 7B}`` → ``a/b``)."""
     if isinstance(value, dict):
-        for key in ("hf", "arxiv", "space", "url", "title"):
+        for key in ("hf", "arxiv", "space", "repo", "url", "title"):
             if isinstance(value.get(key), str):
                 return value[key]
         return str(next(iter(value.values()), ""))

@@ -20,6 +20,7 @@ neither the token nor a request leaves the origin). Only this module (and the pu
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -39,7 +40,7 @@ from githubkit.exception import (
 from githubkit.retry import RetryOption
 
 from listkeeper.catalog.load import LoadedCatalog, format_path
-from listkeeper.catalog.model import CodeRepo
+from listkeeper.catalog.model import CodeRepo, GitHubOrgRule
 from listkeeper.catalog.refs import Ref
 from listkeeper.config import USER_AGENT_URL, Config, SourcesConfig
 from listkeeper.findings import Finding, Kind, Location
@@ -53,6 +54,10 @@ GRAPHQL_BATCH = 50
 SEEN_NS = "github"  # kv: owner/name (as in the catalog) -> {"tag": last seen latest release/tag or None}
 FACTS_NS = "github.facts"  # kv: owner/name -> fact data with "fetched_at"; reused within ttl_hours
 ETAG_NS = "github.etag"  # kv: API path -> {"etag", "status", "body"} for conditional REST requests
+ORGS_NS = "github.orgs"  # kv: lower org -> {"fetched_at", "found", "repos": [{name, created_at, fork}]}
+ORG_BASELINE_NS = "github.org-baseline"  # kv: lower org -> {"newest": created_at of its newest repo at first sight}
+ORG_PAGE = 100  # GitHub's largest connection page
+ORGS_PER_QUERY = 20  # repositoryOwner aliases per GraphQL request
 USER_AGENT = f"listkeeper (+{USER_AGENT_URL})"
 WEB = "https://github.com"
 
@@ -61,6 +66,21 @@ _REPO_FIELDS = (
     "licenseInfo { spdxId } "
     'refs(refPrefix: "refs/tags/", first: 1, orderBy: {field: TAG_COMMIT_DATE, direction: DESC}) { nodes { name } }'
 )
+
+
+def orgs_query(orgs: Mapping[str, str | None]) -> str:
+    """One query for the newest repositories of each org (``org -> cursor``), aliased ``o0``, ``o1``, ..."""
+    lines = ["query {"]
+    for index, (org, cursor) in enumerate(orgs.items()):
+        after = f", after: {json.dumps(cursor)}" if cursor else ""
+        lines.append(
+            f"  o{index}: repositoryOwner(login: {json.dumps(org)}) {{ login repositories(first: {ORG_PAGE}{after}, "
+            "orderBy: {field: CREATED_AT, direction: DESC}, privacy: PUBLIC) "
+            "{ pageInfo { endCursor hasNextPage } nodes { nameWithOwner createdAt isFork } } }"
+        )
+    lines.append("  rateLimit { cost remaining resetAt }")
+    lines.append("}")
+    return "\n".join(lines)
 
 
 def graphql_query(repos: Sequence[str]) -> str:
@@ -208,13 +228,17 @@ class GitHubSource:
             else:
                 pending.append(repo)
         writes: list[tuple[str, str, Any]] = []
-        if pending:
+        org_rules = _org_rules(loaded)
+        listings, org_ask = self._cached_orgs(org_rules, state, now)
+        if pending or org_ask:
             gh = self._client()  # keep the reference: githubkit's namespaces only hold a weakref to it
             with gh:
                 rest = pending
-                if self.token:
+                if self.token and pending:
                     rest = self._graphql(gh, pending, outcomes)
                 self._rest(gh, rest, outcomes, state, writes)
+                if org_ask:
+                    listings |= self._list_orgs(gh, org_ask, org_rules, state, writes, now)
         licenses = _listed_licenses(loaded)
         asked: dict[Subject, list[Finding]] = {}
         for repo in repos.values():
@@ -233,7 +257,9 @@ class GitHubSource:
             if not outcome.cached:
                 asked[repo.subject] = result.findings[before:]
         reasons = [o.evidence.get("reason") for o in outcomes.values() if o.exists is None]
+        reasons += [v["error"] for v in listings.values() if v.get("error")]
         result.unavailable = next((r for r in reasons if r), None)
+        result.findings += self._new_repos(loaded, org_rules, listings, result, state, writes, now)
         with state.transaction():
             for namespace, key, value in writes:
                 state.put(namespace, key, value)
@@ -432,6 +458,209 @@ class GitHubSource:
             writes.append((ETAG_NS, key, {"etag": etag, "status": 200, "body": _slim(body)}))
         return raw.status_code, body, raw
 
+    # -- new repositories of tracked orgs ------------------------------------------------------------------
+
+    def _cached_orgs(
+        self, rules: Sequence[_OrgRule], state: State, now: datetime
+    ) -> tuple[dict[str, dict[str, Any]], list[str]]:
+        """Listings younger than the TTL (lower org -> listing), and the orgs to ask."""
+        cached: dict[str, dict[str, Any]] = {}
+        ask: list[str] = []
+        for org in dict.fromkeys(r.rule.org for r in rules):
+            stored = state.get(ORGS_NS, org.lower())
+            if stored is not None and _fresh(stored, now, self.config.ttl_hours):
+                cached[org.lower()] = stored
+            elif org.lower() not in (a.lower() for a in ask):
+                ask.append(org)
+        return cached, ask
+
+    def _cutoffs(self, orgs: Sequence[str], rules: Sequence[_OrgRule], state: State) -> dict[str, str | None]:
+        """lower org -> the creation time below which a listing may stop (None: the first page is enough)."""
+        out: dict[str, str | None] = {}
+        for org in orgs:
+            low = org.lower()
+            sinces = [r.rule.since.isoformat() for r in rules if r.rule.org.lower() == low and r.rule.since]
+            baseline = (state.get(ORG_BASELINE_NS, low) or {}).get("newest")
+            candidates = [*sinces, *([baseline] if baseline else [])]
+            out[low] = min(candidates) if candidates else None
+        return out
+
+    def _list_orgs(
+        self,
+        gh: GitHub[Any],
+        orgs: list[str],
+        rules: Sequence[_OrgRule],
+        state: State,
+        writes: list[tuple[str, str, Any]],
+        now: datetime,
+    ) -> dict[str, dict[str, Any]]:
+        """Every asked org's repositories, newest first, down to its cutoff: GraphQL batches (``repositoryOwner
+        .repositories`` ordered by creation) with a token, else REST ``/users/{org}/repos?sort=created``."""
+        cutoffs = self._cutoffs(orgs, rules, state)
+        if self.token:
+            listings = self._graphql_orgs(gh, orgs, cutoffs)
+        else:
+            listings = self._rest_orgs(gh, orgs, cutoffs, state, writes)
+        for low, listing in listings.items():
+            if not listing.get("error"):
+                listing["fetched_at"] = now.isoformat()
+                writes.append((ORGS_NS, low, listing))
+        return listings
+
+    def _graphql_orgs(
+        self, gh: GitHub[Any], orgs: list[str], cutoffs: Mapping[str, str | None]
+    ) -> dict[str, dict[str, Any]]:
+        listings = {org.lower(): {"found": True, "repos": []} for org in orgs}
+        pending: dict[str, str | None] = dict.fromkeys(orgs)  # org -> cursor of its next page
+        while pending:
+            batch = dict(list(pending.items())[:ORGS_PER_QUERY])
+            for org in batch:
+                del pending[org]
+            try:
+                data = gh.graphql.request(orgs_query(batch))
+            except GraphQLFailed as exc:
+                data = exc.response.data or {}
+            except (RateLimitExceeded, RequestError) as exc:
+                for org in batch:
+                    listings[org.lower()] = {"error": f"GitHub GraphQL (repositories of {org}): {_describe(exc)}"}
+                continue
+            for index, org in enumerate(batch):
+                alias = f"o{index}"
+                if alias not in data:
+                    listings[org.lower()] = {"error": f"GitHub GraphQL: no answer for the repositories of {org}"}
+                    continue
+                node = data[alias]
+                if node is None:
+                    listings[org.lower()] = {"found": False, "repos": []}
+                    continue
+                connection = node.get("repositories") or {}
+                nodes = connection.get("nodes") or []
+                listings[org.lower()]["repos"] += [
+                    {"name": n["nameWithOwner"], "created_at": n.get("createdAt"), "fork": bool(n.get("isFork"))}
+                    for n in nodes
+                    if n and n.get("nameWithOwner")
+                ]
+                info = connection.get("pageInfo") or {}
+                cutoff = cutoffs.get(org.lower())
+                oldest = nodes[-1].get("createdAt") if nodes else None
+                if info.get("hasNextPage") and cutoff and oldest and oldest >= cutoff:
+                    pending[org] = info.get("endCursor")
+        return listings
+
+    def _rest_orgs(
+        self,
+        gh: GitHub[Any],
+        orgs: list[str],
+        cutoffs: Mapping[str, str | None],
+        state: State,
+        writes: list[tuple[str, str, Any]],
+    ) -> dict[str, dict[str, Any]]:
+        listings: dict[str, dict[str, Any]] = {}
+        for org in orgs:
+            repos: list[dict[str, Any]] = []
+            page = 1
+            try:
+                while True:
+                    params = {"type": "owner", "sort": "created", "direction": "desc", "per_page": ORG_PAGE}
+                    if page > 1:
+                        params["page"] = page
+                    status, body, _ = self._get(gh, f"users/{org}/repos", state, writes, params=params)
+                    if status == 404 and isinstance(body, dict) and "message" in body:
+                        listings[org.lower()] = {"found": False, "repos": []}
+                        break
+                    if status != 200 or not isinstance(body, list):
+                        listings[org.lower()] = {"error": f"GET /users/{org}/repos: HTTP {status}"}
+                        break
+                    repos += [
+                        {"name": r["full_name"], "created_at": r.get("created_at"), "fork": bool(r.get("fork"))}
+                        for r in body
+                        if isinstance(r, dict) and r.get("full_name")
+                    ]
+                    cutoff = cutoffs.get(org.lower())
+                    oldest = body[-1].get("created_at") if body else None
+                    if len(body) < ORG_PAGE or not cutoff or not oldest or oldest < cutoff:
+                        listings[org.lower()] = {"found": True, "repos": repos}
+                        break
+                    page += 1
+            except _Stop as exc:
+                listings[org.lower()] = {"error": str(exc)}
+        return listings
+
+    def _new_repos(
+        self,
+        loaded: LoadedCatalog,
+        rules: Sequence[_OrgRule],
+        listings: Mapping[str, dict[str, Any]],
+        result: SourceResult,
+        state: State,
+        writes: list[tuple[str, str, Any]],
+        now: datetime,
+    ) -> list[Finding]:
+        """New-release findings for repositories created in tracked orgs since the baseline (or ``since``)."""
+        known = {s.id.lower() for s in result.facts}
+        known |= {f.moved_to.id.lower() for f in result.facts.values() if f.moved_to is not None}
+        known |= {repo.lower() for _, _, e in loaded.catalog.entries() for repo in e.track.github}
+        dismissed = {d.lower() for d in state.dismissed()}
+        dismissed |= {d.lower() for _, _, e in loaded.catalog.entries() for d in e.dismissed}
+        found: dict[str, Finding] = {}
+        new_baselines: dict[str, str] = {}
+        for rule in rules:
+            low = rule.rule.org.lower()
+            listing = listings.get(low)
+            if listing is None or listing.get("error"):
+                continue
+            if not listing.get("found"):
+                subject = Subject("url", f"{WEB}/{rule.rule.org}")
+                message = f"GitHub has no organisation or user {rule.rule.org!r} (tracked by {rule.entry_id})"
+                found.setdefault(
+                    str(subject),
+                    Finding(Kind.UNKNOWN, subject, message, {"org": rule.rule.org}, (rule.location,), source=NAME),
+                )
+                continue
+            repos = listing.get("repos") or []
+            baseline = (state.get(ORG_BASELINE_NS, low) or {}).get("newest") or new_baselines.get(low)
+            if rule.rule.since is None and baseline is None:
+                newest = max((r.get("created_at") or "" for r in repos), default="") or now.isoformat()
+                new_baselines[low] = newest
+                continue  # the first listing is the baseline
+            for repo in repos:
+                name, created = repo["name"], repo.get("created_at") or ""
+                if repo.get("fork") or name.lower() in known or f"gh:{name}".lower() in dismissed:
+                    continue
+                if not _glob_match(rule.rule.include, rule.rule.exclude, name):
+                    continue
+                if rule.rule.since is not None:
+                    if created[:10] < rule.rule.since.isoformat():
+                        continue
+                elif not created or created <= str(baseline):
+                    continue
+                earlier = found.get(name.lower())
+                if earlier is not None:
+                    locs = tuple(sorted({*earlier.locations, rule.location}))
+                    found[name.lower()] = Finding(
+                        earlier.kind, earlier.subject, earlier.message, earlier.evidence, locs, source=NAME
+                    )
+                    continue
+                evidence = {
+                    "id": name,
+                    "kind": "repository",
+                    "created_at": created,
+                    "url": f"{WEB}/{name}",
+                    "entry": rule.entry_id,
+                    "rule": {
+                        "org": rule.rule.org,
+                        "include": rule.rule.include,
+                        "exclude": rule.rule.exclude,
+                        "since": rule.rule.since.isoformat() if rule.rule.since else None,
+                    },
+                }
+                message = f"new repository by {rule.rule.org}: {name}"
+                found[name.lower()] = Finding(
+                    Kind.NEW_RELEASE, Subject("github", name), message, evidence, (rule.location,), source=NAME
+                )
+        writes += [(ORG_BASELINE_NS, low, {"newest": newest}) for low, newest in new_baselines.items()]
+        return list(found.values())
+
     # -- findings ---------------------------------------------------------------------------------------------
 
     def _judge(
@@ -594,6 +823,33 @@ def _slim(body: Any) -> Any:
     if isinstance(body, list):
         return [_slim(item) for item in body[:1]]
     return body
+
+
+@dataclass
+class _OrgRule:
+    rule: GitHubOrgRule
+    entry_id: str
+    location: Location
+
+
+def _org_rules(loaded: LoadedCatalog) -> list[_OrgRule]:
+    out = []
+    for file, family in loaded.catalog.ordered():
+        for e_index, entry in enumerate(family.entries):
+            for r_index, rule in enumerate(entry.track.github_orgs):
+                path = ("entries", e_index, "track", "github_orgs", r_index)
+                out.append(_OrgRule(rule, entry.id, Location(file, loaded.line(file, path), format_path(path))))
+    return out
+
+
+def _glob_match(include: Sequence[str], exclude: Sequence[str], full_name: str) -> bool:
+    """Globs match the repo name (or the whole ``owner/name`` when they contain '/'), case-insensitively."""
+    name = full_name.split("/", 1)[-1].lower()
+
+    def hit(pattern: str) -> bool:
+        return fnmatch.fnmatchcase(full_name.lower() if "/" in pattern else name, pattern.lower())
+
+    return any(hit(p) for p in include) and not any(hit(p) for p in exclude)
 
 
 def _listed_licenses(loaded: LoadedCatalog) -> dict[str, str]:

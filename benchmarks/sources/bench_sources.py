@@ -20,6 +20,11 @@ What it does, in one process, against the fakes on 127.0.0.1 (tests/fakes: Hub, 
    * URL by URL (``--only links`` on the same catalog): what checking each canonical URL costs.
 3. Prints requests per service, per entity, and the second run's share of the first; ``--write-readme`` puts
    the tables into benchmarks/README.md (its own section, between markers).
+4. Issue 13 (``--only-stated`` measures just this): a 300-entity catalog with 15 Hub orgs and 5 collections that
+   *states* what it knows (paper versions, code releases, licenses; a tracking rule on a renamed org, a tracked
+   GitHub org), with known changes planted in the fakes: recall of the first run against them, unexpected change
+   findings, negative subjects touched, requests per entity, and the share of later runs (dead and unknown
+   subjects included).
 
 Targets: at most 0.1 requests per entity on a first run; a second run within the TTL at most 10% of the first.
 """
@@ -35,7 +40,7 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -437,10 +442,13 @@ def analysis(measured: list[Measured]) -> list[str]:
         f"catalog ({first[ours.name].total} for {ours.world.entities} entities, "
         f"{first[ours.name].requests['hf']} of them for the Hub; arXiv needs {first[ours.name].requests['arxiv']}: "
         "one `id_list` batch and one OR query for all the entries' `arxiv_terms`) do not.",
-        "- **Second run within the TTL.** Facts are cached only for subjects that exist. A missing subject is asked "
-        "again on every run, so the memory rule (dead only when confirmed over time) gets independent evidence and "
-        "a subject that comes back is noticed: one request per missing Hub repo, one batch each for arXiv and "
-        f"GitHub ({second[0]} and {second[1]} requests above). Without missing subjects the second run sends nothing.",
+        "- **Second run within the TTL.** Facts of subjects that exist are reused within the TTL. A missing or "
+        "unknowable subject is asked again on a backoff schedule kept in the state store (dead: after the TTL, so "
+        "the memory rule gets independent evidence hours apart; unknown: after 2 h, doubling up to the TTL); "
+        "meanwhile its last findings are repeated, marked as such, and the memory rule does not count them as new "
+        f"evidence. So the second runs above send {second[0]} and {second[1]} requests. After the TTL, an org "
+        "rename learned earlier is remembered: the old org's empty listing and the redirected lookup are not "
+        "sent again.",
         "- **No token.** GitHub REST is one request per repo plus `releases/latest` for tracked repos; 60 repos "
         "exceed the unauthenticated limit of 60 per hour (the adapter then stops and reports the rest unknown), so "
         "a real catalog needs `GITHUB_TOKEN`. After the TTL the ETags make the sweep free of rate-limit cost (304s).",
@@ -452,16 +460,222 @@ def analysis(measured: list[Measured]) -> list[str]:
     ]
 
 
+# --- issue 13: a catalog that states what it knows -----------------------------------------------------------
+
+
+@dataclass
+class Stated:
+    """A 300-entity catalog that states versions, releases and licenses, and the changes a run must find."""
+
+    setup: list[Any] = field(default_factory=list)  # callables (hub, arxiv, gh) -> None
+    families: list[dict[str, Any]] = field(default_factory=list)
+    expected: set[tuple[str, str]] = field(default_factory=set)  # (kind, subject) the first run must report
+    negatives: set[str] = field(default_factory=set)  # subjects that must not get a change finding
+    entities: int = 0
+
+
+CHANGE_KINDS = {"moved", "new-version", "new-release", "archived", "withdrawn", "changed", "suspect", "dead"}
+
+
+def stated_world(seed: int) -> Stated:
+    """15 Hub orgs (one renamed, one tracked by a rule on its old name), 5 collections, 100 papers (stating
+    their version; 10 have a newer one, 1 withdrawn, 1 unknown to arXiv), 60 repos (10 stating a release: 5 have
+    a newer one, 2 only a newer prerelease or draft; 2 archived, 1 deleted, 1 renamed; 1 tracked org with a new
+    repo and an older one), licenses stated on 10 checkpoints (1 changed)."""
+    rng = random.Random(seed)
+    world = Stated()
+    owners = [f"{rng.choice(['lab', 'ai', 'vision', 'mm'])}-org{i:02d}" for i in range(15)]
+    counts = [18, 14, 12, 11, 10, 9, 9, 8, 8, 8, 8, 7, 5, 4, 4]  # 135 models
+    models = [
+        f"{owner}/vlm-{i:02d}-{n:02d}"
+        for i, (owner, c) in enumerate(zip(owners, counts, strict=True))
+        for n in range(c)
+    ]
+    renamed_old, renamed_new = owners[2], f"{owners[2]}-ai"
+    deleted = [models[5], models[60]]
+    license_changed = models[1]
+    collections = [f"{owners[i]}/picks-{i}-{rng.randrange(16**24):024x}" for i in range(5)]
+    papers: list[str] = []
+    while len(papers) < 100:
+        candidate = (
+            f"{rng.choice([2310, 2311, 2312, 2401, 2403, 2405, 2407, 2410, 2501, 2504])}.{rng.randrange(1, 99999):05d}"
+        )
+        if candidate not in papers:
+            papers.append(candidate)
+    newer_papers, withdrawn, unknown_paper = papers[:10], papers[10], papers[50]
+    repos = [f"team{i % 20:02d}/project-{i:02d}" for i in range(60)]
+    with_release = repos[:10]
+    newer_release, prerelease_only = repos[:5], repos[5:7]
+    archived, deleted_repo, renamed_repo, unknowable_repo = repos[20:22], repos[45], repos[30], repos[50]
+    new_hub_repo = f"{renamed_new}/vlm-next-hf"
+    tracked_org, new_org_repo, old_org_repo = "glm-lab", "glm-lab/GLM-5V", "glm-lab/GLM-4V"
+
+    def hub_setup(hub: FakeHub, arxiv: FakeArxiv, gh: FakeGitHub) -> None:
+        for model in models:
+            hub.add_model(model, license="mit" if model == license_changed else "apache-2.0")
+        for index, slug in enumerate(collections):
+            hub.add_collection(
+                slug, f"picks {index}", [("model", m) for m in models if m.startswith(owners[index])][:3]
+            )
+        for model in deleted:
+            hub.delete("model", model)
+        hub.add_model(f"{renamed_old}/vlm-next-hf", created_at="2026-02-20T00:00:00.000Z")
+        hub.rename_org(renamed_old, renamed_new)
+        for paper in papers:
+            if paper == unknown_paper:
+                continue
+            arxiv.add(paper, f"Paper {paper}", versions=2 if paper in newer_papers else 1)
+        arxiv.withdraw(withdrawn, "This paper has been withdrawn by the authors due to an error in the evaluation.")
+        for repo in repos:
+            gh.add_repo(repo, license="Apache-2.0")
+        for repo in with_release:
+            gh.add_release(repo, "v1.0")
+        for repo in newer_release:
+            gh.add_release(repo, "v1.1")
+        gh.add_release(prerelease_only[0], "v1.1-rc1", prerelease=True)
+        gh.add_release(prerelease_only[1], "v2.0", draft=True)
+        for repo in archived:
+            gh.archive(repo)
+        gh.delete(deleted_repo)
+        gh.graphql_errors[unknowable_repo] = ("FORBIDDEN", "Resource protected by organization SAML enforcement.")
+        gh.rename(renamed_repo, "project-30-next")
+        gh.add_repo(old_org_repo, created_at="2024-06-01T00:00:00Z")
+        gh.add_repo(new_org_repo, created_at="2026-02-25T00:00:00Z")
+
+    world.setup.append(hub_setup)
+    entries: list[dict[str, Any]] = [{"id": f"e{i:02d}", "name": f"Model {i:02d}"} for i in range(30)]
+
+    def deal(key: str, items: list[Any]) -> None:
+        for i, item in enumerate(items):
+            entries[i % 30].setdefault(key, []).append(item)
+
+    deal("checkpoints", [{"hf": m, **({"license": "apache-2.0"} if i < 10 else {})} for i, m in enumerate(models)])
+    deal("collections", collections)
+    deal("papers", [{"arxiv": p, "version": 1} if i % 2 else {"arxiv": f"{p}v1"} for i, p in enumerate(papers)])
+    deal("code", [{"repo": r, "release": "v1.0"} if r in with_release else r for r in repos])
+    entries[0]["track"] = {"hf_authors": [{"author": renamed_old, "include": ["vlm-next*"], "since": date(2026, 1, 1)}]}
+    entries[1]["track"] = {"github_orgs": [{"org": tracked_org, "include": ["GLM*"], "since": date(2026, 1, 1)}]}
+    for f in range(5):
+        world.families.append({"id": f"fam{f}", "name": f"Family {f}", "entries": entries[f * 6 : (f + 1) * 6]})
+    world.entities = len(models) + len(collections) + len(papers) + len(repos)
+    moved = [m for m in models if m.startswith(renamed_old + "/") and m not in deleted]
+    world.expected = {
+        # a withdrawal is a new version (v2) with the reason as comment: both findings
+        *(("new-version", f"arxiv:{p}" if papers.index(p) % 2 else f"arxiv:{p}v1") for p in [*newer_papers, withdrawn]),
+        ("moved", f"hf:collection/{collections[2]}"),  # the renamed org's collection moves with it
+        ("withdrawn", f"arxiv:{withdrawn}" if papers.index(withdrawn) % 2 else f"arxiv:{withdrawn}v1"),
+        ("suspect", f"arxiv:{unknown_paper}" if papers.index(unknown_paper) % 2 else f"arxiv:{unknown_paper}v1"),
+        *(("new-release", f"gh:{r}") for r in newer_release),
+        *(("archived", f"gh:{r}") for r in archived),
+        ("suspect", f"gh:{deleted_repo}"),
+        ("moved", f"gh:{renamed_repo}"),
+        *(("moved", f"hf:model/{m}") for m in moved),
+        *(("suspect", f"hf:model/{m}") for m in deleted),
+        ("new-release", f"hf:model/{new_hub_repo}"),
+        ("new-release", f"gh:{new_org_repo}"),
+        ("changed", f"hf:model/{license_changed}"),
+    }
+    world.negatives = {f"gh:{r}" for r in prerelease_only} | {f"gh:{old_org_repo}"} | {f"gh:{r}" for r in repos[7:10]}
+    return world
+
+
+@dataclass
+class StatedRun:
+    label: str
+    requests: dict[str, int]
+    found: set[tuple[str, str]]
+
+    @property
+    def total(self) -> int:
+        return sum(self.requests.values())
+
+
+def measure_stated(seed: int) -> tuple[Stated, list[StatedRun]]:
+    world = stated_world(seed)
+    env = {"GITHUB_TOKEN": TOKEN, "HF_HUB_DISABLE_TELEMETRY": "1"}
+    runs: list[StatedRun] = []
+    with tempfile.TemporaryDirectory(prefix="lk-bench-stated-") as tmp, ExitStack() as stack:
+        hub = stack.enter_context(FakeHub())
+        arxiv = stack.enter_context(FakeArxiv())
+        gh = stack.enter_context(FakeGitHub(token=None))
+        web = stack.enter_context(FakeWeb())
+        for setup in world.setup:
+            setup(hub, arxiv, gh)
+        fakes = Fakes(hub, arxiv, gh, web)
+        root = Path(tmp)
+        (root / "catalog").mkdir()
+        for family in world.families:
+            (root / "catalog" / f"{family['id']}.yaml").write_text(yaml.safe_dump(family, sort_keys=False), "utf-8")
+        cfg = config(fakes, root, ".state/stated.sqlite")
+        for label, now in (
+            ("first run", T0),
+            ("second run, +1 h (within the TTL)", T0 + timedelta(hours=1)),
+            ("third run, +3 h (the unknown repo's first backoff is over)", T0 + timedelta(hours=3)),
+            ("fourth run, +21 h (after the TTL: everything asked again)", T0 + timedelta(hours=21)),
+        ):
+            fakes.reset()
+            report: CheckReport = run_check(cfg, CheckOptions(only="sources"), env=env, now=now)  # type: ignore[arg-type]
+            counts = fakes.counts()
+            counts.pop("web")
+            found = {(str(f.kind), str(f.subject)) for f in report.findings}
+            runs.append(StatedRun(label, counts, found))
+    return world, runs
+
+
+def stated_lines(world: Stated, runs: list[StatedRun]) -> list[str]:
+    first, second = runs[0], runs[1]
+    hits = world.expected & first.found
+    missed = sorted(world.expected - first.found)
+    changes = {(k, s) for k, s in first.found if k in CHANGE_KINDS}
+    false_positives = sorted(changes - world.expected)
+    touched = sorted(s for k, s in changes if s in world.negatives)
+    lines = [
+        "### issue 13 shape: a catalog that states what it knows",
+        "",
+        f"{world.entities} entities: 135 Hub models over 15 orgs (one renamed, tracked by a rule on its old name), "
+        "5 collections, 100 arXiv papers stating their version (10 have a newer one, 1 withdrawn, 1 unknown to "
+        "arXiv), 60 GitHub repos (10 stating `release: v1.0`: 5 have v1.1, 2 only a newer prerelease or draft; 2 "
+        "archived, 1 renamed, 1 deleted, 1 unknowable: a GraphQL FORBIDDEN error), "
+        "1 tracked GitHub org (`track.github_orgs`) with a new and an old repo, "
+        "10 checkpoints stating a license (1 changed). With a GitHub token.",
+        "",
+        "| run | Hub | arXiv | GitHub | total | per entity | share of the first |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for run in runs:
+        services = " | ".join(str(run.requests.get(k, 0)) for k in ("hf", "arxiv", "github"))
+        share = run.total / first.total if first.total else 0.0
+        lines.append(f"| {run.label} | {services} | {run.total} | {run.total / world.entities:.3f} | {share:.0%} |")
+    lines += [
+        "",
+        f"- Recall on the first run: **{len(hits)}/{len(world.expected)}** expected findings"
+        + (f" (missed: {', '.join(f'{k} {s}' for k, s in missed)})" if missed else "")
+        + f"; {len(false_positives)} unexpected change findings"
+        + (f" ({', '.join(f'{k} {s}' for k, s in false_positives)})" if false_positives else "")
+        + f"; {len(touched)} of {len(world.negatives)} negative subjects touched.",
+        f"- Requests per entity on the first run: **{first.total / world.entities:.3f}** (target ≤ 0.1).",
+        f"- Second run within the TTL: **{second.total} of {first.total} = {second.total / first.total:.0%}** "
+        "(target ≤ 10%), with 4 subjects dead and 1 unknown and the rest cached: the dead ones are asked again "
+        "after their backoff (the TTL), the unknown one after 2 h, doubling; not every run.",
+        "",
+    ]
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--only-stated", action="store_true", help="measure only the issue 13 shape")
     parser.add_argument("--write-readme", action="store_true", help="update the section in benchmarks/README.md")
     args = parser.parse_args(argv)
+    if args.only_stated:
+        print("\n".join(stated_lines(*measure_stated(args.seed))))
+        return 0
     worlds = [(shape.name, generate(args.seed, shape)) for shape in SHAPES]
     assert all(world.entities == 300 for _, world in worlds)
     worlds.append(("the committed catalog (catalog/*.yaml), every subject alive", committed()))
     measured = [measure(name, world) for name, world in worlds]
-    lines = report_lines(measured) + analysis(measured)
+    lines = report_lines(measured) + analysis(measured) + stated_lines(*measure_stated(args.seed))
     print("\n".join(lines))
     if args.write_readme:
         write_readme(lines, args.seed)
@@ -473,7 +687,7 @@ def write_readme(lines: list[str], seed: int) -> None:
     section = "\n".join(
         [
             START,
-            "## Source adapters: request budget (issue 4 §9)",
+            "## Source adapters: request budget (issue 4 §9) and what changed since the list was written (issue 13)",
             "",
             f"`python benchmarks/sources/bench_sources.py --seed {seed} --write-readme` "
             f"(measured {datetime.now(UTC):%Y-%m-%d}, fakes on 127.0.0.1; request counts are deterministic).",

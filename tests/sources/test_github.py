@@ -505,9 +505,10 @@ def test_tracked_orgs_report_new_repositories_in_one_batch(
     glm = next(f for f in found if f.subject.id == "zai-org/GLM-4.6V")
     assert glm.evidence["entry"] == "glm" and glm.evidence["created_at"].startswith("2025-12-08")
     assert glm.locations[0].path == "entries[0].track.github_orgs[0]"
-    if token:  # the catalog repo and both orgs: one GraphQL request each kind, no REST
-        assert result.requests == 2 and sum("repositoryOwner(" in q for q in fake.graphql_queries) == 1
-        assert "orderBy: {field: CREATED_AT, direction: DESC}" in fake.graphql_queries[-1]
+    if token:  # the catalog repo and both orgs' newest repositories: one GraphQL request, no REST
+        (query,) = fake.graphql_queries
+        assert result.requests == 1 and "repository(owner:" in query and query.count("repositoryOwner(") == 2
+        assert "orderBy: {field: CREATED_AT, direction: DESC}" in query
     else:
         assert [path for _, path, _ in fake.log if "/users/" in path] == [
             "/users/zai-org/repos",

@@ -70,7 +70,11 @@ _REPO_FIELDS = (
 
 def orgs_query(orgs: Mapping[str, str | None]) -> str:
     """One query for the newest repositories of each org (``org -> cursor``), aliased ``o0``, ``o1``, ..."""
-    lines = ["query {"]
+    return "\n".join(["query {", *_owner_lines(orgs), "  rateLimit { cost remaining resetAt }", "}"])
+
+
+def _owner_lines(orgs: Mapping[str, str | None]) -> list[str]:
+    lines = []
     for index, (org, cursor) in enumerate(orgs.items()):
         after = f", after: {json.dumps(cursor)}" if cursor else ""
         lines.append(
@@ -78,14 +82,13 @@ def orgs_query(orgs: Mapping[str, str | None]) -> str:
             "orderBy: {field: CREATED_AT, direction: DESC}, privacy: PUBLIC) "
             "{ pageInfo { endCursor hasNextPage } nodes { nameWithOwner createdAt isFork } } }"
         )
-    lines.append("  rateLimit { cost remaining resetAt }")
-    lines.append("}")
-    return "\n".join(lines)
+    return lines
 
 
-def graphql_query(repos: Sequence[str]) -> str:
-    """One query for ``repos`` (``owner/name``), aliased ``r0``, ``r1``, ... plus the rate-limit cost."""
-    lines = ["query {"]
+def graphql_query(repos: Sequence[str], orgs: Sequence[str] = ()) -> str:
+    """One query for ``repos`` (``owner/name``), aliased ``r0``, ``r1``, ... plus the rate-limit cost; the first
+    page of each org in ``orgs`` rides along as ``o0``, ``o1``, ... (see :func:`orgs_query`)."""
+    lines = ["query {", *_owner_lines(dict.fromkeys(orgs))]
     for index, repo in enumerate(repos):
         owner, name = repo.split("/", 1)
         lines.append(
@@ -149,6 +152,7 @@ class GitHubSource:
         self.token = token or None
         self._api = httpx.URL(config.github_api_url.rstrip("/") + "/")
         self._budget = _Budget()
+        self._owner_pages: dict[str, Any] = {}  # org -> repositoryOwner node answered along with a repo batch
 
     def wants(self, subject: Subject) -> bool:
         return subject.kind == "github"
@@ -234,8 +238,9 @@ class GitHubSource:
             gh = self._client()  # keep the reference: githubkit's namespaces only hold a weakref to it
             with gh:
                 rest = pending
+                self._owner_pages = {}
                 if self.token and pending:
-                    rest = self._graphql(gh, pending, outcomes)
+                    rest = self._graphql(gh, pending, outcomes, org_ask)
                 self._rest(gh, rest, outcomes, state, writes)
                 if org_ask:
                     listings |= self._list_orgs(gh, org_ask, org_rules, state, writes, now)
@@ -300,10 +305,13 @@ class GitHubSource:
 
     # -- GraphQL ----------------------------------------------------------------------------------------------
 
-    def _graphql(self, gh: GitHub[Any], repos: list[_Repo], outcomes: dict[str, _Outcome]) -> list[_Repo]:
+    def _graphql(
+        self, gh: GitHub[Any], repos: list[_Repo], outcomes: dict[str, _Outcome], orgs: Sequence[str] = ()
+    ) -> list[_Repo]:
         """Ask in batches; returns the repos GraphQL could not answer at all (for REST to try).
 
-        A spent rate limit makes every later batch unknown without asking (REST would not know more).
+        A spent rate limit makes every later batch unknown without asking (REST would not know more). The first
+        page of each tracked org rides along with the last batch (kept in ``self._owner_pages``).
         """
         fallback: list[_Repo] = []
         limited: str | None = None
@@ -316,8 +324,10 @@ class GitHubSource:
             if broken:
                 fallback.extend(batch)
                 continue
+            last = start + GRAPHQL_BATCH >= len(repos)
             try:
-                data, errors = gh.graphql.request(graphql_query([r.name for r in batch])), []
+                query = graphql_query([r.name for r in batch], orgs if last else ())
+                data, errors = gh.graphql.request(query), []
             except GraphQLFailed as exc:
                 data = exc.response.data or {}
                 errors = [e.model_dump() for e in exc.response.errors or []]
@@ -338,6 +348,8 @@ class GitHubSource:
                     by_alias.setdefault(str(error["path"][0]), []).append(error)
             for index, repo in enumerate(batch):
                 outcomes[repo.name] = _from_graphql(data.get(f"r{index}"), by_alias.get(f"r{index}", []))
+            if last:
+                self._owner_pages = {org: data[f"o{i}"] for i, org in enumerate(orgs) if f"o{i}" in data}
             limit = data.get("rateLimit") or {}
             if isinstance(limit.get("remaining"), int) and limit["remaining"] < max(1, limit.get("cost") or 1):
                 limited = f"GitHub GraphQL rate limit exhausted (resets {limit.get('resetAt')})"
@@ -512,7 +524,16 @@ class GitHubSource:
     ) -> dict[str, dict[str, Any]]:
         listings = {org.lower(): {"found": True, "repos": []} for org in orgs}
         pending: dict[str, str | None] = dict.fromkeys(orgs)  # org -> cursor of its next page
+        answered = {org: self._owner_pages[org] for org in orgs if org in self._owner_pages}
         while pending:
+            if answered:  # first pages that came with the repositories' last batch: no request
+                batch = {org: None for org in orgs if org in answered}
+                data = {f"o{i}": answered[org] for i, org in enumerate(batch)}
+                for org in batch:
+                    del pending[org]
+                answered = {}
+                self._owner_round(batch, data, listings, pending, cutoffs)
+                continue
             batch = dict(list(pending.items())[:ORGS_PER_QUERY])
             for org in batch:
                 del pending[org]
@@ -524,28 +545,39 @@ class GitHubSource:
                 for org in batch:
                     listings[org.lower()] = {"error": f"GitHub GraphQL (repositories of {org}): {_describe(exc)}"}
                 continue
-            for index, org in enumerate(batch):
-                alias = f"o{index}"
-                if alias not in data:
-                    listings[org.lower()] = {"error": f"GitHub GraphQL: no answer for the repositories of {org}"}
-                    continue
-                node = data[alias]
-                if node is None:
-                    listings[org.lower()] = {"found": False, "repos": []}
-                    continue
-                connection = node.get("repositories") or {}
-                nodes = connection.get("nodes") or []
-                listings[org.lower()]["repos"] += [
-                    {"name": n["nameWithOwner"], "created_at": n.get("createdAt"), "fork": bool(n.get("isFork"))}
-                    for n in nodes
-                    if n and n.get("nameWithOwner")
-                ]
-                info = connection.get("pageInfo") or {}
-                cutoff = cutoffs.get(org.lower())
-                oldest = nodes[-1].get("createdAt") if nodes else None
-                if info.get("hasNextPage") and cutoff and oldest and oldest >= cutoff:
-                    pending[org] = info.get("endCursor")
+            self._owner_round(batch, data, listings, pending, cutoffs)
         return listings
+
+    @staticmethod
+    def _owner_round(
+        batch: Mapping[str, str | None],
+        data: Mapping[str, Any],
+        listings: dict[str, dict[str, Any]],
+        pending: dict[str, str | None],
+        cutoffs: Mapping[str, str | None],
+    ) -> None:
+        """Add one page per org in ``batch`` (answers ``o0``, ``o1``, ...) and queue the next page where needed."""
+        for index, org in enumerate(batch):
+            alias = f"o{index}"
+            if alias not in data:
+                listings[org.lower()] = {"error": f"GitHub GraphQL: no answer for the repositories of {org}"}
+                continue
+            node = data[alias]
+            if node is None:
+                listings[org.lower()] = {"found": False, "repos": []}
+                continue
+            connection = node.get("repositories") or {}
+            nodes = connection.get("nodes") or []
+            listings[org.lower()]["repos"] += [
+                {"name": n["nameWithOwner"], "created_at": n.get("createdAt"), "fork": bool(n.get("isFork"))}
+                for n in nodes
+                if n and n.get("nameWithOwner")
+            ]
+            info = connection.get("pageInfo") or {}
+            cutoff = cutoffs.get(org.lower())
+            oldest = nodes[-1].get("createdAt") if nodes else None
+            if info.get("hasNextPage") and cutoff and oldest and oldest >= cutoff:
+                pending[org] = info.get("endCursor")
 
     def _rest_orgs(
         self,

@@ -342,6 +342,7 @@ entries:
     track:
       hf_authors: [{author: THUDM, include: ["cog*"]}]
       github: [THUDM/CogVLM]
+    dismissed: ["gh:thudm/cogvlm-old", "hf:model/other/x"]
 """
 
 
@@ -397,6 +398,13 @@ def test_moves_rewrite_tracking_rules_and_findings_match_by_alias(tmp_path: Path
         ),
         Finding(Kind.MOVED, subjects.github("THUDM/CogVLM"), "m", {}, new_subject=subjects.github("zai-org/CogVLM")),
         Finding(
+            Kind.MOVED,
+            subjects.github("THUDM/CogVLM-old"),
+            "m",
+            {},
+            new_subject=subjects.github("zai-org/CogVLM-old"),
+        ),
+        Finding(
             Kind.NEW_RELEASE,
             subjects.github("dvlab-research/MGM-v2"),
             "r",
@@ -408,6 +416,7 @@ def test_moves_rewrite_tracking_rules_and_findings_match_by_alias(tmp_path: Path
         "entries[0].checkpoints[0].hf: THUDM/cogvlm-chat-hf → zai-org/cogvlm-chat-hf",
         "entries[0].code[0].release: v1.1 → v2",
         "entries[0].code[1]: THUDM/CogVLM → zai-org/CogVLM",
+        "entries[0].dismissed[0]: gh:thudm/cogvlm-old → gh:zai-org/CogVLM-old",
         "entries[0].track.github[0]: THUDM/CogVLM → zai-org/CogVLM",
         "entries[0].track.hf_authors[0].author: THUDM → zai-org",
     ]

@@ -25,8 +25,9 @@ What each kind of finding does:
 * ``archived`` — ``archived: true`` on a code item written as a mapping; ``withdrawn`` — the paper's ``withdrawn``
   gets arXiv's reason; ``changed`` with ``field: license`` — ``license`` is updated where the list states one. A bare
   ``owner/name`` code item has no place for these: seen, not changed.
-* ``moved`` also rewrites tracking rules: ``track.github`` entries naming the old repo, and ``track.hf_authors``
-  rules of an org the Hub says was renamed (``evidence["org_renamed"]``).
+* ``moved`` also rewrites tracking rules and dismissals: ``track.github`` entries naming the old repo,
+  ``track.hf_authors`` rules of an org the Hub says was renamed (``evidence["org_renamed"]``), and ``dismissed``
+  entries naming the old subject.
 * Findings about a moved subject may name the new id, with the old one in ``evidence["alias"]``: they are matched
   under either.
 * Every other kind (``suspect``, ``blocked``, ``timeout``, ...) never changes anything.
@@ -249,10 +250,18 @@ class _Planner:
         new_owner = org.get("to") if isinstance(org, dict) else None
         for file, family in sorted(self.catalog.families.items()):
             for e_index, entry in enumerate(family.entries):
+                for d_index, text in enumerate(entry.dismissed):  # a declined subject stays declined under its new id
+                    try:
+                        declined = Subject.parse(text)
+                    except ValueError:
+                        continue
+                    if identity(declined) == identity(finding.subject):
+                        path: KeyPath = ("entries", e_index, "dismissed", d_index)
+                        self.add(Change(file, path, "replace", text, str(new), finding, f"moved to {new}"))
                 if finding.subject.kind == "github":
                     for r_index, repo in enumerate(entry.track.github):
                         if repo.lower() == finding.subject.id.lower():
-                            path: KeyPath = ("entries", e_index, "track", "github", r_index)
+                            path = ("entries", e_index, "track", "github", r_index)
                             why = f"tracked repository moved to {new}"
                             self.add(Change(file, path, "replace", repo, new.id, finding, why))
                 if isinstance(old_owner, str) and isinstance(new_owner, str) and old_owner.lower() != new_owner.lower():

@@ -158,3 +158,16 @@ def test_a_dead_row_names_the_item_and_how_its_death_was_confirmed() -> None:
     )
     row = next(line for line in build([strict]).body.splitlines() if "marked dead" in line)
     assert "confirmed with --strict" in row and note not in row
+
+
+def test_changed_section_shows_the_listed_version_old_to_new_with_the_date() -> None:
+    files = dict(BASE_FILES)
+    files["catalog/cogvlm.yaml"] = BASE_FILES["catalog/cogvlm.yaml"].replace(
+        '{arxiv: "2311.03079", title:', '{arxiv: "2311.03079v1", title:'
+    )
+    version = finding(
+        Kind.NEW_VERSION, "arxiv:2311.03079v1", field="version", to="v2", updated="2026-11-02T10:00:00+00:00"
+    )
+    text = build([version], files).body
+    row = next(line for line in text.splitlines() if "2311.03079v1 →" in line)
+    assert "### Changed" in text and "| 2311.03079v1 → 2311.03079v2 | 2026-11-02 · " in row

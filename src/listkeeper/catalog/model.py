@@ -14,9 +14,11 @@ A family file looks like::
         params: [17B]
         base_llms: [Vicuna-7B-v1.5]
         papers:
-          - {arxiv: "2311.03079", title: "CogVLM: Visual Expert for Pretrained Language Models"}
+          - {arxiv: "2311.03079v2", title: "CogVLM: Visual Expert for Pretrained Language Models"}
           - {url: "https://example.org/blog", title: "Blog post"}       # where no paper exists
-        code: [zai-org/CogVLM]
+        code:
+          - zai-org/CogVLM                                  # a bare owner/name, or what the list knows:
+          - {repo: zai-org/CogVLM2, release: v1.1, license: Apache-2.0}
         demos:
           - {space: THUDM/CogVLM-CogAgent}
           - {url: "http://example.org:7861/", title: Web demo}

@@ -527,7 +527,7 @@ class GitHubSource:
         answered = {org: self._owner_pages[org] for org in orgs if org in self._owner_pages}
         while pending:
             if answered:  # first pages that came with the repositories' last batch: no request
-                batch = {org: None for org in orgs if org in answered}
+                batch: dict[str, str | None] = {org: None for org in orgs if org in answered}
                 data = {f"o{i}": answered[org] for i, org in enumerate(batch)}
                 for org in batch:
                     del pending[org]

@@ -170,9 +170,10 @@ def test_inconclusive_and_unsupported_kinds_change_nothing(loaded: LoadedCatalog
         finding(kind, "hf:model/THUDM/cogvlm-chat-hf")
         for kind in (Kind.SUSPECT, Kind.BLOCKED, Kind.RATE_LIMITED, Kind.TIMEOUT, Kind.ERROR, Kind.UNKNOWN, Kind.GATED)
     ]
-    found += [finding(Kind.ARCHIVED, "gh:THUDM/CogVLM"), finding(Kind.WITHDRAWN, "arxiv:2311.03079")]
+    found += [finding(Kind.WITHDRAWN, "arxiv:2311.03079")]  # withdrawn without arXiv's reason: nothing to write
     found += [finding(Kind.MOVED, "hf:model/THUDM/cogvlm-chat-hf")]  # moved without a proposal
     assert run(loaded, *found) == []
+    # (archived and withdrawn with a reason are written since issue 13: test_update_writes_what_the_sources_know)
 
 
 def test_dismissed_subjects_are_skipped(loaded: LoadedCatalog) -> None:
@@ -363,7 +364,7 @@ def test_update_writes_what_the_sources_know(tmp_path: Path) -> None:
         Finding(Kind.WITHDRAWN, arxiv("2311.03079"), "withdrawn", {"reason": "Error in  Table 2."}, source="arxiv"),
         Finding(Kind.NEW_RELEASE, gh("dvlab-research/MGM"), "v1.2", {"field": "release", "tag": "v1.2"}),
         Finding(Kind.ARCHIVED, gh("dvlab-research/MGM"), "archived", {}),
-        Finding(Kind.ARCHIVED, gh("THUDM/CogVLM"), "archived", {}),  # a bare string: seen, not changed
+        Finding(Kind.ARCHIVED, gh("THUDM/CogVLM"), "archived", {}),  # a bare string becomes a mapping
         Finding(Kind.CHANGED, gh("dvlab-research/MGM"), "license", {"field": "license", "new": "MIT"}),
         Finding(Kind.CHANGED, subjects.hf_model("THUDM/cogvlm-chat-hf"), "l", {"field": "license", "new": "other"}),
     ]
@@ -373,6 +374,7 @@ def test_update_writes_what_the_sources_know(tmp_path: Path) -> None:
         "entries[0].code[0].archived: — → True",
         "entries[0].code[0].license: Apache-2.0 → MIT",
         "entries[0].code[0].release: v1.1 → v1.2",
+        "entries[0].code[1].archived: — → True",
         "entries[0].papers[0].arxiv: 2403.18814v1 → 2403.18814v2",
         "entries[0].papers[1].version: 1 → 3",
         "entries[0].papers[1].withdrawn: — → Error in Table 2.",
@@ -381,6 +383,7 @@ def test_update_writes_what_the_sources_know(tmp_path: Path) -> None:
     assert '{arxiv: "2403.18814v2", title: Mini-Gemini}' in text
     assert "        version: 3\n        withdrawn: Error in Table 2.\n" in text
     assert "{repo: dvlab-research/MGM, release: v1.2, license: MIT, archived: true}" in text
+    assert "      - {repo: THUDM/CogVLM, archived: true}\n" in text
     (root := tmp_path / "stated").joinpath("mgm.yaml").write_text(text)
     assert changes.plan(load_catalog(root), findings, today=TODAY) == []  # idempotent
 

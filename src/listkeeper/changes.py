@@ -22,9 +22,9 @@ What each kind of finding does:
 * ``new-release`` of a GitHub repo with ``evidence["field"] == "release"`` — the code item's ``release`` is set;
   a new repository of a tracked org (``evidence["kind"] == "repository"``) is appended to the entry's ``code`` as
   ``{repo: ..., mark: {state: new, ...}}``.
-* ``archived`` — ``archived: true`` on a code item written as a mapping; ``withdrawn`` — the paper's ``withdrawn``
-  gets arXiv's reason; ``changed`` with ``field: license`` — ``license`` is updated where the list states one. A bare
-  ``owner/name`` code item has no place for these: seen, not changed.
+* ``archived`` — ``archived: true`` on a code item (a bare ``owner/name`` becomes ``{repo: owner/name, archived:
+  true}``); ``withdrawn`` — the paper's ``withdrawn`` gets arXiv's reason; ``changed`` with ``field: license`` —
+  ``license`` is updated where the list states one.
 * ``moved`` also rewrites tracking rules and dismissals: ``track.github`` entries naming the old repo,
   ``track.hf_authors`` rules of an org the Hub says was renamed (``evidence["org_renamed"]``), and ``dismissed``
   entries naming the old subject.
@@ -210,11 +210,12 @@ class _Planner:
         return out
 
     def set_fact(self, use: _Use, key: str, new: Any, finding: Finding, why: str) -> None:
-        """Set ``key`` of the used item to ``new`` (a mapping item only; a bare string has no place for it)."""
-        if use.scalar_item:
+        """Set ``key`` of the used item to ``new``. A bare ``owner/name`` code item becomes ``{repo: ..., key:
+        new}``; other scalar items (datasets, collections) have no place for a fact."""
+        if use.scalar_item and use.role != "code":
             return
         item = _get(self.catalog.families[use.file], use.item_path)
-        old = getattr(item, key, None)
+        old = None if isinstance(item, str) else getattr(item, key, None)
         if old == new:
             return
         self.add(Change(use.file, (*use.item_path, key), "set", old, new, finding, why))
@@ -539,7 +540,10 @@ def _apply_one(text: str, change: Change) -> str:
         case "append":
             return edit.append_item(text, change.path, change.new, file=change.file)
         case "set":
-            return edit.set_key(text, change.path[:-1], str(change.path[-1]), change.new, file=change.file)
+            scalar_key = "repo" if len(change.path) == 5 and change.path[2] == "code" else None
+            return edit.set_key(
+                text, change.path[:-1], str(change.path[-1]), change.new, file=change.file, scalar_key=scalar_key
+            )
     raise EditError(f"{change.file}: {format_path(change.path)}: unknown operation {change.op!r}")
 
 

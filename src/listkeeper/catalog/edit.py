@@ -296,11 +296,21 @@ def set_mark(text: str, path_to_item: KeyPath, mark: dict[str, Any], *, file: st
     return _verified([_insert_key(text, item, "mark", render_flow(mark))], expected, file, mark_path, "add a mark")
 
 
-def set_key(text: str, path_to_item: KeyPath, key: str, value: Any, *, file: str = "<catalog>") -> str:
+def set_key(
+    text: str, path_to_item: KeyPath, key: str, value: Any, *, file: str = "<catalog>", scalar_key: str | None = None
+) -> str:
     """Set ``key`` of the mapping item at ``path_to_item`` to the scalar ``value``: its existing value is replaced
-    in place (quoting kept where possible), a missing key is added as the item's last key."""
+    in place (quoting kept where possible), a missing key is added as the item's last key.
+
+    With ``scalar_key``, a scalar item (``- zai-org/CogVLM``) becomes the flow mapping ``{scalar_key: <the
+    scalar>, key: value}`` in place, so it can carry the fact.
+    """
     root = _compose(text, file)
     item = _locate(root, path_to_item, file).node
+    if isinstance(item, yaml.ScalarNode) and scalar_key is not None:
+        return _expand_scalar(
+            text, path_to_item, item, {scalar_key: _get(_data(text, file), path_to_item), key: value}, file
+        )
     if not isinstance(item, yaml.MappingNode):
         raise EditError(f"{file}: {format_path(path_to_item)}: only mapping items have keys to set")
     path = (*path_to_item, key)
@@ -311,6 +321,14 @@ def set_key(text: str, path_to_item: KeyPath, key: str, value: Any, *, file: str
         return _replace_typed(text, path, render_scalar(value), value, file)
     expected = _expected(text, file, lambda d: _get(d, path_to_item).__setitem__(key, value))
     return _verified([_insert_key(text, item, key, render_scalar(value))], expected, file, path, f"add {key}")
+
+
+def _expand_scalar(text: str, path: KeyPath, node: yaml.ScalarNode, mapping: dict[str, Any], file: str) -> str:
+    if node.style in ("|", ">") or text[node.start_mark.index : node.start_mark.index + 1] in ("&", "!", "*"):
+        raise EditError(f"{file}: {format_path(path)}: this value is not edited automatically")
+    start, end = node.start_mark.index, node.end_mark.index
+    expected = _expected(text, file, lambda d: _set(d, path, dict(mapping)))
+    return _verified([text[:start] + render_flow(mapping) + text[end:]], expected, file, path, "give it details")
 
 
 def _update_mark(text: str, mark_path: KeyPath, mark: dict[str, Any], file: str) -> str:

@@ -425,3 +425,20 @@ def test_heading_text_is_the_name(name: str) -> None:
     out = render_catalog(make_catalog(family("f", name=name)))
     assert headings(parse(out))[2] == (2, name)
     assert re.search(r"\]\(#[^)]*\)", out)
+
+
+def test_what_the_list_states_is_shown_as_small_marks() -> None:
+    papers = [
+        {"arxiv": "2403.18814", "version": 2, "title": "Mini-Gemini"},
+        {"arxiv": "2311.03079v1", "title": "CogVLM", "withdrawn": "Error in | Table 2."},
+    ]
+    code = ["zai-org/CogVLM", {"repo": "dvlab-research/MGM", "release": "v1.1", "license": "Apache-2.0"}]
+    code += [{"repo": "THUDM/CogAgent", "archived": True}]
+    checkpoints = [{"hf": "zai-org/cogvlm-chat-hf", "license": "apache-2.0"}]
+    text = render_catalog(make_catalog(family("mgm", entry("mgm", papers=papers, code=code, checkpoints=checkpoints))))
+    assert "(arXiv 2403.18814, v2)" in text
+    assert "(arXiv 2311.03079v1) ⚠️ withdrawn: Error in \\| Table 2." in text
+    assert "[dvlab-research/MGM](https://github.com/dvlab-research/MGM) (release v1.1, license Apache-2.0)" in text
+    assert "[THUDM/CogAgent](https://github.com/THUDM/CogAgent) (🗄️ archived)" in text
+    assert "zai-org/CogVLM](https://github.com/zai-org/CogVLM) (" not in text  # a bare repo: its badge only
+    assert "(license apache-2.0)" in text

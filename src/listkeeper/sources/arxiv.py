@@ -166,7 +166,7 @@ class ArxivSource:
             state = self._state
             with _GATE.slot(self.config.arxiv_delay):
                 if state is not None:  # the spacing holds across processes sharing the state store
-                    backoff.wait_turn(state, NAME)
+                    backoff.wait_turn(state, NAME, most=max(self.config.arxiv_delay, self.config.max_retry_wait))
                 self.requests += 1
                 try:
                     response = send(method, url, headers=headers, **kwargs)

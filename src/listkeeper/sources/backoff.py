@@ -149,11 +149,12 @@ def outcome_of(findings: list[Finding]) -> Outcome | None:
 # --- pacing ------------------------------------------------------------------------------------------------------
 
 
-def wait_turn(state: State, service: str, *, sleep: Any = time.sleep) -> float:
-    """Sleep until ``service`` may be asked again (as stored by any process); returns the seconds slept."""
+def wait_turn(state: State, service: str, *, most: float, sleep: Any = time.sleep) -> float:
+    """Sleep until ``service`` may be asked again (as stored by any process), never more than ``most`` seconds (a
+    clock set back must not stall a run); returns the seconds slept."""
     _ensure(state.conn)
     row = state.conn.execute("SELECT next_at FROM source_pacing WHERE service = ?", (service,)).fetchone()
-    wait = 0.0 if row is None else row[0] - time.time()
+    wait = 0.0 if row is None else min(row[0] - time.time(), most)
     if wait > 0:
         sleep(wait)
         return wait

@@ -11,6 +11,7 @@ import pytest
 
 from listkeeper.catalog.load import load_catalog
 from listkeeper.catalog.model import Catalog
+from listkeeper.links.extract import extract_markdown
 from listkeeper.render.anchors import Slugger
 from listkeeper.render.markdown import GENERATED_NOTICE, render_catalog
 from listkeeper.subjects import Endpoints
@@ -194,8 +195,12 @@ def test_catalog_text_cannot_inject_markup() -> None:
     assert not [t for t in everything if t.type in ("em_open", "blockquote_open", "code_block", "fence")]
     hrefs = [str(t.attrs["href"]) for t in everything if t.type == "link_open"]
     assert all(h.startswith(("https://", "#")) for h in hrefs), hrefs
-    assert "https://demo.example/a%28b%29?x=1&y=%3C2%3E%22q%22" in hrefs
+    # A browser-style parser percent-encodes what it must; the URL itself reaches it unchanged ...
+    assert "https://demo.example/a(b)?x=1&y=%3C2%3E%22q%22" in hrefs
     assert "https://l.example/x%7Cy%60z" in hrefs
+    # ... and the checker's parser (no normalisation) reads back every URL exactly as the catalog holds it.
+    exact = {link.url for link in extract_markdown(render_catalog(EVIL), "README.md")}
+    assert {'https://demo.example/a(b)?x=1&y=<2>"q"', "https://l.example/x|y`z"} <= exact
     images = [str(t.attrs["src"]) for t in everything if t.type == "image"]
     assert all(src.startswith("https://img.shields.io/badge/") for src in images)
     # Only the generated headings: the summary's "# heading" and "===" stayed text.

@@ -23,6 +23,7 @@ from typing import Literal
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from listkeeper.links.extract import markdown_parser
 from listkeeper.urls import is_badge_image, is_http
 
 How = Literal["link", "autolink", "bare", "html", "image"]
@@ -140,10 +141,9 @@ def github_anchor(text: str) -> str:
 
 
 def markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"linkify": True, "html": True}).enable(["table", "linkify", "strikethrough"])
-    # Only scheme-prefixed URLs are bare links; "README.md" or "generate.py" are file names, not domains.
-    md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
-    return md
+    """The extractor's parser (:func:`listkeeper.links.extract.markdown_parser`): the importer sees exactly the
+    links ``check`` sees, with destinations as written (no percent-encoding, no punycode)."""
+    return markdown_parser()
 
 
 class _Tags(HTMLParser):

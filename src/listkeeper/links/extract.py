@@ -98,6 +98,13 @@ def _parser() -> MarkdownIt:
     return md
 
 
+def markdown_parser() -> MarkdownIt:
+    """The one markdown-it configuration for everything that reads Markdown links (the checker and the importer):
+    CommonMark + GFM tables + scheme-only linkify, destinations kept as written (no percent-encoding, no
+    punycode). Shared and cached: callers must not change it."""
+    return _parser()
+
+
 # -- HTML --------------------------------------------------------------------------------------------------------
 
 

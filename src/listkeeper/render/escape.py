@@ -6,7 +6,9 @@ Each function escapes for one context, because Markdown has several:
 * :func:`escape_inline` — text inside a line: link texts, headings, table cells (it also escapes ``|`` and
   collapses newlines, so one function serves all three).
 * :func:`escape_block` — prose (a summary): paragraphs are kept, but no line can open a block construct.
-* :func:`escape_url` — a link destination, ``[text](HERE)``.
+* :func:`escape_url` — a link destination, ``[text](HERE)``, percent-encoded (the PR body's form).
+* :func:`escape_destination` — a link destination that a Markdown parser reads back as exactly the URL given
+  (the rendered list's form: an imported URL must come back byte for byte).
 * :func:`defang_mentions` — ``@user`` and ``org/repo#1`` would notify people or cross-link issues when the text
   lands in a pull-request body.
 
@@ -115,6 +117,31 @@ def escape_url(url: str) -> str:
         raise ValueError(f"refusing to link to {url!r}: only http(s) URLs and #anchors are rendered")
     encoded = quote(_clean(stripped), safe=_URL_SAFE)
     return _AMP_OPENS.sub("&amp;", encoded)
+
+
+# Characters that would end or change a destination ``(…)``: backslash-escaped, which every CommonMark parser
+# undoes (GFM undoes ``\|`` in a table cell before that), so the parsed URL is the URL as written.
+_DESTINATION_BACKSLASH = frozenset("\\()<>|`")
+_DESTINATION_SPACE = re.compile(r"\s")
+
+
+def escape_destination(url: str) -> str:
+    """Make ``url`` safe as a link destination ``[text](url)``, also inside a table cell, such that the parser
+    reads back exactly ``url``: ``( ) < > | ` \\`` are backslash-escaped, an ``&`` that would start an entity
+    becomes ``&amp;``, whitespace (never part of a catalog URL) is percent-encoded; non-ASCII stays as written.
+    Only ``http(s)`` URLs and in-page anchors are accepted, as in :func:`escape_url`."""
+    stripped = _clean(url.strip())
+    lowered = stripped.lower()
+    if not (lowered.startswith(("http://", "https://")) or stripped.startswith("#")):
+        raise ValueError(f"refusing to link to {url!r}: only http(s) URLs and #anchors are rendered")
+    spaced = _DESTINATION_SPACE.sub(lambda m: quote(m.group()), stripped)
+    escaped = "".join("\\" + c if c in _DESTINATION_BACKSLASH else c for c in spaced)
+    return _AMP_OPENS.sub("&amp;", escaped)
+
+
+def verbatim_link(text: str, url: str) -> str:
+    """``[text](url)`` whose destination parses back to ``url`` exactly (see :func:`escape_destination`)."""
+    return f"[{escape_inline(text)}]({escape_destination(url)})"
 
 
 def link(text: str, url: str) -> str:

@@ -14,7 +14,8 @@ Families come in :meth:`Catalog.ordered` order (ties broken by file path, so the
 files were loaded); a series is rendered where its first family falls. Entries and items keep file order; only
 the Quick Start sorts a family's parameter sizes, smallest first.
 Every catalog string passes through :mod:`listkeeper.render.escape`; URLs come from :mod:`listkeeper.subjects`,
-so rendering against other :class:`Endpoints` changes every link consistently.
+so rendering against other :class:`Endpoints` changes every link consistently. Link destinations are escaped so
+that they parse back to the catalog's URL byte for byte (an imported list keeps every URL as written).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ from listkeeper.catalog.model import (
     repo_name,
 )
 from listkeeper.render.anchors import Slugger
-from listkeeper.render.escape import escape_block, escape_heading, escape_inline, escape_url, link
+from listkeeper.render.escape import escape_block, escape_destination, escape_heading, escape_inline, escape_url
+from listkeeper.render.escape import verbatim_link as link
 from listkeeper.subjects import Endpoints
 
 TITLE = "Awesome Vision-Language Models"
@@ -84,7 +86,7 @@ def shields_url(label: str, message: str, color: str) -> str:
 
 def badge(alt: str, image: str, target: str) -> str:
     """An image link ``[![alt](image)](target)``, every part escaped."""
-    return f"[![{escape_inline(alt)}]({escape_url(image)})]({escape_url(target)})"
+    return f"[![{escape_inline(alt)}]({escape_url(image)})]({escape_destination(target)})"
 
 
 def _collection_label(slug: str) -> str:

@@ -18,10 +18,14 @@ def _entries(families: list) -> dict[str, Entry]:
 def test_seed_imports_with_every_link_accounted_for(tmp_path: Path) -> None:
     result = run_import(SEED, tmp_path / "catalog")
     account = result.account
-    assert (account.input_links, account.input_unique) == (30, 24)
+    assert (account.links, account.input_unique) == (30, 24)
     assert account.catalog_urls == 24
-    assert account.lost == ()
-    assert account.summary() == "30 links in input (24 unique), 24 in catalog, 0 lost"
+    assert account.lost == () and account.altered == () and account.kept == 30
+    assert account.not_links == 9  # the nine badge images
+    assert account.summary() == (
+        "30 links in input (24 unique), 24 URLs in catalog: 30 kept as written, 0 altered, 0 lost"
+        " (9 URLs in code, comments, link texts or badge images are not links)"
+    )
     loaded = load_catalog(tmp_path / "catalog")
     assert sorted(f.id for f in loaded.catalog.families.values()) == sorted(
         ["minigemini", "bunny", "llava", "cogvlm", "cogagent", "hpt", "other"]
@@ -52,9 +56,13 @@ def test_seed_structure_and_typed_fields(seed_bytes: bytes) -> None:
     cogvlm, cogagent, hpt, mgm = entries["cogvlm"], entries["cogagent"], entries["hpt"], entries["minigemini"]
     assert [p.arxiv for p in cogvlm.papers] == ["2311.03079"]
     assert [p.arxiv for p in cogagent.papers] == ["2312.08914"]
-    assert [p.arxiv for p in mgm.papers] == ["2403.18814"]  # from arxiv.org/pdf/2403.18814.pdf
+    # A PDF link is not the paper's canonical URL: kept as written, as a paper given by its URL.
+    assert [(p.arxiv, p.url, p.title) for p in mgm.papers] == [
+        (None, "https://arxiv.org/pdf/2403.18814.pdf", "arXiv 2403.18814")
+    ]
     assert cogvlm.code == ["THUDM/CogVLM"] and cogagent.code == ["THUDM/CogVLM"]
-    assert hpt.code[0] == "HyperGAI/HPT"
+    assert "HyperGAI/HPT" not in hpt.code  # written with a trailing slash: kept as written, a plain link
+    assert "https://github.com/HyperGAI/HPT/" in [x.url for x in hpt.links]
     checkpoint = next(c for c in cogvlm.checkpoints if c.hf == "THUDM/cogvlm-chat-hf")
     assert checkpoint.resolution == "490"
     assert [c.hf for c in cogagent.checkpoints] == ["THUDM/cogagent-chat-hf", "THUDM/cogagent-vqa-hf"]

@@ -59,7 +59,7 @@ def test_a_lost_link_fails_and_writes_nothing(tmp_path: Path, monkeypatch: pytes
 def test_cli_import_prints_counts_and_damage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["import", str(SEED), "--out", str(tmp_path / "c")]) == 0
     out = capsys.readouterr().out
-    assert "links: 30 links in input (24 unique), 24 in catalog, 0 lost" in out
+    assert "links: 30 links in input (24 unique), 24 URLs in catalog: 30 kept as written, 0 altered, 0 lost" in out
     assert "lines stay damaged: 1, 8, 50," in out
     assert "3 non-http references skipped (3 local images, 0 other)" in out
     assert run(["import", str(SEED), "--out", str(tmp_path / "c")]) == 2

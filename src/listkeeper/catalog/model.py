@@ -286,6 +286,11 @@ class Entry(Strict):
     released: date | None = None
     params: list[Text] = Field(default_factory=list)
     base_llms: list[Text] = Field(default_factory=list)
+    # As a list writes them (an imported table's columns): "2024-03", "CVPR 2024", "Meta", "Apache-2.0".
+    when: str | None = None  # a date that is not a full day (else: released)
+    venue: str | None = None
+    org: str | None = None
+    license: str | None = None
     papers: list[Paper] = Field(default_factory=list)
     code: list[CodeItem] = Field(default_factory=list)
     demos: list[Demo] = Field(default_factory=list)

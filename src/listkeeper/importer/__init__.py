@@ -1,9 +1,9 @@
 """Markdown awesome list → catalog files: ``repair`` (encoding damage) → ``parse`` (markdown-it tokens → sections
-and links with lines) → ``build`` (families) → ``write`` (YAML, all-or-nothing), then an account of every link.
+and links with lines) → ``build`` (families) → ``write`` (YAML, all-or-nothing), then an account of every URL.
 
-The account is the importer's promise: every http link of the input is in the written catalog, compared as
-canonical URLs (:func:`listkeeper.urls.canonical` lists the equivalences). A link that went missing
-is a bug and fails the import before anything is moved into place.
+The account is the importer's promise: every URL written in the input is, byte for byte, a URL the written
+catalog renders to (:mod:`listkeeper.importer.account` finds the input's URLs by scanning the raw text, not with
+the parser). A URL that went missing or was altered fails the import before anything is moved into place.
 """
 
 from __future__ import annotations
@@ -11,22 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from listkeeper.catalog.load import load_catalog
+import yaml
+
 from listkeeper.catalog.model import Family
-from listkeeper.catalog.refs import catalog_refs
+from listkeeper.catalog.refs import entry_subjects
 from listkeeper.errors import ListkeeperError, UsageError
+from listkeeper.importer.account import Account, Occurrence, account
 from listkeeper.importer.build import build
-from listkeeper.importer.parse import Document, Ref, Skipped, parse
+from listkeeper.importer.parse import Document, Skipped, parse
 from listkeeper.importer.repair import NotUtf8, RepairReport, repair_bytes
 from listkeeper.importer.write import write_families
-from listkeeper.urls import canonical
 
 __all__ = [
     "Account",
     "ImportResult",
     "Imported",
     "LinksLost",
-    "account",
+    "catalog_urls",
     "import_bytes",
     "run_import",
     "skipped_summary",
@@ -44,21 +45,6 @@ class Imported:
 
 
 @dataclass(frozen=True)
-class Account:
-    input_links: int  # link occurrences in the input (badge targets included, badge images not)
-    input_unique: int  # distinct canonical URLs among them
-    catalog_urls: int  # distinct canonical URLs the written catalog holds
-    catalog_refs: int  # references in the catalog (one URL may be referenced by several entries)
-    lost: tuple[Ref, ...]  # input links whose canonical URL the catalog does not hold
-
-    def summary(self) -> str:
-        return (
-            f"{self.input_links} links in input ({self.input_unique} unique), {self.catalog_urls} in catalog,"
-            f" {len(self.lost)} lost"
-        )
-
-
-@dataclass(frozen=True)
 class ImportResult:
     imported: Imported
     account: Account
@@ -66,13 +52,24 @@ class ImportResult:
 
 
 class LinksLost(ListkeeperError):
-    """Links of the input are missing from the catalog: an importer bug, so nothing is written."""
+    """URLs of the input are missing from the catalog or altered in it: an importer bug, so nothing is written."""
 
     exit_code = 1
 
-    def __init__(self, lost: tuple[Ref, ...], source: str) -> None:
-        lines = "".join(f"\n  {source}:{ref.line}: {ref.url}" for ref in lost)
-        super().__init__(f"{len(lost)} link(s) of the input are not in the catalog (nothing written):{lines}")
+    def __init__(self, counted: Account, source: str) -> None:
+        shown = [*counted.lost, *counted.altered][:50]
+        lines = "".join(_line(source, o) for o in shown)
+        more = counted.links - counted.kept - len(shown)
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        super().__init__(
+            f"{len(counted.lost)} URL(s) of the input are not in the catalog and {len(counted.altered)} are altered"
+            f" (nothing written):{lines}{tail}"
+        )
+
+
+def _line(source: str, occurrence: Occurrence) -> str:
+    held = f" (catalog has {occurrence.held})" if occurrence.held else ""
+    return f"\n  {source}:{occurrence.line}: {occurrence.url}{held}"
 
 
 def import_bytes(data: bytes, source: str) -> Imported:
@@ -94,19 +91,23 @@ def import_bytes(data: bytes, source: str) -> Imported:
     return Imported(repaired.text, repaired.report, document, families)
 
 
-def account(document: Document, catalog_dir: Path) -> Account:
-    """Compare the input's links with what the catalog in ``catalog_dir`` holds (loaded and validated from disk)."""
-    loaded = load_catalog(catalog_dir)
-    refs = catalog_refs(loaded)
-    held = {canonical(ref.subject.url()) for ref in refs}
-    wanted = {canonical(ref.url) for ref in document.refs}
-    lost = tuple(ref for ref in document.refs if canonical(ref.url) not in held)
-    return Account(len(document.refs), len(wanted), len(held), len(refs), lost)
+def catalog_urls(families: list[Family]) -> set[str]:
+    """Every URL the catalog renders to (the public endpoints: the list as published)."""
+    return {subject.url() for family in families for entry in family.entries for subject, *_ in entry_subjects(entry)}
+
+
+def _read_back(directory: Path) -> list[Family]:
+    """The family files as written (schema-validated), so the account is of the files, not of memory."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return [
+        Family.model_validate(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))
+        for path in sorted(directory.glob("*.yaml"))
+    ]
 
 
 def run_import(source: Path, out: Path, *, force: bool = False) -> ImportResult:
     """Import ``source`` into ``out`` (one YAML per family). Raises :class:`UsageError` for bad input or files
-    that would be overwritten without ``force``, :class:`LinksLost` when the catalog would miss a link."""
+    that would be overwritten without ``force``, :class:`LinksLost` when the catalog would miss or alter a URL."""
     if not source.exists():
         raise UsageError(f"{source}: no such file")
     if not source.is_file():
@@ -118,9 +119,9 @@ def run_import(source: Path, out: Path, *, force: bool = False) -> ImportResult:
     imported = import_bytes(data, str(source))
 
     def check(staging: Path) -> Account:
-        counted = account(imported.document, staging)
-        if counted.lost:
-            raise LinksLost(counted.lost, str(source))
+        counted = account(imported.text, imported.document.unlinked, catalog_urls(_read_back(staging)))
+        if counted.lost or counted.altered:
+            raise LinksLost(counted, str(source))
         return counted
 
     written, counted = write_families(imported.families, out, force=force, source=source.name, check=check)

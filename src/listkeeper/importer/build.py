@@ -33,7 +33,7 @@ from typing import Any
 
 from listkeeper.catalog.model import Entry, Family
 from listkeeper.importer.parse import BulletList, Document, Html, Inline, Item, Paragraph, Ref, Row, Section, Table
-from listkeeper.urls import Classified, canonical, classify
+from listkeeper.urls import Classified, classify
 
 CATCH_ALL_ID = "other"
 CATCH_ALL_NAME = "Other"
@@ -44,6 +44,7 @@ _GENERIC = re.compile(
     r"dataset|datasets|data|collection|space|🤗)$",
     re.IGNORECASE,
 )
+_BADGE_WORDS = re.compile(r"^(?:|stars?|github stars?|forks?|licen[cs]e|build|ci|version|downloads?|awesome)$", re.I)
 # Generic, but still better than the bare URL as the title of a plain link: they say what the page is for.
 _PAGE_KIND = re.compile(r"^(?:project page|homepage|home page|website)$", re.IGNORECASE)
 _ARXIV_ALT = re.compile(r"^arxiv[: ]\s*\S+$", re.IGNORECASE)
@@ -58,12 +59,31 @@ _SERIES_NAME = re.compile(r"\bseries\b|系列", re.IGNORECASE)
 _LABELS = {"papers": "paper", "paper": "paper", "checkpoints": "checkpoint", "datasets": "dataset"}
 _LABELS |= {"demos": "demo", "demo": "demo", "links": "link", "code": "code"}
 _FACTS = {"parameters": "params", "params": "params", "base llms": "base_llms", "base llm": "base_llms"}
-_FACTS |= {"released": "released"}
+_FACTS |= {"released": "released", "date": "when", "venue": "venue", "org": "org", "license": "license"}
 _DESCRIPTION_SEP = re.compile(r"^[\s\-–—:|,.]+")
 _PAPER_SUFFIX = re.compile(r"^\((?:arXiv [^,)]+)?(?:, )?(?P<venue>[^)]*)\)$")
 
 # Table header → what the column holds (English and the Chinese the seed list uses).
 _COLUMNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "date",
+        re.compile(
+            r"^(?:date|time|released?|release date|published|publication date|year|month|updated?)$|日期|时间",
+            re.IGNORECASE,
+        ),
+    ),
+    ("venue", re.compile(r"^(?:venue|conference|conf\.?|journal|publication|published in|pub\.?)$", re.IGNORECASE)),
+    (
+        "org",
+        re.compile(
+            r"^(?:org|orgs|organi[sz]ation|institution|affiliation|company|team|lab|developer|by)$|机构", re.IGNORECASE
+        ),
+    ),
+    ("license", re.compile(r"^licen[cs]e|许可", re.IGNORECASE)),
+    ("paper", re.compile(r"^(?:paper|papers|arxiv|publication link)$", re.IGNORECASE)),
+    ("demo", re.compile(r"^(?:demo|demos|space|try it)$", re.IGNORECASE)),
+    ("page", re.compile(r"^(?:project|project page|homepage|website|blog|page)$", re.IGNORECASE)),
+    ("title", re.compile(r"^(?:title|paper title)$", re.IGNORECASE)),
     ("resolution", re.compile(r"resolution|分辨|^input$", re.IGNORECASE)),
     ("params", re.compile(r"param|参数", re.IGNORECASE)),
     ("size", re.compile(r"^size$|尺寸|大小", re.IGNORECASE)),
@@ -106,8 +126,21 @@ class EntryDraft:
     seen: dict[tuple[str, ...], tuple[str, dict[str, Any] | str]] = field(default_factory=dict)  # → (url, item)
     listed: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # order given by a labelled list
 
+    family: FamilyDraft | None = field(default=None, repr=False, compare=False)
+    facts: dict[str, str] = field(default_factory=dict)  # date, venue, org, license as the list writes them
+
     def has(self, key: tuple[str, ...]) -> bool:
         return key in self.seen
+
+    def remember(
+        self, key: tuple[str, ...], field_name: str, url: str, built: dict[str, Any] | str, label: str | None
+    ) -> None:
+        self.items.setdefault(field_name, []).append(built)
+        self.seen[key] = (url, built)
+        if label:
+            self.listed.setdefault(field_name, []).append(key)
+        if self.family is not None:
+            self.family.index.setdefault(key, self)
 
     def to_entry(self, entry_id: str) -> Entry:
         data: dict[str, Any] = {"id": entry_id, "name": self.name}
@@ -119,6 +152,7 @@ class EntryDraft:
             data["params"] = self.params
         if self.base_llms:
             data["base_llms"] = self.base_llms
+        data |= {k: v for k, v in self.facts.items() if v}
         for name in ("papers", "code", "demos", "checkpoints", "collections", "datasets", "links"):
             if self.items.get(name):
                 data[name] = self._ordered(name)
@@ -142,9 +176,17 @@ class FamilyDraft:
     series: str | None = None
     summary: str | None = None
     entries: list[EntryDraft] = field(default_factory=list)
+    index: dict[tuple[str, ...], EntryDraft] = field(default_factory=dict)  # item key → the entry holding it
+
+    def add(self, entry: EntryDraft) -> EntryDraft:
+        entry.family = self
+        self.entries.append(entry)
+        for key in entry.seen:
+            self.index.setdefault(key, entry)
+        return entry
 
     def has(self, key: tuple[str, ...]) -> bool:
-        return any(entry.has(key) for entry in self.entries)
+        return key in self.index
 
 
 _FIELD_LIST = {"paper": "papers", "code": "code", "demo": "demos", "checkpoint": "checkpoints"}
@@ -168,19 +210,31 @@ class _Placer:
         meta: dict[str, str] | None = None,
         suffix: str = "",
         family: FamilyDraft | None = None,
+        paper_title: str | None = None,
     ) -> None:
         """Place ``ref`` in ``entry``. ``label`` is the list it sat under (**Papers**, **Links**); ``plain`` forces a
         link; ``title`` replaces a generic link text; ``meta`` are checkpoint columns; ``family`` makes repeats
         across the whole family count as present (a Quick Start row repeating what a section says)."""
-        text = ref.text.strip()
-        item = classify(ref.url)
+        # A badge's alt text ("Star", "arXiv") names no paper or demo; a plain link may keep it ("AI Blog").
+        text = "" if ref.badge else ref.text.strip()
+        if ref.badge and classify(ref.url).field == "link" and not _BADGE_WORDS.match(ref.text.strip()):
+            text = ref.text.strip()
+        url = ref.url.strip()
+        item = classify(url)
+        if item.field != "link" and item.url != url:
+            # Not the typed form's own URL (a PDF, a deep GitHub path, http://, a trailing slash): kept as written.
+            if item.field == "paper" and not plain and label in (None, "paper"):
+                return self._url_item(family, entry, "papers", url, text, paper_title or f"arXiv {item.value}", label)
+            if item.field == "demo" and not plain and label in (None, "demo"):
+                return self._url_item(family, entry, "demos", url, text, title, label)
+            item = Classified("link", url)
         if plain or label == "link":
-            item = Classified("link", ref.url.strip())
+            item = Classified("link", url)
         key = _identity(item)
-        holder = next((e for e in (family.entries if family else [entry]) if e.has(key)), None)
+        holder = family.index.get(key) if family else (entry if entry.has(key) else None)
         if holder is not None:
             url, existing = holder.seen[key]
-            if url == canonical(item.url):
+            if url == item.url:
                 self._upgrade(existing, item, text, suffix, holder.name, meta or {})
                 if label:
                     holder.listed.setdefault(_FIELD_LIST[item.field], []).append(key)
@@ -197,25 +251,37 @@ class _Placer:
                     return
             else:
                 self.checkpoints.add(item.value.lower())
-        if item.field == "link" and label == "paper":
-            built: dict[str, Any] | str = {"url": item.value, "title": text or item.value}
-            field_name = "papers"
-            key = ("paper-url", item.value)
-        elif item.field == "link" and label == "demo":
-            built = {"url": item.value}
-            if text and text != item.value:
-                built["title"] = text
-            field_name = "demos"
-            key = ("demo-url", item.value)
+        if item.field == "link" and label in ("paper", "demo"):
+            field_name = "papers" if label == "paper" else "demos"
+            return self._url_item(family, entry, field_name, item.value, text, paper_title or title, label)
         else:
-            built = _build_item(item, text, title, meta or {}, suffix, entry.name)
+            built = _build_item(item, text, title, meta or {}, suffix, entry.name, paper_title)
             field_name = _FIELD_LIST[item.field]
         if entry.has(key):
             return
-        entry.items.setdefault(field_name, []).append(built)
-        entry.seen[key] = (canonical(item.url) if item.field != "link" else item.value, built)
-        if label:
-            entry.listed.setdefault(field_name, []).append(key)
+        entry.remember(key, field_name, item.url if item.field != "link" else item.value, built, label)
+
+    @staticmethod
+    def _url_item(
+        family: FamilyDraft | None,
+        entry: EntryDraft,
+        field_name: str,
+        url: str,
+        text: str,
+        title: str | None,
+        label: str | None,
+    ) -> None:
+        """A paper or demo given by its URL as written, titled by its link text, else the row's or context's."""
+        key = ("paper-url" if field_name == "papers" else "demo-url", url)
+        if entry.has(key) or (family is not None and family.has(key)):
+            return
+        named = text if text and not _generic(text) and text != url else None
+        built: dict[str, Any] = {"url": url}
+        if field_name == "papers":
+            built["title"] = named or title or url
+        elif named or title:
+            built["title"] = named or title
+        entry.remember(key, field_name, url, built, label)
 
     @staticmethod
     def _upgrade(
@@ -255,7 +321,13 @@ def _venue(suffix: str) -> str | None:
 
 
 def _build_item(
-    item: Classified, text: str, title: str | None, meta: dict[str, str], suffix: str, entry: str
+    item: Classified,
+    text: str,
+    title: str | None,
+    meta: dict[str, str],
+    suffix: str,
+    entry: str,
+    paper_title: str | None = None,
 ) -> dict[str, Any] | str:
     match item.field:
         case "paper":
@@ -264,6 +336,8 @@ def _build_item(
                 paper["title"] = text
                 if venue := _venue(suffix):
                     paper["venue"] = venue
+            elif paper_title:
+                paper["title"] = paper_title
             return paper
         case "demo":
             demo: dict[str, Any] = {"space": item.value}
@@ -298,7 +372,43 @@ def _signature(section: Section) -> bool:
     """The section's own text has a line of links or badges (or its heading is a link)."""
     if section.title.links:
         return True
+    if any(isinstance(b, BulletList) and any(_item_label(i.inline) for i in b.items) for b in section.blocks):
+        return True  # "- Paper: [title](url)", "- Code: [...](...)" under the heading
     return any(isinstance(b, Paragraph | Html) and _link_line(b.inline) for b in section.blocks)
+
+
+# "- Paper: [title](url)" and "- **Code**: [...](...)": the word before the link says what the link is.
+_ITEM_LABELS = {"paper": "paper", "papers": "paper", "arxiv": "paper", "code": "code", "github": "code"}
+_ITEM_LABELS |= {"checkpoint": "checkpoint", "checkpoints": "checkpoint", "weights": "checkpoint"}
+_ITEM_LABELS |= {"model": "checkpoint", "models": "checkpoint", "dataset": "dataset", "datasets": "dataset"}
+_ITEM_LABELS |= {"data": "dataset", "demo": "demo", "demos": "demo", "space": "demo", "collection": "collection"}
+_ITEM_LABELS |= {"collections": "collection", "project page": "link", "homepage": "link", "website": "link"}
+_ITEM_LABELS |= {"blog": "link", "project": "link"}
+
+
+def _item_label(inline: Inline) -> str | None:
+    """The label a bullet opens with ("Paper:", "**Code**:"), when a link follows it."""
+    if not inline.links:
+        return None
+    word = inline.prefix if inline.lead is None and not inline.lead_strong else (inline.lead_strong or "")
+    if inline.lead_strong and inline.lead is None:
+        word = inline.lead_strong
+    return _ITEM_LABELS.get(word.strip().rstrip(":：").strip().lower())
+
+
+def _item_name(inline: Inline) -> str | None:
+    """What a bullet is called: its first (non-badge) link's text, a bold opening, or the words before its first
+    link ("Title of the paper. [[pdf]](…)"); never a label ("Paper:") or a generic word ("link")."""
+    if _item_label(inline):
+        return None
+    for name in (
+        inline.lead.text if inline.lead else None,
+        inline.lead_strong,
+        _DESCRIPTION_SEP.sub("", inline.prefix[::-1])[::-1],
+    ):
+        if name and not _generic(name) and not name.startswith(("http://", "https://")):
+            return name.strip()
+    return None
 
 
 def _entry_shaped(section: Section) -> bool:
@@ -324,25 +434,104 @@ def _split_values(text: str) -> list[str]:
 
 @dataclass
 class _Columns:
+    """What each column of a table holds, from its header (and, for the naming column, its cells)."""
+
     roles: dict[int, str]
+    naming: int = 0
+    titled: bool = False  # the naming column holds paper titles
+    headers: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, header: list[Inline]) -> _Columns:
+    def of(cls, table: Table) -> _Columns:
+        header = table.header
+        naming = next((i for i, cell in enumerate(header) if _NAME_HEADER.search(cell.text)), None)
+        if naming is None:
+            naming = next((i for i in range(len(header)) if _names_things(table, i)), 0)
         roles: dict[int, str] = {}
         for index, cell in enumerate(header):
-            if index == 0:
+            if index == naming:
                 continue
             for role, pattern in _COLUMNS:
-                if pattern.search(cell.text) and role not in roles.values():
+                if pattern.search(cell.text.strip()) and role not in roles.values():
                     roles[index] = role
                     break
-        return cls(roles)
+        titled = naming < len(header) and bool(_TITLE_HEADER.search(header[naming].text))
+        return cls(roles, naming, titled, tuple(cell.text.strip() for cell in header))
+
+    def name(self, row: Row) -> str:
+        if self.naming >= len(row.cells):
+            return ""
+        cell = row.cells[self.naming]
+        return (cell.lead.text if cell.lead and cell.lead.text else _unbadged_text(cell)).strip()
 
     def value(self, row: Row, role: str) -> str | None:
         for index, name in self.roles.items():
             if name == role and index < len(row.cells) and not row.cells[index].links:
                 return row.cells[index].text.strip() or None
         return None
+
+    def paper_title(self, row: Row, name: str) -> str | None:
+        """The row's paper title: a title column, or the naming column when it is one ("Title", "Paper")."""
+        return self.value(row, "title") or (name if self.titled and name else None)
+
+    def link_title(self, row: Row, index: int, name: str) -> str | None:
+        header = self.headers[index] if index < len(self.headers) else ""
+        return f"{name} ({header})" if name and header and index != self.naming else (name or None)
+
+    def label(self, index: int) -> str | None:
+        """A links column named for a kind of item ("Paper", "Demo", "Project page") places its links so."""
+        return {"paper": "paper", "demo": "demo", "page": "link"}.get(self.roles.get(index, ""))
+
+    def facts(self, row: Row, entry: EntryDraft) -> None:
+        if when := self.value(row, "date"):
+            day = _day(when)
+            if day is not None:
+                entry.released = entry.released or day
+            else:
+                entry.facts.setdefault("when", when)
+        for role in ("venue", "org", "license"):
+            if value := self.value(row, role):
+                entry.facts.setdefault(role, value)
+
+
+_NAME_HEADER = re.compile(r"^\W*(?:model|models|name|title|paper title|model name|method|project)\W*$", re.IGNORECASE)
+_TITLE_HEADER = re.compile(r"title|paper", re.IGNORECASE)
+_DATE = re.compile(
+    r"^(?:\d{4}(?:[-./]\d{1,2}(?:[-./]\d{1,2})?)?|\d{1,2}[-./]\d{4}|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,? \d{4})$",
+    re.IGNORECASE,
+)
+_FULL_DAY = re.compile(r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})$")
+
+
+def _day(text: str) -> date | None:
+    found = _FULL_DAY.match(text.strip())
+    if found is None:
+        return None
+    try:
+        return date(*(int(part) for part in found.groups()))
+    except ValueError:
+        return None
+
+
+def _unbadged_text(cell: Inline) -> str:
+    """A cell's text without its badges' alt texts (a badge names nothing)."""
+    text = cell.text
+    for ref in cell.links:
+        if ref.badge and ref.text:
+            text = text.replace(ref.text, "", 1)
+    return _WS.sub(" ", text).strip()
+
+
+def _names_things(table: Table, index: int) -> bool:
+    """A column whose cells are words (not dates, numbers or badges only) can name the rows."""
+    cells = [row.cells[index] for row in table.rows if index < len(row.cells)]
+    texts = [_unbadged_text(cell) for cell in cells]
+    named = [t for t in texts if t and not _DATE.match(t) and not re.fullmatch(r"[\d.,%/\s×x-]+[KMBT]?", t)]
+    return bool(cells) and len(named) * 2 > len(cells)
+
+
+_WS = re.compile(r"\s+")
 
 
 # --- the builder ------------------------------------------------------------------------------------------------
@@ -362,6 +551,10 @@ class _Builder:
         self.by_name: dict[str, tuple[FamilyDraft, EntryDraft]] = {}
         self.stray: dict[int, tuple[Section, EntryDraft]] = {}  # catch-all entries by section identity
         self.model_tables: list[tuple[Section, Table]] = []
+        self.section_families: dict[int, FamilyDraft] = {}
+        self.parents: dict[int, Section] = {
+            id(child): section for section in doc.root.walk() for child in section.children
+        }
         self.title = self._title_section()
         self.targets = self._table_targets()
 
@@ -441,14 +634,14 @@ class _Builder:
         self.families.append(family)
         if not entries:
             entry = EntryDraft(section.title.text)
-            family.entries.append(entry)
+            family.add(entry)
             self._register(section, family, entry)
             self._absorb(entry, section, summary=True, family=family)
             return
         family.summary = _summary(section.blocks)
         for child in entries:
             entry = EntryDraft(child.title.text)
-            family.entries.append(entry)
+            family.add(entry)
             self._register(child, family, entry)
             self._absorb(entry, child, summary=True, family=family)
         self._register(section, family, family.entries[0])
@@ -481,11 +674,35 @@ class _Builder:
             if isinstance(block, Paragraph | Html):
                 for ref in block.inline.links:
                     self.placer.add(entry, ref)
-            elif isinstance(block, Table):
+            elif isinstance(block, Table) and _checkpoint_rows(block):
                 self._checkpoint_table(entry, block)
+            elif isinstance(block, Table):
+                columns = _Columns.of(block)
+                for row in block.rows:
+                    self._family_row(family, entry, columns, row)
             elif isinstance(block, BulletList):
                 self._entry_bullets(entry, block.items, label)
             label = None
+
+    def _family_row(self, family: FamilyDraft, entry: EntryDraft, columns: _Columns, row: Row) -> None:
+        """A row of a paper or model table inside a family: an entry of that family (unnamed rows add links)."""
+        name = columns.name(row)
+        if name and name != entry.name:
+            entry = family.add(EntryDraft(name, summary=columns.value(row, "note")))
+            if params := columns.value(row, "params"):
+                entry.params = _split_values(params)
+            if llms := columns.value(row, "base_llm"):
+                entry.base_llms = _split_values(llms)
+        columns.facts(row, entry)
+        for index, cell in enumerate(row.cells):
+            for ref in cell.links:
+                self.placer.add(
+                    entry,
+                    ref,
+                    title=columns.link_title(row, index, name),
+                    label=columns.label(index),
+                    paper_title=columns.paper_title(row, name),
+                )
 
     def _entry_bullets(self, entry: EntryDraft, items: list[Item], label: str | None) -> None:
         for item in items:
@@ -495,20 +712,23 @@ class _Builder:
                 if fact == "released":
                     with contextlib.suppress(ValueError):  # not a date: the text stays in the list, nothing to keep
                         entry.released = entry.released or date.fromisoformat(item.inline.after_lead.strip())
+                elif fact in ("when", "venue", "org", "license"):
+                    entry.facts.setdefault(fact, _DESCRIPTION_SEP.sub("", item.inline.after_lead).strip())
                 else:
                     target: list[str] = getattr(entry, fact)
                     target += [v for v in values if v not in target]
+            item_label = _item_label(item.inline) or label
             for block in item.blocks:
                 if isinstance(block, Paragraph | Html):
                     for ref in block.inline.links:
                         suffix = block.inline.after_lead if ref is block.inline.lead else ""
-                        self.placer.add(entry, ref, label=label, suffix=suffix)
+                        self.placer.add(entry, ref, label=item_label, suffix=suffix)
                 elif isinstance(block, Table):
                     self._checkpoint_table(entry, block)
             self._entry_bullets(entry, item.children, label)
 
     def _checkpoint_table(self, entry: EntryDraft, table: Table) -> None:
-        columns = _Columns.of(table.header)
+        columns = _Columns.of(table)
         for row in table.rows:
             name = _row_name(row)
             meta = {
@@ -536,7 +756,7 @@ class _Builder:
                 self.model_tables.append((section, block))
             elif isinstance(block, BulletList):
                 for item in block.items:
-                    self._bullet_family(section, item)
+                    self._bullet(section, item)
 
     def _stray(self, section: Section, ref: Ref) -> None:
         if id(section) not in self.stray:
@@ -544,72 +764,92 @@ class _Builder:
             self.stray[id(section)] = (section, EntryDraft(name))
         self.placer.add(self.stray[id(section)][1], ref, plain=True)
 
-    def _bullet_family(self, section: Section, item: Item) -> None:
+    def _section_family(self, section: Section) -> FamilyDraft:
+        """The family a container section's rows and bullets become entries of (its heading names it)."""
+        if (found := self.section_families.get(id(section))) is not None:
+            return found
+        name = section.title.text or (self.title.title.text if self.title else "") or "Links"
+        parent = self.parents.get(id(section))
+        series = parent.title.text if parent is not None and parent.level > 0 and parent is not self.title else None
+        family = FamilyDraft(name, (section.line, 1), series=series or None)
+        self.section_families[id(section)] = family
+        self.families.append(family)
+        return family
+
+    def _bullet(self, section: Section, item: Item) -> None:
         inline = item.inline
-        name = inline.lead.text if inline.lead and inline.lead.text else inline.lead_strong
-        if not name or _generic(name) or (inline.lead is None and not _item_links(item)):
+        name = _item_name(inline)
+        if not name or (inline.lead is None and not _item_links(item)):
             for ref in _item_links(item, deep=True):
                 self._stray(section, ref)
             return
         found = self.by_name.get(slugify(name))
         if found:
             family, entry = found
-        else:
-            family = FamilyDraft(name, (item.line, 0))
-            entry = EntryDraft(name, summary=_clean_description(inline.after_lead))
-            family.entries.append(entry)
+        elif any(_item_name(child.inline) and _clean_description(child.inline.after_lead) for child in item.children):
+            family = FamilyDraft(name, (item.line, 0))  # a bullet with named sub-bullets groups them: a family
+            entry = family.add(EntryDraft(name, summary=_clean_description(inline.after_lead)))
             self.families.append(family)
             if slug := slugify(name):
                 self.by_name[slug] = (family, entry)
+        else:
+            family = self._section_family(section)
+            entry = family.add(EntryDraft(name, summary=_clean_description(inline.after_lead)))
         for ref in _item_links(item):
-            self.placer.add(entry, ref, suffix=inline.after_lead if ref is inline.lead else "")
+            self.placer.add(entry, ref, suffix=inline.after_lead if ref is inline.lead else "", title=name)
         for child in item.children:
             self._nested(family, entry, child)
 
     def _nested(self, family: FamilyDraft, parent: EntryDraft, item: Item) -> None:
         inline = item.inline
-        name = inline.lead.text if inline.lead and inline.lead.text else inline.lead_strong
+        name = _item_name(inline)
+        label = _item_label(inline)
         entry = parent
-        if name and not _generic(name) and _clean_description(inline.after_lead):
-            entry = EntryDraft(name, summary=_clean_description(inline.after_lead))
-            family.entries.append(entry)
+        if name and _clean_description(inline.after_lead):
+            entry = family.add(EntryDraft(name, summary=_clean_description(inline.after_lead)))
         for ref in _item_links(item):
-            self.placer.add(entry, ref)
+            self.placer.add(entry, ref, label=label)
         for child in item.children:
             self._nested(family, entry, child)
 
     # -- pass C: model tables ------------------------------------------------------------------------------
     def table_rows(self) -> None:
         for section, table in self.model_tables:
-            columns = _Columns.of(table.header)
+            columns = _Columns.of(table)
             for row in table.rows:
                 self._row(section, columns, row)
 
     def _row(self, section: Section, columns: _Columns, row: Row) -> None:
         anchors = [a.lstrip("#") for cell in row.cells for a in cell.anchors]
         found = next((self.by_anchor[a] for a in anchors if a in self.by_anchor), None)
-        name = _row_name(row)
+        name = columns.name(row)
         found = found or self.by_name.get(slugify(name))
         links = [ref for cell in row.cells for ref in cell.links]
+        joined = found is not None
         if found is None:
             if not links or not name:
                 for ref in links:
                     self._stray(section, ref)
                 return
-            family = FamilyDraft(name, (row.line, 0))
-            entry = EntryDraft(name, summary=columns.value(row, "note"))
-            family.entries.append(entry)
-            self.families.append(family)
-            if slug := slugify(name):
-                self.by_name[slug] = (family, entry)
+            family = self._section_family(section)
+            entry = family.add(EntryDraft(name, summary=columns.value(row, "note")))
         else:
             family, entry = found
-        if not any(e.params for e in family.entries) and (params := columns.value(row, "params")):
+        if not (joined and any(e.params for e in family.entries)) and (params := columns.value(row, "params")):
             entry.params = _split_values(params)
-        if not any(e.base_llms for e in family.entries) and (llms := columns.value(row, "base_llm")):
+        if not (joined and any(e.base_llms for e in family.entries)) and (llms := columns.value(row, "base_llm")):
             entry.base_llms = _split_values(llms)
-        for ref in links:
-            self.placer.add(entry, ref, family=family)
+        columns.facts(row, entry)
+        for index, cell in enumerate(row.cells):
+            for ref in cell.links:
+                self.placer.add(
+                    entry,
+                    ref,
+                    family=family if joined else None,
+                    title=columns.link_title(row, index, name),
+                    label=columns.label(index),
+                    paper_title=columns.paper_title(row, name),
+                )
 
     # -- result --------------------------------------------------------------------------------------------
     def run(self) -> Built:
@@ -630,7 +870,15 @@ def _row_name(row: Row) -> str:
     if not row.cells:
         return ""
     first = row.cells[0]
-    return (first.lead.text if first.lead and first.lead.text else first.text).strip()
+    return (first.lead.text if first.lead and first.lead.text else _unbadged_text(first)).strip()
+
+
+def _checkpoint_rows(table: Table) -> bool:
+    """A checkpoint table: most rows link to a Hub model and none to a paper or a repository (its rows are the
+    weights of the entry above, not models or papers of their own)."""
+    kinds = [{classify(ref.url).field for cell in row.cells for ref in cell.links} for row in table.rows]
+    with_weights = sum(1 for fields in kinds if "checkpoint" in fields)
+    return with_weights * 2 > len(kinds) and not any(fields & {"paper", "code"} for fields in kinds)
 
 
 def _item_links(item: Item, *, deep: bool = False) -> list[Ref]:
@@ -653,11 +901,13 @@ def _summary(blocks: list[Any]) -> str | None:
     return None
 
 
-def _unique(base: str, taken: set[str]) -> str:
-    result, n = base, 1
+def _unique(base: str, taken: set[str], tries: dict[str, int] | None = None) -> str:
+    counts = tries if tries is not None else {}
+    result, n = base, counts.get(base, 1)
     while result in taken:
         n += 1
         result = f"{base}-{n}"
+    counts[base] = n
     taken.add(result)
     return result
 
@@ -666,13 +916,14 @@ def _finish(drafts: list[FamilyDraft]) -> list[Family]:
     """Assign ids (slugs, de-duplicated in document order) and ``order``, and validate every family."""
     family_ids: set[str] = set()
     entry_ids: set[str] = set()
+    tries: dict[str, int] = {}
     families = []
     for rank, draft in enumerate(drafts, start=1):
         family_id = _unique(slugify(draft.name) or f"family-{rank}", family_ids)
         entries = []
         for index, entry in enumerate(draft.entries, start=1):
             base = slugify(entry.name) or (family_id if len(draft.entries) == 1 else f"{family_id}-{index}")
-            entries.append(entry.to_entry(_unique(base, entry_ids)))
+            entries.append(entry.to_entry(_unique(base[:80].strip("-._") or base, entry_ids, tries)))
         data: dict[str, Any] = {"id": family_id, "name": draft.name, "order": rank * 10, "entries": entries}
         if draft.series:
             data["series"] = draft.series

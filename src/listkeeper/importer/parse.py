@@ -11,6 +11,10 @@ What the walk records:
 * badge image URLs (``badge_images``): decoration, counted but never imported;
 * ``Skipped``: references that are not http(s) (local images such as ``./image/x.png``, relative paths, mailto:),
   counted separately so nothing is invented or silently dropped; ``#anchor`` links are kept as anchors only.
+* ``unlinked``: text where a URL is written but is not a link by the rules of Markdown (code, HTML comments and
+  attributes other than ``href``/``src``, link texts and titles, reference definitions, text inside HTML blocks,
+  badge images). The link account (:mod:`listkeeper.importer.account`) scans the raw file for URLs on its own and
+  excuses only URLs found in these places; any other URL the catalog does not hold is lost.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Literal
+from typing import Any, Literal
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -57,6 +61,7 @@ class Inline:
     anchors: list[str] = field(default_factory=list)  # "#fragment" targets
     lead: Ref | None = None  # a link that opens the content (nothing but filler before it)
     lead_strong: str | None = None  # bold text that opens the content (**Name**: ...)
+    prefix: str = ""  # plain text before the first (non-badge) link: "Paper:", "Title of the paper."
     after_lead: str = ""  # plain text after the lead link / bold name
     filler_only: bool = True  # outside links there is only punctuation and whitespace
     badges: int = 0  # image-in-link count
@@ -133,6 +138,7 @@ class Document:
     refs: list[Ref]  # every http link target in document order (badge targets included)
     badge_images: list[Ref]
     skipped: list[Skipped]
+    unlinked: list[str] = field(default_factory=list)
 
 
 def github_anchor(text: str) -> str:
@@ -152,9 +158,15 @@ class _Tags(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.events: list[tuple[str, str, dict[str, str], int, str]] = []
+        self.unlinked: list[str] = []  # comments and attribute values that are not link targets
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.events.append(("start", tag, {k: v or "" for k, v in attrs}, self.getpos()[0], ""))
+        target = {"a": "href", "img": "src"}.get(tag)
+        self.unlinked += [v for k, v in attrs if v and k != target and "://" in v]
+
+    def handle_comment(self, data: str) -> None:
+        self.unlinked.append(data)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -166,10 +178,11 @@ class _Tags(HTMLParser):
         self.events.append(("data", "", {}, self.getpos()[0], data))
 
 
-def _html_events(html: str) -> list[tuple[str, str, dict[str, str], int, str]]:
+def _html_events(html: str, unlinked: list[str]) -> list[tuple[str, str, dict[str, str], int, str]]:
     parser = _Tags()
     parser.feed(html)
     parser.close()
+    unlinked += parser.unlinked
     return parser.events
 
 
@@ -191,6 +204,7 @@ class _InlineWalker:
         self.out = Inline()
         self.text: list[str] = []
         self.outside: list[str] = []  # text outside links, to decide filler_only / lead
+        self.before: list[str] | None = []  # text before the first non-badge link
         self.link: _OpenLink | None = None
         self.strong_depth = 0
         self.strong_text: list[str] | None = None
@@ -203,6 +217,8 @@ class _InlineWalker:
         if self.link is not None:
             self.link.text.append(text)
             return
+        if self.before is not None:
+            self.before.append(text)
         if self.strong_text is not None:
             self.strong_text.append(text)
         elif self.after is not None:
@@ -225,18 +241,26 @@ class _InlineWalker:
             return
         text = _WS.sub(" ", "".join(link.text)).strip()
         url = link.url.strip()
+        if "://" in text:
+            self.doc.unlinked.append(text)
         if url.startswith("#"):
             self.out.anchors.append(url)
             self._not_lead()
             return
         if not is_http(url):
             self.doc.skipped.append(Skipped(url, link.line, "link"))
+            self.doc.unlinked.append(url)
             self._not_lead()
             return
         ref = Ref(url, text, link.line, badge=link.image, how=link.how)
         self.doc.refs.append(ref)
         self.out.links.append(ref)
         self.out.badges += link.image
+        if not link.image and self.before is not None:
+            self.out.prefix = _WS.sub(" ", "".join(self.before)).strip()
+            self.before = None
+        if link.image:  # a badge ("Star", "arXiv") is decoration: it neither names the line nor ends its lead
+            return
         if self.strong_text is None and not self.lead_done and self.out.lead is None and self.out.lead_strong is None:
             self.out.lead = ref
             self.after = []
@@ -247,6 +271,8 @@ class _InlineWalker:
 
     def image(self, src: str, alt: str) -> None:
         src = src.strip()
+        if "://" in alt:
+            self.doc.unlinked.append(alt)
         if self.link is not None:
             self.link.image = True
             self.link.text.append(alt)  # the badge's name; not part of the surrounding text (a heading's name)
@@ -254,11 +280,14 @@ class _InlineWalker:
                 self.doc.badge_images.append(Ref(src, alt, self.line, badge=True, how="image"))
             else:
                 self.doc.skipped.append(Skipped(src, self.line, "image"))
+            self.doc.unlinked.append(src)
             return
         if not is_http(src):
             self.doc.skipped.append(Skipped(src, self.line, "image"))
+            self.doc.unlinked.append(src)
         elif is_badge_image(src):
             self.doc.badge_images.append(Ref(src, alt, self.line, badge=True, how="image"))
+            self.doc.unlinked.append(src)
         else:
             ref = Ref(src, alt.strip() or src, self.line, how="image")
             self.doc.refs.append(ref)
@@ -283,9 +312,11 @@ class _InlineWalker:
 
     # -- html ------------------------------------------------------------------------------------------------
     def html(self, fragment: str, base_line: int) -> None:
-        for event, tag, attrs, line, data in _html_events(fragment):
+        for event, tag, attrs, line, data in _html_events(fragment, self.doc.unlinked):
             self.line = base_line + line - 1
             if event == "data":
+                if "://" in data:  # text in HTML is not linkified
+                    self.doc.unlinked.append(data)
                 self.add_text(data)
             elif tag == "a" and event == "start" and "href" in attrs:
                 self.open_link(attrs["href"], "html")
@@ -300,12 +331,18 @@ class _InlineWalker:
     def tokens(self, children: list[Token]) -> Inline:
         for tok in children:
             match tok.type:
-                case "text" | "code_inline":
+                case "text":
+                    self.add_text(tok.content)
+                case "code_inline":
+                    if "://" in tok.content:
+                        self.doc.unlinked.append(tok.content)
                     self.add_text(tok.content)
                 case "softbreak" | "hardbreak":
                     self.add_text(" ")
                     self.line += 1
                 case "link_open":
+                    if "://" in (title := str(tok.attrs.get("title", ""))):
+                        self.doc.unlinked.append(title)
                     how: How = {"linkify": "bare", "autolink": "autolink"}.get(tok.markup, "link")  # type: ignore[assignment]
                     self.open_link(str(tok.attrs.get("href", "")), how)
                 case "link_close":
@@ -334,6 +371,7 @@ class _Collector:
     refs: list[Ref] = field(default_factory=list)
     badge_images: list[Ref] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    unlinked: list[str] = field(default_factory=list)
 
     def inline(self, token: Token) -> Inline:
         line = token.map[0] + 1 if token.map else 0
@@ -383,7 +421,7 @@ def _blocks(tokens: list[Token], doc: _Collector) -> list[Block]:
     while index < len(tokens):
         tok = tokens[index]
         line = tok.map[0] + 1 if tok.map else 0
-        if tok.type in ("paragraph_open",):
+        if tok.type in ("paragraph_open", "heading_open"):  # a heading inside a list item or quote is text
             out.append(Paragraph(line, doc.inline(tokens[index + 1])))
             index = _close_of(tokens, index) + 1
         elif tok.type == "html_block":
@@ -402,6 +440,8 @@ def _blocks(tokens: list[Token], doc: _Collector) -> list[Block]:
             out += _blocks(tokens[index + 1 : end], doc)
             index = end + 1
         else:  # fences, code blocks, rules: no links by definition
+            if "://" in tok.content:
+                doc.unlinked.append(tok.content)
             index = _close_of(tokens, index) + 1 if tok.nesting == 1 else index + 1
     return out
 
@@ -421,8 +461,11 @@ def _items(tokens: list[Token], doc: _Collector) -> list[Item]:
 
 def parse(text: str) -> Document:
     """Parse Markdown ``text`` into a section tree; headings nest by level."""
-    tokens = markdown().parse(text)
+    env: dict[str, Any] = {}
+    tokens = markdown().parse(text, env)
     doc = _Collector()
+    # Reference definitions are not links themselves; the links that use them are.
+    doc.unlinked += [str(ref.get("href", "")) for ref in env.get("references", {}).values()]
     root = Section(0, Inline(), 1)
     stack = [root]
     index = 0
@@ -447,4 +490,4 @@ def parse(text: str) -> Document:
         body.append(tok)
         index += 1
     flush()
-    return Document(root, doc.refs, doc.badge_images, doc.skipped)
+    return Document(root, doc.refs, doc.badge_images, doc.skipped, doc.unlinked)

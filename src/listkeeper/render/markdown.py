@@ -275,6 +275,9 @@ def _entry_blocks(entry: Entry, links: _Links, level: int | None) -> list[str]:
         facts.append(f"**Base LLMs:** {', '.join(escape_inline(b) for b in entry.base_llms)}")
     if entry.released is not None:
         facts.append(f"**Released:** {entry.released.isoformat()}")
+    for label, value in (("Date", entry.when), ("Venue", entry.venue), ("Org", entry.org), ("License", entry.license)):
+        if value:
+            facts.append(f"**{label}:** {escape_inline(value)}")
     if facts:
         blocks.append(_bullets(facts))
     if entry.papers:

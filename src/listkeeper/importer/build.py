@@ -369,7 +369,13 @@ def _link_line(inline: Inline) -> bool:
 
 
 def _signature(section: Section) -> bool:
-    """The section's own text has a line of links or badges (or its heading is a link)."""
+    """The section's own text has a line of links or badges (or its heading is a link), or labelled bullets."""
+    if section.signature is None:
+        section.signature = _find_signature(section)
+    return section.signature
+
+
+def _find_signature(section: Section) -> bool:
     if section.title.links:
         return True
     if any(isinstance(b, BulletList) and any(_item_label(i.inline) for i in b.items) for b in section.blocks):
@@ -731,13 +737,13 @@ class _Builder:
         columns = _Columns.of(table)
         for row in table.rows:
             name = _row_name(row)
-            meta = {
+            found = {
                 "size": columns.value(row, "size") or columns.value(row, "params"),
                 "base_llm": columns.value(row, "base_llm"),
                 "resolution": columns.value(row, "resolution"),
                 "note": columns.value(row, "note"),
             }
-            meta = {k: v for k, v in meta.items() if v}
+            meta = {k: v for k, v in found.items() if v}
             for index, cell in enumerate(row.cells):
                 header = table.header[index].text if index < len(table.header) else ""
                 for ref in cell.links:

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -9,8 +14,9 @@ from listkeeper.catalog.load import load_catalog
 from listkeeper.cli import run
 from listkeeper.errors import UsageError
 from listkeeper.importer import LinksLost, import_bytes, run_import
-from listkeeper.importer.write import family_yaml
-from tests.importer.conftest import FIXTURES, SEED
+from listkeeper.importer.write import STAGING_PREFIX, family_yaml
+from tests.importer.conftest import FIXTURES, REPO, SEED
+from tests.importer.lists import link_list
 
 
 def test_yaml_is_readable_ordered_and_quoted(seed_bytes: bytes) -> None:
@@ -104,3 +110,52 @@ def test_malformed_http_links_are_reported_not_a_crash(tmp_path: Path, capsys: p
     assert "2 non-http references skipped (0 local images, 2 other)" in out
     assert "line 6: https://example.org:99999/" in out and "line 7: https://x.org:http/" in out
     assert load_catalog(tmp_path / "c").catalog.families  # what was written validates
+
+
+def test_a_long_list_is_staged_one_file_per_family_not_per_link(tmp_path: Path) -> None:
+    source = tmp_path / "list.md"
+    source.write_text(link_list(6000, per_section=2000), encoding="utf-8")
+    result = run_import(source, tmp_path / "out")
+    assert result.account.kept == 6000 and not result.account.lost
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "section-1.yaml",
+        "section-2.yaml",
+        "section-3.yaml",
+    ]
+
+
+def _listkeeper(*args: str, cwd: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    command = [sys.executable, "-m", "listkeeper", *args]
+    return subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_sigterm_while_staging_leaves_no_temporary_files_and_writes_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "list.md"
+    source.write_text(link_list(12000), encoding="utf-8")
+    out = tmp_path / "out"
+    process = _listkeeper("import", str(source), "--out", str(out), cwd=tmp_path)
+    deadline = time.monotonic() + 120
+    while not list(out.glob(f"{STAGING_PREFIX}*/*.yaml")):  # staging has begun: files are being written
+        assert process.poll() is None, "the import ended before it was seen staging"
+        assert time.monotonic() < deadline
+        time.sleep(0.002)
+    process.send_signal(signal.SIGTERM)
+    _stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 128 + signal.SIGTERM, stderr
+    assert "terminated (SIGTERM): nothing written" in stderr
+    assert list(out.iterdir()) == []
+
+
+def test_a_staging_directory_left_by_a_killed_run_is_removed_by_the_next(tmp_path: Path) -> None:
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    out = tmp_path / "out"
+    left = out / f"{STAGING_PREFIX}{int(gone.stdout)}-abc123"
+    left.mkdir(parents=True)
+    (left / "section-1.yaml").write_text("id: x\n", encoding="utf-8")
+    mine = out / f"{STAGING_PREFIX}{os.getpid()}-def456"  # a live process's (this one's): left alone
+    mine.mkdir()
+    source = tmp_path / "list.md"
+    source.write_text(link_list(30), encoding="utf-8")
+    run_import(source, out)
+    assert not left.exists() and mine.is_dir()

@@ -588,6 +588,36 @@ def test_offline_reports_badge_mismatches_and_empty_links_and_sends_nothing(
     assert world.web.requests == 0 and world.api_requests() == {"hf": 0, "arxiv": 0, "github": 0}
 
 
+def test_offline_checks_a_markdown_file_without_any_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no catalog/, no configuration: "works on any Markdown list"
+    (tmp_path / "list.md").write_text("# List\n\n- [a](https://a.example/)\n", encoding="utf-8")
+    code, out, err = check(capsys, "--offline", "list.md")
+    assert code == 0, err
+    assert "offline: no catalog; 1 links in 1 file(s); 0 empty link(s)" in out
+    (tmp_path / "bad.md").write_text(BADGES_MD + "[x]()\n", encoding="utf-8")
+    code, out, err = check(capsys, "--offline", "bad.md")
+    assert code == 1 and "bad.md:5: empty link target" in err
+    assert not (tmp_path / "catalog").exists() and not (tmp_path / ".listkeeper").exists()
+
+
+def test_offline_writes_the_report_in_the_format_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.md").write_text(BADGES_MD + "[x]()\n", encoding="utf-8")
+    code, out, _ = check(capsys, "--offline", "--format", "json", "--output", "report.json", "bad.md")
+    assert code == 1 and out == ""
+    data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    kinds = sorted(f["kind"] for f in data["findings"])
+    assert kinds == ["badge-mismatch", "empty-link"]
+    empty = next(f for f in data["findings"] if f["kind"] == "empty-link")
+    assert empty["locations"] == [{"file": "bad.md", "line": 5}]
+    code, out, _ = check(capsys, "--offline", "--format", "markdown", "bad.md")
+    assert code == 1 and "Empty link" in out
+
+
 # -- nothing checked, cache, lock ----------------------------------------------------------------------------------
 
 

@@ -87,7 +87,7 @@ def command(
     cfg = config_module.load(".", config_file).with_overrides(catalog_dir=catalog_dir, state_path=state_path)
     fail_kinds = report_module.parse_fail_on(v for value in fail_on for v in value.split(",") if v)
     if offline:
-        _offline(cfg, files)
+        _offline(cfg, files, fmt, output)
         return
     from listkeeper.pipeline import CheckOptions, run_check
 
@@ -145,23 +145,50 @@ def _emit(result: report_module.CheckReport, fmt: str, output: Path | None) -> N
         append_step_summary(report_module.github_step_summary(result))
 
 
-def _offline(cfg: config_module.Config, files: tuple[Path, ...]) -> None:
+def _offline(cfg: config_module.Config, files: tuple[Path, ...], fmt: str | None, output: Path | None) -> None:
+    """Validate the catalog (when there is one, or no file is given), extract links, check badges; no request.
+
+    Without ``--format``/``--output`` a one-line summary goes to stdout; with either, the report is written in
+    that format (a check report with no link results: the offline findings only)."""
+    from datetime import UTC, datetime
+
+    from listkeeper import subjects
+    from listkeeper.findings import Finding, Kind
     from listkeeper.links.badges import check_text
-    from listkeeper.links.extract import extract_markdown
+    from listkeeper.links.extract import dedupe, extract_markdown
+    from listkeeper.links.status import CheckStats
     from listkeeper.pipeline import read_documents
 
-    loaded = load_catalog(cfg.path(cfg.catalog_dir))
-    refs = catalog_refs(loaded)
+    started = datetime.now(UTC)
+    catalog_dir = cfg.path(cfg.catalog_dir)
+    refs = [] if files and not catalog_dir.exists() else catalog_refs(load_catalog(catalog_dir))
     docs = read_documents(files, cfg.path(cfg.output))
     links = [link for doc in docs if doc.check_links for link in extract_markdown(doc.text, doc.file)]
     empty = [link for link in links if link.url == ""]
+    badges = [finding for doc in docs for finding in check_text(doc.text, doc.file)]
+    if fmt is not None or output is not None:
+        findings = [
+            Finding(Kind.EMPTY_LINK, subjects.url(""), "empty link target", {}, (link.location,), source="links")
+            for link in empty
+        ]
+        report = report_module.CheckReport(
+            results=[],
+            locations=dedupe(links),
+            findings=findings + badges,
+            stats=CheckStats(),
+            sources={},
+            started=started,
+            finished=datetime.now(UTC),
+        )
+        _emit(report, fmt or "json", output)
+        sys.exit(1 if empty or badges else 0)
     for link in empty:
         click.echo(f"{link.file}:{link.line}: empty link target", err=True)
-    badges = [finding for doc in docs for finding in check_text(doc.text, doc.file)]
     for finding in badges:
         click.echo(f"{finding.locations[0]}: badge mismatch: {finding.message}", err=True)
+    catalog = f"catalog OK ({len(refs)} references)" if catalog_dir.exists() or not files else "no catalog"
     click.echo(
-        f"offline: catalog OK ({len(refs)} references); {len(links) - len(empty)} links in {len(files)} file(s); "
+        f"offline: {catalog}; {len(links) - len(empty)} links in {len(files)} file(s); "
         f"{len(empty)} empty link(s); {len(badges)} badge mismatch(es); no request sent"
     )
     sys.exit(1 if empty or badges else 0)

@@ -7,9 +7,10 @@ by run on the non-ASCII stretches of each line: encode the run back to cp1254, d
 decodes cleanly is repaired; bytes that no longer form a character become U+FFFD and the line is reported as
 still damaged. Newlines are never touched, so line numbers stay valid for every later message.
 
-Detection is deliberate, not a guess per run: plain UTF-8 text such as "café" also consists of cp1254 characters,
-but re-encoding "é" gives a lone byte that is not UTF-8. Only when runs re-encode into real multi-byte UTF-8
-characters is the document treated as damaged, and undamaged input passes through unchanged.
+Detection is per line, not a guess per run nor a vote over the whole file: plain UTF-8 text such as "café" also
+consists of cp1254 characters, but re-encoding "é" gives a lone byte that is not UTF-8. A line is damaged when most
+of its runs re-encode into real multi-byte UTF-8 characters (or into the start of one whose rest was lost); only
+damaged lines are repaired, so a file damaged in its first half is repaired there and left as written elsewhere.
 """
 
 from __future__ import annotations
@@ -60,13 +61,19 @@ class _Run:
     fixed: str
     multibyte: int  # characters of two or more UTF-8 bytes recovered from the run
     lost: int  # U+FFFD inserted for bytes that no longer form a character
+    broken: bool  # the bytes open a UTF-8 sequence (lead byte + continuation) that lost its end
+
+    @property
+    def evidence(self) -> bool:
+        return self.multibyte > 0 or self.broken
 
 
 def _analyse(match: re.Match[str]) -> _Run:
     raw = match.group().encode("cp1254")
     fixed = raw.decode("utf-8", errors="replace")
     multibyte = sum(1 for ch in fixed if ord(ch) > 0x7F and ch != REPLACEMENT)
-    return _Run(match.start(), match.end(), fixed, multibyte, fixed.count(REPLACEMENT))
+    broken = any(0xC2 <= a <= 0xF4 and 0x80 <= b <= 0xBF for a, b in zip(raw, raw[1:], strict=False))
+    return _Run(match.start(), match.end(), fixed, multibyte, fixed.count(REPLACEMENT), broken)
 
 
 def _excerpt(line: str) -> str:
@@ -78,12 +85,13 @@ def _excerpt(line: str) -> str:
 
 
 def looks_damaged(runs: list[_Run]) -> bool:
-    """Mojibake evidence: runs that re-encode into real multi-byte characters, for most of the non-ASCII runs.
+    """Mojibake evidence in one line: runs that re-encode into (the start of) real multi-byte characters, for most
+    of its non-ASCII runs.
 
-    A plain UTF-8 document yields runs like "é" (one byte, not UTF-8) or none at all (CJK and emoji are not
-    cp1254 characters), so it never passes this test.
+    Plain UTF-8 text yields runs like "é" (one byte, not UTF-8) or none at all (CJK and emoji are not cp1254
+    characters), so it never passes this test.
     """
-    evidence = sum(1 for run in runs if run.multibyte)
+    evidence = sum(1 for run in runs if run.evidence)
     return evidence > 0 and evidence * 2 >= len(runs)
 
 
@@ -91,12 +99,15 @@ def repair_text(text: str) -> Repaired:
     """Repair ``text`` if it shows the damage; otherwise return it unchanged with an empty report."""
     lines = text.splitlines(keepends=True)
     per_line = [[_analyse(m) for m in _RUN.finditer(line)] for line in lines]
-    if not looks_damaged([run for runs in per_line for run in runs]):
+    if not any(looks_damaged(runs) for runs in per_line):
         return Repaired(text, RepairReport(False, (), ()))
     out: list[str] = []
     repaired: list[int] = []
     damaged: list[DamagedLine] = []
     for number, (line, runs) in enumerate(zip(lines, per_line, strict=True), start=1):
+        if not looks_damaged(runs):
+            out.append(line)  # clean (or not telling): left exactly as written
+            continue
         pieces, pos = [], 0
         for run in runs:
             pieces += [line[pos : run.start], run.fixed]

@@ -41,7 +41,7 @@ CATCH_ALL_NAME = "Other"
 _GENERIC = re.compile(
     r"^(?:|link|links|here|this|click here|url|website|homepage|home page|project page|page|paper|papers|pdf|"
     r"arxiv|code|github|repo|repository|demo|model|models|weights|checkpoint|checkpoints|hf|hugging ?face|"
-    r"dataset|datasets|data|collection|space|🤗)$",
+    r"dataset|datasets|data|collection|space|openreview|abs|html|🤗)$",
     re.IGNORECASE,
 )
 _BADGE_WORDS = re.compile(r"^(?:|stars?|github stars?|forks?|licen[cs]e|build|ci|version|downloads?|awesome)$", re.I)
@@ -99,8 +99,11 @@ def slugify(text: str) -> str:
 
 
 def _clean_description(text: str) -> str | None:
-    text = _DESCRIPTION_SEP.sub("", text).strip()
-    return text or None
+    text = _DESCRIPTION_SEP.sub("", _EMPTY_BRACKETS.sub("", text)).strip()
+    return _WS.sub(" ", text) or None
+
+
+_EMPTY_BRACKETS = re.compile(r"\[\s*\]|\(\s*\)")  # what "[[code](…)]" leaves around a link
 
 
 def _identity(item: Classified) -> tuple[str, ...]:
@@ -308,7 +311,8 @@ def _generic(text: str) -> bool:
 
 
 def _paper_title(text: str, entry: str = "") -> bool:
-    return not (_generic(text) or _ARXIV_ALT.match(text) or text == entry)
+    bare_id = bool(re.fullmatch(r"(?:arxiv[: ]?\s*)?\d{4}\.\d{4,5}(?:v\d+)?", text.strip(), re.IGNORECASE))
+    return not (_generic(text) or _ARXIV_ALT.match(text) or text == entry or bare_id)
 
 
 def _demo_title(text: str, space: str, entry: str = "") -> bool:
@@ -317,7 +321,8 @@ def _demo_title(text: str, space: str, entry: str = "") -> bool:
 
 def _venue(suffix: str) -> str | None:
     found = _PAPER_SUFFIX.match(suffix.strip())
-    return (found.group("venue").strip() or None) if found else None
+    venue = found.group("venue").strip() if found else ""
+    return venue if venue and len(venue) <= 40 and re.search(r"\b(?:19|20)\d{2}\b|'\d{2}\b", venue) else None
 
 
 def _build_item(
@@ -390,6 +395,8 @@ _ITEM_LABELS |= {"model": "checkpoint", "models": "checkpoint", "dataset": "data
 _ITEM_LABELS |= {"data": "dataset", "demo": "demo", "demos": "demo", "space": "demo", "collection": "collection"}
 _ITEM_LABELS |= {"collections": "collection", "project page": "link", "homepage": "link", "website": "link"}
 _ITEM_LABELS |= {"blog": "link", "project": "link"}
+_ITEM_LABELS |= {"论文": "paper", "代码": "code", "模型": "checkpoint", "权重": "checkpoint", "数据集": "dataset"}
+_ITEM_LABELS |= {"演示": "demo", "项目主页": "link", "主页": "link"}
 
 
 def _item_label(inline: Inline) -> str | None:
@@ -402,16 +409,15 @@ def _item_label(inline: Inline) -> str | None:
     return _ITEM_LABELS.get(word.strip().rstrip(":：").strip().lower())
 
 
+_NAME_TAIL = re.compile(r"[\s\-–—:|,.(\[]+$")
+
+
 def _item_name(inline: Inline) -> str | None:
     """What a bullet is called: its first (non-badge) link's text, a bold opening, or the words before its first
     link ("Title of the paper. [[pdf]](…)"); never a label ("Paper:") or a generic word ("link")."""
     if _item_label(inline):
         return None
-    for name in (
-        inline.lead.text if inline.lead else None,
-        inline.lead_strong,
-        _DESCRIPTION_SEP.sub("", inline.prefix[::-1])[::-1],
-    ):
+    for name in (inline.lead.text if inline.lead else None, inline.lead_strong, _NAME_TAIL.sub("", inline.prefix)):
         if name and not _generic(name) and not name.startswith(("http://", "https://")):
             return name.strip()
     return None
@@ -580,9 +586,10 @@ class _Builder:
             inside = inside or (section is not self.title and section.level > 0 and _signature(section))
             for block in section.blocks:
                 if isinstance(block, Table) and not inside:
+                    columns = _Columns.of(block)
                     for row in block.rows:
                         anchors.update(a.lstrip("#") for cell in row.cells for a in cell.anchors)
-                        if row.cells and (name := slugify(_row_name(row))):
+                        if row.cells and (name := slugify(columns.name(row))):
                             names.add(name)
             for child in section.children:
                 visit(child, inside)
@@ -785,7 +792,8 @@ class _Builder:
     def _bullet(self, section: Section, item: Item) -> None:
         inline = item.inline
         name = _item_name(inline)
-        if not name or (inline.lead is None and not _item_links(item)):
+        boilerplate = bool(_BOILERPLATE.match(section.title.text.strip()))  # "- MIT: [text](…)" under License
+        if not name or boilerplate or (inline.lead is None and not _item_links(item)):
             for ref in _item_links(item, deep=True):
                 self._stray(section, ref)
             return
@@ -802,7 +810,10 @@ class _Builder:
             family = self._section_family(section)
             entry = family.add(EntryDraft(name, summary=_clean_description(inline.after_lead)))
         for ref in _item_links(item):
-            self.placer.add(entry, ref, suffix=inline.after_lead if ref is inline.lead else "", title=name)
+            # A bullet named by its lead link or by plain words before its links is named by its paper's title.
+            lead = ref is inline.lead or (inline.lead is None and not inline.lead_strong)
+            suffix = inline.after_lead if ref is inline.lead else ""
+            self.placer.add(entry, ref, suffix=suffix, title=name, paper_title=name if lead else None)
         for child in item.children:
             self._nested(family, entry, child)
 
@@ -833,7 +844,7 @@ class _Builder:
         links = [ref for cell in row.cells for ref in cell.links]
         joined = found is not None
         if found is None:
-            if not links or not name:
+            if not links or not name or _BOILERPLATE.match(section.title.text.strip()):
                 for ref in links:
                     self._stray(section, ref)
                 return

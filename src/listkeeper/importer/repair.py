@@ -15,6 +15,7 @@ damaged lines are repaired, so a file damaged in its first half is repaired ther
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -72,7 +73,7 @@ def _analyse(match: re.Match[str]) -> _Run:
     raw = match.group().encode("cp1254")
     fixed = raw.decode("utf-8", errors="replace")
     multibyte = sum(1 for ch in fixed if ord(ch) > 0x7F and ch != REPLACEMENT)
-    broken = any(0xC2 <= a <= 0xF4 and 0x80 <= b <= 0xBF for a, b in zip(raw, raw[1:], strict=False))
+    broken = any(0xC2 <= a <= 0xF4 and 0x80 <= b <= 0xBF for a, b in itertools.pairwise(raw))
     return _Run(match.start(), match.end(), fixed, multibyte, fixed.count(REPLACEMENT), broken)
 
 

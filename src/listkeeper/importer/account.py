@@ -145,12 +145,12 @@ def account(text: str, unlinked: Iterable[str], catalog_urls: set[str]) -> Accou
             excused[excuse] -= 1
             not_links += 1
             continue
-        url = next(iter(_trimmed(raw)))
+        url = _strip_trailing(raw)
         links.add(url)
         if (form := held.equivalent(raw)) is not None:
             altered.append(Occurrence(url, line, form))
         else:
-            lost.append(Occurrence(_strip_trailing(url), line))
+            lost.append(Occurrence(url, line))
     return Account(total, len(links), len(catalog_urls), kept, tuple(altered), tuple(lost), not_links)
 
 

@@ -5,9 +5,11 @@ import re
 
 import pytest
 
+from listkeeper.links.extract import extract_markdown
 from listkeeper.render.escape import (
     defang_mentions,
     escape_block,
+    escape_destination,
     escape_heading,
     escape_inline,
     escape_url,
@@ -178,3 +180,26 @@ def test_defang_mentions() -> None:
     # Escaping afterwards keeps the break (it is a character, not an entity that escaping would spoil).
     assert "\u200b" in escape_inline(out)
     assert html.unescape(escape_inline(defang_mentions("@a"))) == "@\u200ba"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://zh.wikipedia.org/wiki/视觉语言模型",
+        "https://例子.测试/页面",
+        "https://en.wikipedia.org/wiki/Transformer_(deep_learning_architecture)",
+        "https://example.org/a|b`c<d>e",
+        "https://example.org/?q[]=1&amp;x=&lt;",
+        "https://example.org/back\\slash\\*",
+        "https://example.org/a)b(",
+    ],
+)
+def test_a_destination_parses_back_to_the_url_as_written_in_text_and_in_a_table(url: str) -> None:
+    destination = escape_destination(url)
+    paragraph = f"[x]({destination})\n"
+    table = f"| a | b |\n|---|---|\n| [x]({destination}) | y |\n"
+    for text in (paragraph, table):
+        assert [link.url for link in extract_markdown(text, "f.md")] == [url], text
+    assert not set(" \n") & set(destination)
+    with pytest.raises(ValueError):
+        escape_destination("javascript:alert(1)")

@@ -13,6 +13,10 @@ A family file looks like::
         summary: ...
         params: [17B]
         base_llms: [Vicuna-7B-v1.5]
+        when: "2023-11"           # optional, as a list writes them: a date that is not a day (else `released`),
+        venue: NeurIPS 2024       # the venue, the organisation and the licence
+        org: Zhipu AI
+        license: Apache-2.0
         papers:
           - {arxiv: "2311.03079v2", title: "CogVLM: Visual Expert for Pretrained Language Models"}
           - {url: "https://example.org/blog", title: "Blog post"}       # where no paper exists

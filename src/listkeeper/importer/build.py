@@ -45,6 +45,8 @@ _GENERIC = re.compile(
     re.IGNORECASE,
 )
 _BADGE_WORDS = re.compile(r"^(?:|stars?|github stars?|forks?|licen[cs]e|build|ci|version|downloads?|awesome)$", re.I)
+# Link texts that say nothing at all: the URL says more.
+_MEANINGLESS = re.compile(r"^(?:|link|links|here|this|click here|url|🤗)$", re.IGNORECASE)
 # Generic, but still better than the bare URL as the title of a plain link: they say what the page is for.
 _PAGE_KIND = re.compile(r"^(?:project page|homepage|home page|website)$", re.IGNORECASE)
 _ARXIV_ALT = re.compile(r"^arxiv[: ]\s*\S+$", re.IGNORECASE)
@@ -354,7 +356,8 @@ def _build_item(
         case "link":
             named = text if text and not _generic(text) else None
             kind = text if _PAGE_KIND.match(text.strip("[]() ")) else None
-            return {"title": named or title or kind or item.value, "url": item.value}
+            said = text if text and not _MEANINGLESS.match(text.strip("[]() ")) else None  # "Data", "Code"
+            return {"title": named or title or kind or said or item.value, "url": item.value}
         case _:
             return item.value
 

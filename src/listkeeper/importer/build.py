@@ -5,21 +5,26 @@ How the structure is read (the rules are few on purpose, so a reader can predict
 
 * The document title (the only ``#`` heading, when it comes first) and boilerplate sections (License,
   Contributing, Contents, Citation, ...) never become families.
-* A heading is a *family* when its own text (before any sub-heading) has a line of links or badges, or when a
-  model table (a table outside every family, e.g. "Quick Start") points at it by ``#anchor`` or by name.
+* A heading is a *family* when its own text (before any sub-heading) has a line of links or badges or labelled
+  bullets (``- Paper: [title](url)``, ``- **Code**: ...``), or when a model table (a table outside every family,
+  e.g. "Quick Start") points at it by ``#anchor`` or by name.
 * A heading with no links of its own whose sub-headings are families is a *series* (its families get
   ``series``) when a sibling heading is a family ("### Cog Series" beside "### MiniGemini"); otherwise it is a
   plain container. A model-table target whose sub-headings carry badges is a series too when its name says so.
 * Inside a family, sub-headings with badges, link lines or ``**Papers**``-style labels are *entries*; other
-  sub-headings ("Architecture", "Motivation") are prose of the family's entry, and their links belong to it.
-* Outside families, a bullet ``- [Name](url) - description`` (or ``- **Name** ...``) is a family; its nested
-  bullets that start with a name are further entries, others add links. A table row is a model: it joins the
-  family it names (anchor or name), or becomes one.
+  sub-headings ("Architecture", "Motivation") are prose of the family's entry, and their links belong to it. A
+  table in a family is a checkpoint table (its rows are Hub weights) or a paper/model table (its rows are entries).
+* Outside families, a container heading is the family of its bullets and table rows (its parent heading, if any,
+  is the ``series``): a bullet ``- [Name](url) - description`` (or ``- **Name** ...``, or plain words before its
+  links) is an entry; a bullet with named sub-bullets is a family of its own. A table row is an entry named by the
+  column that names the item (``Model``, ``Title``, ...; else the first column of words, never a date or a badge),
+  with its date, venue, org and licence columns kept; a row that names a family (anchor or name) joins it.
 * Every other link goes to the catch-all family ``other``: one entry per section, as plain links.
 
-Within an entry each URL is classified (:mod:`~listkeeper.urls`); a repeat of something already
-there is merged (a later, better title wins), and a repeat that differs in its URL is kept as a plain link, so
-no URL is ever dropped.
+Within an entry each URL is classified (:mod:`~listkeeper.urls`) and typed only when the typed field renders back
+to exactly that URL; otherwise it is kept as written (a paper or demo given by URL, else a plain link). A repeat of
+something already there is merged (a later, better title wins), and a repeat that differs in its URL is kept as a
+plain link, so no URL is ever dropped or altered.
 """
 
 from __future__ import annotations

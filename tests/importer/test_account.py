@@ -45,3 +45,15 @@ def test_account_buckets_kept_altered_lost_and_not_links() -> None:
     ]
     assert [(o.url, o.line) for o in counted.lost] == [("https://c.example/", 1)]
     assert counted.not_links == 1
+
+
+def test_reference_definitions_and_titles_are_not_links_of_their_own(tmp_path: Path) -> None:
+    source = tmp_path / "refs.md"
+    source.write_text(
+        "# L\n\n## M\n\n- [Model][m] - a model.\n\n"
+        '[m]: https://m.example/ "mirror at https://mirror.example/"\n'
+        "[unused]: https://unused.example/\n",
+        encoding="utf-8",
+    )
+    counted = run_import(source, tmp_path / "out").account
+    assert (counted.kept, counted.lost, counted.not_links) == (1, (), 2)

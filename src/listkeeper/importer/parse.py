@@ -466,7 +466,8 @@ def parse(text: str) -> Document:
     tokens = markdown().parse(text, env)
     doc = _Collector()
     # Reference definitions are not links themselves; the links that use them are.
-    doc.unlinked += [str(ref.get("href", "")) for ref in env.get("references", {}).values()]
+    for ref in env.get("references", {}).values():
+        doc.unlinked += [str(ref.get("href", "")), str(ref.get("title") or "")]
     root = Section(0, Inline(), 1)
     stack = [root]
     index = 0

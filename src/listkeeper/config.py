@@ -94,6 +94,32 @@ class UpdateConfig(_Section):
     dead: Literal["mark", "remove"] = "mark"
 
 
+class MarkdownConfig(_Section):
+    """Markdown mode: the list's own Markdown files are edited in place (see :mod:`listkeeper.mdlist`)."""
+
+    files: list[str] = Field(default_factory=list)  # paths or globs (in the file name) from the project root
+    dead: Literal["mark", "comment", "remove"] = "mark"
+    mark: str = "~~{link}~~ (dead since {date})"  # {link} the link as written, {date}, {url}
+    comment: str = "<!-- listkeeper: dead since {date} -->"
+
+    @field_validator("files")
+    @classmethod
+    def _relative(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not value.strip() or value.startswith("/") or ".." in Path(value).parts:
+                raise ValueError(f"{value!r} must be a path inside the repository, relative to its root")
+            if any(char in str(Path(value).parent) for char in "*?["):
+                raise ValueError(f"{value!r}: a glob may only be in the file name (e.g. 'papers/*.md')")
+        return values
+
+    @field_validator("mark")
+    @classmethod
+    def _has_link(cls, value: str) -> str:
+        if "{link}" not in value:
+            raise ValueError("must contain {link}")
+        return value
+
+
 class PrConfig(_Section):
     repo: str | None = None  # owner/name; default from GITHUB_REPOSITORY
     base: str = "main"
@@ -164,6 +190,7 @@ class Config(_Section):
     pr: PrConfig = Field(default_factory=PrConfig)
     history: HistoryConfig = Field(default_factory=HistoryConfig)
     dashboard: DashboardConfig = Field(default_factory=DashboardConfig)
+    markdown: MarkdownConfig = Field(default_factory=MarkdownConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
 
     def path(self, p: Path) -> Path:

@@ -54,7 +54,8 @@ config_option = click.option(
 )
 dead_option = click.option(
     "--dead",
-    type=click.Choice(["mark", "remove"]),
+    type=click.Choice(["mark", "comment", "remove"]),
     default=None,
-    help="Mark confirmed-dead items (default, from [update] dead) or remove them.",
+    help="Mark confirmed-dead items (default, from [update] dead or [markdown] dead) or remove them; 'comment' "
+    "(Markdown mode) puts an HTML comment beside a dead link.",
 )

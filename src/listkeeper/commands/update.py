@@ -22,12 +22,14 @@ import click
 
 from listkeeper import config
 from listkeeper.catalog.edit import read_text
-from listkeeper.catalog.load import load_catalog
+from listkeeper.catalog.load import family_files, load_catalog
 from listkeeper.changes import Change, DeadAction, apply, plan
 from listkeeper.commands.options import catalog_option, dead_option
 from listkeeper.errors import UsageError
 from listkeeper.findings import Finding
-from listkeeper.fsutil import write_atomic
+from listkeeper.fsutil import recover, replace_all
+from listkeeper.mdlist import files as md_files
+from listkeeper.mdlist.edit import MdChange, Policy, edit_markdown
 from listkeeper.state import State, open_state
 
 STATE_NAMESPACE, STATE_KEY = "runs", "last-findings"
@@ -86,6 +88,7 @@ class Outcome:
     texts: dict[str, str] = field(default_factory=dict)  # file -> new text, only files that change
     lines: list[int | None] = field(default_factory=list)  # line of each change, before the edit
     rendered: Path | None = None
+    recovered: str | None = None  # what finishing an interrupted earlier update did
 
 
 def update(
@@ -97,47 +100,98 @@ def update(
     dismissed: set[str] | frozenset[str] = frozenset(),
     dry_run: bool = False,
     output: Path | None = None,
+    journal_dir: Path | None = None,
 ) -> Outcome:
-    """Plan, verify and (unless ``dry_run``) write the catalog edits, then re-render ``output``."""
+    """Plan, verify and (unless ``dry_run``) write the catalog edits and the re-rendered ``output``, all or nothing
+    (:func:`listkeeper.fsutil.replace_all`, journal in ``journal_dir``). The list is re-rendered whenever it is
+    stale, even when no finding changes the catalog (an earlier run may have been killed before rendering)."""
+    recovered = recover(journal_dir) if journal_dir is not None and not dry_run else None
     loaded = load_catalog(catalog_dir)
     day = (today or datetime.now(UTC)).date()
     changes = plan(loaded, findings, dead_action=dead_action, today=day, dismissed=dismissed)
     texts = apply(loaded, changes)  # raises EditError before anything is written
     outcome = Outcome(len(findings), changes, texts, [loaded.line(c.file, c.path) for c in changes])
-    if dry_run or not texts:
+    outcome.recovered = recovered
+    if dry_run:
         return outcome
     if output is not None and not output.parent.is_dir():
         raise UsageError(f"{output}: directory {output.parent} does not exist (where the Markdown list goes)")
-    for file, text in texts.items():
-        write_atomic(Path(file), text)
-    if output is not None:
-        outcome.rendered = _render(catalog_dir, output)
+    new: dict[Path, str] = {Path(file): text for file, text in texts.items()}
+    if output is not None and (fresh := _fresh_render(catalog_dir, texts, output)) is not None:
+        new[output] = fresh
+        outcome.rendered = output
+    if new:
+        replace_all(new, journal_dir if journal_dir is not None else catalog_dir.parent / ".listkeeper")
     return outcome
 
 
-def _render(catalog_dir: Path, output: Path) -> Path | None:
-    """Re-render the Markdown list when the renderer is installed; the file is only replaced when it changes."""
-    try:
-        from listkeeper.render.markdown import render_catalog
-    except ImportError:
-        return None
-    fresh = render_catalog(load_catalog(catalog_dir).catalog)
+def _fresh_render(catalog_dir: Path, texts: dict[str, str], output: Path) -> str | None:
+    """The list rendered from the catalog with ``texts`` applied, or None when ``output`` already says that."""
+    from listkeeper.publish.proposal import render_texts
+
+    current = {path.as_posix(): read_text(path) for path in family_files(catalog_dir)}
+    current.update({Path(file).as_posix(): text for file, text in texts.items()})
+    fresh = render_texts(current)
     try:
         if output.read_bytes() == fresh.encode("utf-8"):
             return None
     except FileNotFoundError:
         pass
-    write_atomic(output, fresh)
-    return output
+    return fresh
 
 
-def catalog_diff(texts: dict[str, str]) -> str:
+@dataclass
+class MdOutcome:
+    """What a Markdown-mode update did (or, in a dry run, would do)."""
+
+    findings: int
+    changes: list[MdChange]
+    texts: dict[str, str] = field(default_factory=dict)
+    originals: dict[str, str] = field(default_factory=dict)
+    recovered: str | None = None
+
+
+def update_markdown(
+    files: Sequence[Path],
+    findings: Sequence[Finding],
+    *,
+    policy: Policy,
+    today: datetime | None = None,
+    dismissed: set[str] | frozenset[str] = frozenset(),
+    dry_run: bool = False,
+    journal_dir: Path,
+) -> MdOutcome:
+    """Markdown mode: apply the findings to the Markdown files themselves, byte-exactly, all files or none."""
+    recovered = recover(journal_dir) if not dry_run else None
+    originals = {path.as_posix(): read_text(path) for path in files}
+    day = (today or datetime.now(UTC)).date()
+    texts, changes = edit_markdown(originals, findings, policy=policy, today=day, dismissed=dismissed)
+    outcome = MdOutcome(len(findings), changes, texts, originals, recovered)
+    if not dry_run and texts:
+        replace_all({Path(file): text for file, text in texts.items()}, journal_dir)
+    return outcome
+
+
+def catalog_diff(texts: dict[str, str], originals: dict[str, str] | None = None) -> str:
     out = []
     for file, new in sorted(texts.items()):
-        old = read_text(Path(file))
+        old = originals[file] if originals is not None else read_text(Path(file))
         lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), file, file)
         out += [line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines]
     return "".join(out)
+
+
+def md_summary(outcome: MdOutcome) -> list[str]:
+    """One line per change (``file:line: old → new (why)``) and a total."""
+    if not outcome.changes:
+        return [f"nothing to change ({outcome.findings} findings)"]
+    lines = [f"{change.file}:{change.line}: {change.describe()}" for change in outcome.changes]
+    files = len(outcome.texts)
+    lines.append(
+        f"{len(outcome.changes)} change{'s' if len(outcome.changes) != 1 else ''} in {files} "
+        f"Markdown file{'s' if files != 1 else ''} from {outcome.findings} findings"
+    )
+    return lines
 
 
 def summary(outcome: Outcome) -> list[str]:
@@ -157,7 +211,22 @@ def summary(outcome: Outcome) -> list[str]:
     return lines
 
 
+def policy_for(cfg: config.Config, dead: str | None) -> Policy:
+    """The dead-link policy of Markdown mode: ``--dead`` over ``[markdown] dead``."""
+    m = cfg.markdown
+    return Policy(dead=dead or m.dead, mark=m.mark, comment=m.comment)  # type: ignore[arg-type]
+
+
+def markdown_targets(cfg: config.Config, files: Sequence[Path]) -> list[Path] | None:
+    """The Markdown files to edit: those given, else the configured ones; None in catalog mode."""
+    if files:
+        return list(files)
+    patterns = md_files.patterns(cfg)
+    return None if patterns is None else md_files.resolve(cfg.root, patterns)
+
+
 @click.command("update")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option(
     "--findings",
     "findings_file",
@@ -173,13 +242,25 @@ def summary(outcome: Outcome) -> list[str]:
     help="Markdown list to re-render (default: output from the configuration, 'catalog/README.md').",
 )
 def command(
-    findings_file: Path | None, dry_run: bool, dead: str | None, catalog_dir: Path | None, output: Path | None
+    files: tuple[Path, ...],
+    findings_file: Path | None,
+    dry_run: bool,
+    dead: str | None,
+    catalog_dir: Path | None,
+    output: Path | None,
 ) -> None:
-    """Apply the findings (moved, dead, new releases, changed titles) to the catalog as minimal edits."""
+    """Apply the findings (moved, dead, new releases, changed titles) to the catalog as minimal edits.
+
+    Given Markdown FILES (or in Markdown mode: no catalog directory, or [markdown] files in the configuration),
+    the findings are applied to those files themselves: moved URLs rewritten, dead links marked or removed."""
     cfg = config.load(".")
     catalog_dir = catalog_dir if catalog_dir is not None else cfg.path(cfg.catalog_dir)
     output = output if output is not None else cfg.path(cfg.output)
+    markdown = None if catalog_dir.is_dir() and not files and not cfg.markdown.files else markdown_targets(cfg, files)
+    if dead == "comment" and markdown is None:
+        raise UsageError("--dead comment is for Markdown files; the catalog's dead items are marked or removed")
     dead_action: DeadAction = "remove" if (dead or cfg.update.dead) == "remove" else "mark"
+    journal_dir = cfg.path(cfg.state_path).parent
     findings = read_findings(findings_file) if findings_file is not None else None
     with _state(cfg.path(cfg.state_path)) as state:
         if findings is None:
@@ -189,9 +270,28 @@ def command(
                 return
             findings = parse_findings(stored, f"{state.path} ({STATE_NAMESPACE}/{STATE_KEY})")
         dismissed = frozenset(state.dismissed()) if state is not None else frozenset()
+        if markdown is not None:
+            md = update_markdown(
+                markdown,
+                findings,
+                policy=policy_for(cfg, dead),
+                dismissed=dismissed,
+                dry_run=dry_run,
+                journal_dir=journal_dir,
+            )
+            _report_markdown(md, dry_run)
+            return
         outcome = update(
-            catalog_dir, findings, dead_action=dead_action, dismissed=dismissed, dry_run=dry_run, output=output
+            catalog_dir,
+            findings,
+            dead_action=dead_action,
+            dismissed=dismissed,
+            dry_run=dry_run,
+            output=output,
+            journal_dir=journal_dir,
         )
+    if outcome.recovered:
+        click.echo(outcome.recovered)
     if dry_run and outcome.texts:
         click.echo(catalog_diff(outcome.texts), nl=False)
     for line in summary(outcome):
@@ -200,3 +300,14 @@ def command(
         click.echo("dry run: nothing written")
     elif outcome.rendered is not None:
         click.echo(f"re-rendered {outcome.rendered}")
+
+
+def _report_markdown(outcome: MdOutcome, dry_run: bool) -> None:
+    if outcome.recovered:
+        click.echo(outcome.recovered)
+    if dry_run and outcome.texts:
+        click.echo(catalog_diff(outcome.texts, outcome.originals), nl=False)
+    for line in md_summary(outcome):
+        click.echo(line)
+    if dry_run and outcome.changes:
+        click.echo("dry run: nothing written")

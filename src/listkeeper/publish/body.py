@@ -27,12 +27,17 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Literal
 
 from listkeeper.catalog.load import format_path
 from listkeeper.changes import Change
 from listkeeper.findings import Finding, Kind
+from listkeeper.mdlist.edit import MdChange
 from listkeeper.render.escape import defang_mentions, escape_inline, escape_url
+
+#: What the proposal edits: the YAML catalog (and re-renders the list), or the list's own Markdown files.
+Mode = Literal["catalog", "markdown"]
+AnyChange = Change | MdChange
 
 GITHUB_BODY_LIMIT = 65_536
 MAX_BODY = 60_000  # a margin below the limit, as Renovate (58,000) and Dependabot do
@@ -136,7 +141,7 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def fingerprint(changes: Sequence[Change]) -> str:
+def fingerprint(changes: Sequence[AnyChange]) -> str:
     """sha256 of the sorted changes (file, key path, operation, old and new value, finding subject)."""
     items = sorted(
         json.dumps(
@@ -149,29 +154,29 @@ def fingerprint(changes: Sequence[Change]) -> str:
     return hashlib.sha256("\n".join(items).encode()).hexdigest()
 
 
-def change_subjects(changes: Iterable[Change]) -> list[str]:
+def change_subjects(changes: Iterable[AnyChange]) -> list[str]:
     """The subjects the changes act on, sorted and unique (what a declined PR dismisses)."""
     return sorted({str(c.finding.subject) for c in changes})
 
 
-def _section(change: Change) -> str:
+def _section(change: AnyChange) -> str:
     for name, kinds in SECTIONS:
         if change.finding.kind in kinds:
             return name
     return "Changed"
 
 
-def counts(changes: Iterable[Change]) -> Counter[str]:
+def counts(changes: Iterable[AnyChange]) -> Counter[str]:
     return Counter(_section(c) for c in changes)
 
 
-def _count_text(changes: Sequence[Change]) -> str:
+def _count_text(changes: Sequence[AnyChange]) -> str:
     found = counts(changes)
     words = {"Moved": "moved", "Dead": "dead", "New releases": "new", "Changed": "changed"}
     return ", ".join(f"{found[name]} {words[name]}" for name, _ in SECTIONS if found[name])
 
 
-def title(changes: Sequence[Change], base_title: str) -> str:
+def title(changes: Sequence[AnyChange], base_title: str) -> str:
     """``listkeeper: update the catalog (2 moved, 1 dead)``."""
     if not changes:
         return base_title
@@ -209,7 +214,9 @@ def item_name(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _entry_label(change: Change, entries: Mapping[tuple[str, int], str]) -> str:
+def _entry_label(change: AnyChange, entries: Mapping[tuple[str, int], str]) -> str:
+    if isinstance(change, MdChange):
+        return _text(f"{change.file}:{change.line}", 120)
     stem = PurePosixPath(change.file).name
     if len(change.path) >= 2 and change.path[0] == "entries" and isinstance(change.path[1], int):
         name = entries.get((change.file, change.path[1]))
@@ -218,7 +225,7 @@ def _entry_label(change: Change, entries: Mapping[tuple[str, int], str]) -> str:
     return _text(f"{stem}: {format_path(change.path)}", 80)
 
 
-def _old_new(change: Change) -> str:
+def _old_new(change: AnyChange) -> str:
     match change.op:
         case "replace":
             return f"{_text(change.old)} → {_text(change.new)}"
@@ -228,6 +235,8 @@ def _old_new(change: Change) -> str:
             mark = f"marked {state}" + (f" since {since}" if since else "")
             # change.old is the item's previous mark (usually none): name the item by the finding's subject.
             name = item_name(change.old) if isinstance(change.old, dict) and "state" not in change.old else ""
+            if isinstance(change.old, str):  # a Markdown link: its URL
+                name = change.old
             return f"{_text(name or change.finding.subject.id or '(item)')} → {_text(mark)}"
         case "remove":
             return f"{_text(item_name(change.old))} → removed"
@@ -247,7 +256,7 @@ def _date(finding: Finding) -> str | None:
     return None
 
 
-def _evidence(change: Change) -> str:
+def _evidence(change: AnyChange) -> str:
     finding = change.finding
     parts: list[str] = []
     status = finding.evidence.get("status")
@@ -272,7 +281,7 @@ def _evidence(change: Change) -> str:
     return " · ".join(parts) or _text(change.reason)
 
 
-def _row(change: Change, entries: Mapping[tuple[str, int], str]) -> str:
+def _row(change: AnyChange, entries: Mapping[tuple[str, int], str]) -> str:
     return f"| {_entry_label(change, entries)} | {_old_new(change)} | {_evidence(change)} |"
 
 
@@ -329,17 +338,27 @@ def _seen_block(seen: Sequence[Finding]) -> _Block | None:
 
 
 def render_body(
-    changes: Sequence[Change],
+    changes: Sequence[AnyChange],
     seen: Sequence[Finding],
     marker: Marker,
     *,
     entries: Mapping[tuple[str, int], str] | None = None,
     max_chars: int = MAX_BODY,
+    mode: Mode = "catalog",
 ) -> str:
-    """The PR body (see the module docstring). ``entries`` maps ``(file, entry index)`` to the entry's name."""
+    """The PR body (see the module docstring). ``entries`` maps ``(file, entry index)`` to the entry's name.
+    In Markdown mode each change is shown as ``file:line`` with its old and new URL."""
     entries = entries or {}
     files = len({c.file for c in changes})
-    if changes:
+    if changes and mode == "markdown":
+        summary = (
+            f"listkeeper proposes {len(changes)} change{'s' if len(changes) != 1 else ''} to "
+            f"{files} Markdown file{'s' if files != 1 else ''} ({_count_text(changes)}): only the URLs (and dead "
+            "marks) named below change, byte for byte."
+        )
+    elif mode == "markdown":
+        summary = "listkeeper has nothing to change in the list."
+    elif changes:
         summary = (
             f"listkeeper proposes {len(changes)} change{'s' if len(changes) != 1 else ''} to "
             f"{files} catalog file{'s' if files != 1 else ''} ({_count_text(changes)}); the Markdown list is "
@@ -354,8 +373,9 @@ def render_body(
             blocks.append(_Block(f"### {name}", "", rows))
     if (seen_block := _seen_block(seen)) is not None:
         blocks.append(seen_block)
+    verified = "re-extracting the links of each edited file" if mode == "markdown" else "re-parsing the catalog"
     footer = (
-        "Every edit changes only its own line(s) and was verified by re-parsing the catalog. "
+        f"Every edit changes only its own line(s) and was verified by {verified}. "
         "To decline, close this pull request without merging: its changes will not be proposed again. "
         "Commits pushed by others to this branch are never overwritten."
     )
@@ -381,11 +401,15 @@ def render_body(
     return body
 
 
-def commit_message(changes: Sequence[Change], subject_line: str, fp: str) -> str:
+def _where(change: AnyChange) -> str:
+    return f"{change.file}:{change.line}" if isinstance(change, MdChange) else change.file
+
+
+def commit_message(changes: Sequence[AnyChange], subject_line: str, fp: str) -> str:
     """Subject line, one line per change, and the fingerprint trailer. Plain text (git does not render Markdown),
     but still defanged: GitHub links ``#123`` and ``@user`` in commit messages too."""
     lines = [subject_line, ""]
-    lines += [defang_mentions(_cut(f"- {change.file}: {change.describe()}", 300)) for change in changes]
+    lines += [defang_mentions(_cut(f"- {_where(change)}: {change.describe()}", 300)) for change in changes]
     if changes:
         lines.append("")
     lines.append(f"{TRAILER}: {fp}")

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from listkeeper.catalog.load import LoadedCatalog, load_catalog
 from listkeeper.changes import Change, DeadAction, apply, identity, plan
 from listkeeper.findings import Finding, Kind
+from listkeeper.mdlist.edit import DEFAULT_POLICY, MdChange, Policy, edit_markdown
 from listkeeper.publish import body as body_module
 from listkeeper.render.markdown import render_catalog
 from listkeeper.subjects import Subject
@@ -30,13 +31,14 @@ _QUIET = frozenset({Kind.EMPTY_LINK})
 @dataclass(frozen=True)
 class Proposal:
     files: dict[str, str]  # repository-relative path → new text, only files that change
-    changes: list[Change]  # with repository-relative ``file``
+    changes: Sequence[Change | MdChange]  # with repository-relative ``file``
     seen_not_changed: list[Finding]
     fingerprint: str
     title: str
     body: str
     subjects: list[str] = field(default_factory=list)
     entries: dict[tuple[str, int], str] = field(default_factory=dict)  # (file, entry index) → entry name
+    mode: body_module.Mode = "catalog"
 
     @property
     def empty(self) -> bool:
@@ -53,6 +55,7 @@ class Proposal:
             self.marker(head=head, base=base),
             entries=self.entries,
             max_chars=max_chars,
+            mode=self.mode,
         )
 
     def commit_message(self) -> str:
@@ -77,7 +80,9 @@ def _load(texts: Mapping[str, str], tmp: Path) -> tuple[LoadedCatalog, dict[str,
     return load_catalog(root), keys
 
 
-def _seen(findings: Sequence[Finding], changes: Sequence[Change], dismissed: Collection[str]) -> list[Finding]:
+def _seen(
+    findings: Sequence[Finding], changes: Sequence[Change | MdChange], dismissed: Collection[str]
+) -> list[Finding]:
     acted = {(f.kind, identity(f.subject)) for f in (c.finding for c in changes)}
     declined = set()
     for text in dismissed:
@@ -132,4 +137,31 @@ def build(
     return Proposal(files, changes, seen, fp, title, text, subjects, entries)
 
 
-__all__ = ["Proposal", "build", "catalog_texts"]
+def render_texts(texts: Mapping[str, str]) -> str:
+    """The Markdown list rendered from family file texts (path → text)."""
+    with tempfile.TemporaryDirectory(prefix="listkeeper-render-") as tmp:
+        return render_catalog(_load(texts, Path(tmp))[0].catalog)
+
+
+def build_markdown(
+    base_files: Mapping[str, str],
+    findings: Sequence[Finding],
+    *,
+    today: date,
+    policy: Policy = DEFAULT_POLICY,
+    dismissed: Collection[str] = (),
+    base_title: str = "listkeeper: update the list",
+) -> Proposal:
+    """Markdown mode: the findings applied to the list's own Markdown files (``base_files``: repository-relative
+    path → text), byte-exactly (:mod:`listkeeper.mdlist.edit`). Raises EditError like ``listkeeper update``."""
+    files, changes = edit_markdown(base_files, findings, policy=policy, today=today, dismissed=dismissed)
+    fp = body_module.fingerprint(changes) if files else ""
+    seen = _seen(findings, changes, dismissed)
+    subjects = body_module.change_subjects(changes)
+    title = body_module.title(changes, base_title)
+    marker = body_module.Marker(fp, tuple(subjects))
+    text = body_module.render_body(changes, seen, marker, mode="markdown")
+    return Proposal(files, changes, seen, fp, title, text, subjects, {}, mode="markdown")
+
+
+__all__ = ["Proposal", "build", "build_markdown", "catalog_texts"]

@@ -27,14 +27,16 @@ from listkeeper.changes import DeadAction
 from listkeeper.commands.options import config_option, dead_option, state_option
 from listkeeper.errors import UsageError
 from listkeeper.findings import Finding
+from listkeeper.mdlist import files as md_files
 from listkeeper.publish.local import Git, Identity
-from listkeeper.publish.proposal import Proposal, build
+from listkeeper.publish.proposal import Proposal, build, build_markdown
 from listkeeper.state import State, open_state
 
 if TYPE_CHECKING:
     from listkeeper.publish.github import GitHubPublisher
 
 STATE_NAMESPACE, STATE_KEY = "runs", "last-findings"
+MARKDOWN_TITLE = "listkeeper: update the list"
 
 
 @dataclass(frozen=True)
@@ -97,12 +99,27 @@ def publish(
     """Build the proposal on the base and publish it locally or on GitHub; returns the outcome's action."""
     env = os.environ if env is None else env
     base = target.base or cfg.pr.base
-    dead: DeadAction = dead_action or ("remove" if cfg.update.dead == "remove" else "mark")
+    patterns = md_files.patterns(cfg)
+    if dead_action == "comment" and patterns is None:
+        raise UsageError("--dead comment is for Markdown mode; the catalog's dead items are marked or removed")
+    dead: DeadAction = dead_action or ("remove" if cfg.update.dead == "remove" else "mark")  # type: ignore[assignment]
     today = datetime.now(UTC).date()
     identity = Identity(email=cfg.pr.email)
     root = _repo_root(cfg)
 
     def make(files: Mapping[str, str], catalog_rel: str, output_rel: str, extra: Sequence[str] = ()) -> Proposal:
+        if patterns is not None:
+            from listkeeper.commands.update import policy_for
+
+            title = cfg.pr.title if cfg.pr.title != config_module.PrConfig().title else MARKDOWN_TITLE
+            return build_markdown(
+                files,
+                findings,
+                today=today,
+                policy=policy_for(cfg, dead_action),
+                dismissed={*state.dismissed(), *extra},
+                base_title=title,
+            )
         return build(
             files,
             findings,
@@ -115,13 +132,19 @@ def publish(
         )
 
     if target.local:
-        return _publish_local(cfg, root, base, target, identity, make, echo)
-    return _publish_github(cfg, root, base, target, make, state, env, echo)
+        return _publish_local(cfg, root, base, target, identity, make, echo, patterns)
+    return _publish_github(cfg, root, base, target, make, state, env, echo, patterns)
 
 
-def _publish_local(cfg, root, base, target, identity, make, echo) -> str:  # type: ignore[no-untyped-def]
+def _md_patterns(cfg: config_module.Config, root: Path, patterns: Sequence[str]) -> list[str]:
+    """Markdown mode's patterns relative to the repository root (they are written relative to the project root)."""
+    prefix = _relative(cfg.root, root)
+    return [p if prefix in ("", ".") else f"{prefix}/{p}" for p in patterns]
+
+
+def _publish_local(cfg, root, base, target, identity, make, echo, patterns) -> str:  # type: ignore[no-untyped-def]
     from listkeeper.errors import PublishError
-    from listkeeper.publish.local import base_files, publish_local
+    from listkeeper.publish.local import base_files, base_markdown, publish_local
 
     if root is None:
         raise UsageError(f"{cfg.root.resolve()}: not a git repository (--local needs one)")
@@ -131,7 +154,10 @@ def _publish_local(cfg, root, base, target, identity, make, echo) -> str:  # typ
     base_sha = git.sha(base)
     if base_sha is None:
         raise PublishError(f"base branch {base!r} does not exist in {root}")
-    files = base_files(git, base_sha, [f"{catalog_rel}/", output_rel])
+    if patterns is not None:
+        files = base_markdown(git, base_sha, _md_patterns(cfg, root, patterns))
+    else:
+        files = base_files(git, base_sha, [f"{catalog_rel}/", output_rel])
     proposal = make(files, catalog_rel, output_rel)
     if target.dry_run:
         _show_dry_run(proposal, files, echo)
@@ -178,14 +204,17 @@ def github_publisher(cfg: config_module.Config, repo: str, base: str, env: Mappi
     )
 
 
-def _publish_github(cfg, root, base, target, make, state, env, echo) -> str:  # type: ignore[no-untyped-def]
+def _publish_github(cfg, root, base, target, make, state, env, echo, patterns) -> str:  # type: ignore[no-untyped-def]
     repo = github_repo(cfg, target.repo, env)
     local_root = root or cfg.root
     catalog_rel = _relative(cfg.path(cfg.catalog_dir), local_root)
     output_rel = _relative(cfg.path(cfg.output), local_root)
     with github_publisher(cfg, repo, base, env) as pub:
         head = pub.base_head()
-        files = pub.base_files(head, catalog_rel, output_rel, local_root)
+        if patterns is not None:
+            files = pub.base_markdown(head, _md_patterns(cfg, local_root, patterns), local_root)
+        else:
+            files = pub.base_files(head, catalog_rel, output_rel, local_root)
         pull = pub.open_pull()
         declined = pub.declined() if pull is None else None
         extra: tuple[str, ...] = ()

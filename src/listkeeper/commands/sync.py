@@ -34,9 +34,10 @@ from listkeeper.catalog.load import family_files
 from listkeeper.commands.options import catalog_option, config_option, dead_option, state_option
 from listkeeper.commands.output import append_step_summary
 from listkeeper.commands.pr import Target, github_publisher, github_repo, publish
-from listkeeper.errors import ListkeeperError
+from listkeeper.errors import ListkeeperError, UsageError
 from listkeeper.findings import Finding
-from listkeeper.fsutil import write_atomic
+from listkeeper.fsutil import recover, replace_all
+from listkeeper.mdlist import files as md_files
 from listkeeper.publish.proposal import build
 from listkeeper.render.escape import escape_inline
 from listkeeper.state import open_state
@@ -61,12 +62,34 @@ def _emit(report: report_module.CheckReport, fmt: str) -> None:
         append_step_summary(report_module.github_step_summary(report))
 
 
-def _write_working_tree(cfg: config_module.Config, findings: list, dead: str | None) -> None:  # type: ignore[type-arg]
+def _write_working_tree(
+    cfg: config_module.Config,
+    findings: list,  # type: ignore[type-arg]
+    dead: str | None,
+    markdown: list[Path] | None,
+) -> None:
     """Apply to the working tree: every edit verified first, then each file replaced atomically."""
     from datetime import UTC, datetime
 
+    from listkeeper.commands.update import md_summary, policy_for, update_markdown
+
+    journal_dir = cfg.path(cfg.state_path).parent
+    if markdown is not None:
+        with open_state(cfg.path(cfg.state_path)) as state:
+            dismissed = state.dismissed()
+        outcome = update_markdown(
+            markdown, findings, policy=policy_for(cfg, dead), dismissed=frozenset(dismissed), journal_dir=journal_dir
+        )
+        if outcome.recovered:
+            click.echo(outcome.recovered)
+        for line in md_summary(outcome):
+            click.echo(line)
+        return
     catalog = cfg.path(cfg.catalog_dir)
     output = cfg.path(cfg.output)
+    recovered = recover(journal_dir)
+    if recovered:
+        click.echo(recovered)
     files = {path.as_posix(): read_text(path) for path in family_files(catalog)}
     if output.is_file():
         files[output.as_posix()] = read_text(output)
@@ -85,8 +108,7 @@ def _write_working_tree(cfg: config_module.Config, findings: list, dead: str | N
     if proposal.empty:
         click.echo(f"nothing to change ({len(findings)} findings)")
         return
-    for path, text in sorted(proposal.files.items()):
-        write_atomic(Path(path), text)
+    replace_all({Path(path): text for path, text in proposal.files.items()}, journal_dir)
     for change in proposal.changes:
         click.echo(f"{change.file}: {change.describe()}")
     click.echo(f"{len(proposal.changes)} changes written to {len(proposal.files)} files")
@@ -181,6 +203,10 @@ def command(
     as_pr = as_pr or local
     cfg = config_module.load(".", config_file).with_overrides(catalog_dir=catalog_dir, state_path=state_path)
     fmt = fmt or ("terminal" if sys.stderr.isatty() else "none")
+    patterns = md_files.patterns(cfg)
+    if dead == "comment" and patterns is None:
+        raise UsageError("--dead comment is for Markdown mode; the catalog's dead items are marked or removed")
+    markdown = md_files.resolve(cfg.root, patterns) if patterns is not None else None
     lines: list[str] = []
 
     def echo(line: str) -> None:
@@ -190,7 +216,13 @@ def command(
     repo_name = github_repo(cfg, repo, os.environ) if dashboard else ""
     base_name = base or cfg.pr.base
     recheck = _read_dashboard(cfg, repo_name, base_name, echo) if dashboard else frozenset()
-    options = CheckOptions(only=only, strict=strict, use_cache=not no_cache, recheck=recheck)  # type: ignore[arg-type]
+    options = CheckOptions(
+        files=markdown or (),
+        only=only,  # type: ignore[arg-type]
+        strict=strict,
+        use_cache=not no_cache,
+        recheck=recheck,
+    )
     report = run_check(cfg, options)
     _emit(report, fmt)
     code = 0
@@ -201,7 +233,7 @@ def command(
             sys.exit(3)
         findings = list(report.findings)
         if not as_pr:
-            _write_working_tree(cfg, findings, dead)
+            _write_working_tree(cfg, findings, dead, markdown)
         else:
             target = Target(local=local, push=remote, repo=repo, base=base)
             with open_state(cfg.path(cfg.state_path)) as state:

@@ -119,9 +119,29 @@ def _prefix(subject: Subject) -> re.Pattern[str] | None:
 
 
 def _id_in_text(subject: Subject) -> re.Pattern[str] | None:
+    """The old id where a badge names it: in a path (``github/stars/OWNER/NAME.svg``) or as shields.io static text
+    (``-OWNER%2FNAME-``, dashes doubled)."""
     if subject.kind not in _HOSTS:
         return None
-    return re.compile(rf"(?<![\w.-]){re.escape(subject.id)}(?![\w-]|\.\w)", re.IGNORECASE)
+    plain = re.escape(subject.id)
+    static = re.escape(_shields(subject.id))
+    return re.compile(
+        rf"(?<![\w.-]){plain}(?![\w-]|\.(?!svg\b|png\b|json\b)\w)"
+        rf"|(?:(?<=/)|(?<=[^-]-)){static}(?=-(?!-)|[/?#]|$|\.svg|\.png)",
+        re.IGNORECASE,
+    )
+
+
+def _shields(repo_id: str) -> str:
+    """How shields.io static badges write an id: ``/`` percent-encoded, ``-`` and ``_`` doubled."""
+    return repo_id.replace("-", "--").replace("_", "__").replace("/", "%2F")
+
+
+def _badge_sub(pattern: re.Pattern[str], new_id: str, text: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        return _shields(new_id) if "%2F" in match.group(0).upper() else new_id
+
+    return pattern.sub(one, text)
 
 
 @dataclass(frozen=True)
@@ -144,7 +164,7 @@ class _Move:
             return url[: found.start(2)] + self.new.id + url[found.end(2) :]
         named = _id_in_text(self.old)
         if named is not None and is_badge_image(url) and named.search(url):
-            return named.sub(self.new.id.replace("\\", "\\\\"), url)
+            return _badge_sub(named, self.new.id, url)
         return None
 
 
@@ -514,7 +534,7 @@ def _relabel(body: str, moves: Sequence[_Move]) -> str:
         for move in moves:
             named = _id_in_text(move.old)
             if named is not None:
-                label = named.sub(move.new.id.replace("\\", "\\\\"), label)
+                label = _badge_sub(named, move.new.id, label)
         return label
 
     body = re.sub(r"(!\[)((?:[^\[\]\\]|\\.)*)(\]\()", lambda m: m.group(1) + fix(m.group(2)) + m.group(3), body)
@@ -561,7 +581,10 @@ def _mark(
                 _template_regex(after_t, url), body[end:]
             ):
                 continue
-            body = body[:start] + policy.mark.format(link=body[start:end], date=day, url=url) + body[end:]
+            written = body[start:end]
+            if link.kind == "bare":  # a bare URL would swallow the mark's "~~": make it an autolink
+                written = f"<{written}>"
+            body = body[:start] + policy.mark.format(link=written, date=day, url=url) + body[end:]
         changed = True
     edit.set_body(at, body)
     return changed
@@ -574,11 +597,14 @@ def _verify(original: str, edit: _FileEdit, moves: Sequence[_Move]) -> str:
     result = "\n".join(line for index, line in enumerate(edit.lines) if index not in edit.removed)
     before = extract_markdown(base, edit.file)
     expected = Counter((hit[0] if (hit := _rewrite(moves, link.url)) else link.url) for link in before)
-    got = Counter(link.url for link in extract_markdown(result, edit.file))
+    after = extract_markdown(result, edit.file)
+    got = Counter(link.url for link in after)
     if expected != got:
         missing = expected - got
         extra = got - expected
         line = next((link.line for link in before if link.url in missing), None)
+        if line is None:
+            line = next((link.line for link in after if link.url in extra), None)
         where = f"{edit.file}:{line}" if line is not None else edit.file
         raise EditError(
             f"{where}: the edit would change other links than intended (missing: {sorted(missing)[:3]}, "

@@ -260,6 +260,23 @@ class GitHubPublisher:
             for entry in self._folder(base.tree, "" if folder == "." else folder, cache):
                 if entry["type"] == "blob" and entry["path"] == PurePosixPath(output).name:
                     wanted[output] = entry
+        return self._read_blobs(base, wanted, local_root)
+
+    def base_markdown(self, base: _Base, patterns: list[str], local_root: Path | None) -> dict[str, str]:
+        """Markdown mode: the base's files that the patterns (repository-relative, globs in the file name only)
+        name, listing one folder per request."""
+        from listkeeper.mdlist.files import folders, matches
+
+        cache: dict[str, list[dict[str, Any]]] = {}
+        entries: dict[str, dict[str, Any]] = {}
+        for folder in folders(patterns):
+            for entry in self._folder(base.tree, folder, cache):
+                if entry["type"] == "blob" and entry.get("mode") != "120000":
+                    entries[f"{folder}/{entry['path']}" if folder else entry["path"]] = entry
+        wanted = {path: entries[path] for path in matches(patterns, entries)}
+        return self._read_blobs(base, wanted, local_root)
+
+    def _read_blobs(self, base: _Base, wanted: dict[str, dict[str, Any]], local_root: Path | None) -> dict[str, str]:
         files: dict[str, str] = {}
         for path, entry in sorted(wanted.items()):
             base.modes[path] = str(entry.get("mode", "100644"))

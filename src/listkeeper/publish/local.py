@@ -151,6 +151,23 @@ def base_files(git: Git, base_sha: str, paths: Sequence[str]) -> dict[str, str]:
     return files
 
 
+def base_markdown(git: Git, base_sha: str, patterns: Sequence[str]) -> dict[str, str]:
+    """Markdown mode: texts of the files at ``base_sha`` that the patterns (repository-relative, globs in the file
+    name only) name."""
+    from listkeeper.mdlist.files import folders, matches
+
+    names: list[str] = []
+    for folder in folders(patterns):
+        listing = git.run("ls-tree", "-z", base_sha, "--", *([f"{folder}/"] if folder else []))
+        for record in listing.stdout.decode("utf-8", "replace").split("\x00"):
+            if record:
+                meta, path = record.split("\t", 1)
+                if meta.split()[1] == "blob" and meta.split()[0] != "120000":
+                    names.append(path)
+    wanted = matches(patterns, names)
+    return base_files(git, base_sha, wanted) if wanted else {}
+
+
 def _mode(git: Git, base_sha: str, path: str) -> str:
     listing = git.out("ls-tree", base_sha, "--", path)
     return listing.split()[0] if listing else "100644"

@@ -1,0 +1,183 @@
+"""Markdown mode edits: golden diffs on large generated lists, idempotence, and the exactness rules."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from listkeeper.commands.update import parse_findings
+from listkeeper.errors import EditError
+from listkeeper.findings import Finding, Kind
+from listkeeper.links.extract import extract_markdown
+from listkeeper.mdlist.edit import Policy, edit_markdown
+from listkeeper.subjects import Subject
+from tests.mdlist import make_fixtures
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "mdlist"
+NAMES = ("papers-crlf.md", "awesome.md")
+TODAY = date(2026, 12, 5)
+GH_OLD, GH_NEW = Subject("github", "THUDM/CogVLM"), Subject("github", "zai-org/CogVLM")
+
+
+def _texts() -> dict[str, str]:
+    return {name: (FIXTURES / name).read_bytes().decode("utf-8") for name in NAMES}
+
+
+def _findings() -> list[Finding]:
+    return parse_findings(json.loads((FIXTURES / "findings.json").read_text(encoding="utf-8")), "findings.json")
+
+
+def _diff(name: str, old: str, new: str) -> str:
+    lines = difflib.unified_diff(old.split("\n"), new.split("\n"), f"a/{name}", f"b/{name}", lineterm="", n=0)
+    return "\n".join(lines) + "\n"
+
+
+def moved(old: Subject, new: Subject) -> Finding:
+    return Finding(Kind.MOVED, old, "moved", {}, (), new, source="github")
+
+
+def dead(subject: Subject, first_seen: str = "2026-11-28T02:00:00+00:00") -> Finding:
+    return Finding(Kind.DEAD, subject, "HTTP 404", {"status": 404, "memory": {"first_seen": first_seen}}, ())
+
+
+def test_the_committed_fixtures_are_what_the_generator_makes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(make_fixtures, "OUT", tmp_path)
+    make_fixtures.main()
+    for name in (*NAMES, "findings.json"):
+        assert (tmp_path / name).read_bytes() == (FIXTURES / name).read_bytes(), name
+
+
+def test_the_fixtures_are_large_real_shapes() -> None:
+    texts = _texts()
+    for name, text in texts.items():
+        links = extract_markdown(text, name)
+        assert len(links) >= 1000, (name, len(links))
+    assert texts["papers-crlf.md"].count("\r\n") == texts["papers-crlf.md"].count("\n")
+    assert "\r" not in texts["awesome.md"]
+    kinds = {link.kind for link in extract_markdown(texts["awesome.md"], "awesome.md")}
+    assert {"inline", "reference", "autolink", "bare", "html-a", "html-img", "image", "empty"} <= kinds
+
+
+@pytest.mark.parametrize("policy", ["mark", "comment", "remove"])
+def test_golden_edits_and_applying_twice_changes_nothing(policy: str) -> None:
+    texts, findings = _texts(), _findings()
+    out, changes = edit_markdown(texts, findings, policy=Policy(dead=policy), today=TODAY)  # type: ignore[arg-type]
+    assert set(out) == set(NAMES)
+    for name in NAMES:
+        golden = FIXTURES / f"{name}.{policy}.diff"
+        got = _diff(name, texts[name], out[name])
+        if os.environ.get("LISTKEEPER_UPDATE_GOLDEN"):
+            golden.write_bytes(got.encode("utf-8"))
+        assert got == golden.read_bytes().decode("utf-8"), f"{golden.name} differs"
+    assert out["papers-crlf.md"].count("\r\n") == out["papers-crlf.md"].count("\n")  # CRLF stays CRLF
+    again, more = edit_markdown(out, findings, policy=Policy(dead=policy), today=TODAY)  # type: ignore[arg-type]
+    assert again == {} and more == []
+    assert all(c.finding.kind in (Kind.MOVED, Kind.DEAD) for c in changes)  # the suspect finding changes nothing
+
+
+def test_every_kind_of_occurrence_moves_and_nothing_else_changes() -> None:
+    text = (
+        "Intro https://github.com/THUDM/CogVLM, and <https://github.com/THUDM/CogVLM/issues?q=1#top>.  \r\n"
+        "| a | b |\r\n|:-:|--:|\r\n"
+        "| [x](https://github.com/thudm/cogvlm/blob/main/README.md#L10) | "
+        "[![THUDM/CogVLM](https://img.shields.io/github/stars/THUDM/CogVLM?style=social)]"
+        "(https://github.com/THUDM/CogVLM) |\r\n"
+        "\r\n"
+        "`https://github.com/THUDM/CogVLM` and https://github.com/THUDM/CogVLM-2 and https://github.com/THUDM/CogVLMx\r\n"
+        "<div><a href='https://github.com/THUDM/CogVLM'>x</a></div>\r\n"
+        "\r\n"
+        "[r]: https://github.com/THUDM/CogVLM.git\r\n"
+        "[use][r]\r\n"
+    )
+    out, changes = edit_markdown({"R.md": text}, [moved(GH_OLD, GH_NEW)], today=TODAY)
+    expected = (
+        text.replace("https://github.com/THUDM/CogVLM,", "https://github.com/zai-org/CogVLM,")
+        .replace("THUDM/CogVLM/issues?q=1#top", "zai-org/CogVLM/issues?q=1#top")
+        .replace("thudm/cogvlm/blob/main/README.md#L10", "zai-org/CogVLM/blob/main/README.md#L10")
+        .replace("[![THUDM/CogVLM](https://img.shields.io/github/stars/THUDM/", "[![zai-org/CogVLM](STARS/zai-org/")
+        .replace("STARS", "https://img.shields.io/github/stars")
+        .replace("style=social)](https://github.com/THUDM/CogVLM)", "style=social)](https://github.com/zai-org/CogVLM)")
+        .replace("href='https://github.com/THUDM/CogVLM'", "href='https://github.com/zai-org/CogVLM'")
+        .replace("[r]: https://github.com/THUDM/CogVLM.git", "[r]: https://github.com/zai-org/CogVLM.git")
+    )
+    assert out["R.md"] == expected
+    assert "`https://github.com/THUDM/CogVLM`" in out["R.md"]  # code spans are never touched
+    assert "THUDM/CogVLM-2" in out["R.md"] and "THUDM/CogVLMx" in out["R.md"]  # other repos are other repos
+    assert {c.line for c in changes} == {1, 4, 7, 9}
+
+
+def test_redirects_keep_the_fragment_and_escaped_html_keeps_its_entities() -> None:
+    old, new = Subject("url", "https://old.example/a?x=1&y=2"), Subject("url", "https://new.example/a?x=1&y=2")
+    text = '[a](https://old.example/a?x=1&y=2#part)\n\n<a href="https://old.example/a?x=1&amp;y=2">b</a>\n'
+    out, _ = edit_markdown({"R.md": text}, [moved(old, new)], today=TODAY)
+    assert out["R.md"] == (
+        '[a](https://new.example/a?x=1&y=2#part)\n\n<a href="https://new.example/a?x=1&amp;y=2">b</a>\n'
+    )
+
+
+def test_dead_policies_and_their_configurable_text() -> None:
+    gone = Subject("url", "https://gone.example/x")
+    text = (
+        "- [Gone](https://gone.example/x) — a tool\n  - child [ok](https://ok.example)\n"
+        "- [Kept](https://ok.example/k)\n\nSee [Gone](https://gone.example/x).\n"
+    )
+    mark = Policy(dead="mark", mark="{link} ⚠️ dead since {date}")
+    out, _ = edit_markdown({"R.md": text}, [dead(gone)], policy=mark, today=TODAY)
+    assert out["R.md"].splitlines()[0] == "- [Gone](https://gone.example/x) ⚠️ dead since 2026-11-28 — a tool"
+    out, changes = edit_markdown({"R.md": text}, [dead(gone)], policy=Policy(dead="remove"), today=TODAY)
+    # The whole item with its nested child goes; a link in a paragraph is marked instead (never half a line).
+    assert (
+        out["R.md"]
+        == "- [Kept](https://ok.example/k)\n\nSee ~~[Gone](https://gone.example/x)~~ (dead since 2026-11-28).\n"
+    )
+    assert [(c.line, c.op) for c in changes] == [(1, "remove"), (5, "mark")]
+    out, _ = edit_markdown({"R.md": text}, [dead(gone)], policy=Policy(dead="comment"), today=TODAY)
+    assert (
+        out["R.md"].splitlines()[0]
+        == "- [Gone](https://gone.example/x) <!-- listkeeper: dead since 2026-11-28 --> — a tool"
+    )
+
+
+def test_a_table_row_goes_whole() -> None:
+    text = (
+        "| a | b |\n|---|---|\n| [x](https://gone.example/x) | [y](https://ok.example/y) |\n"
+        "| [z](https://ok.example/z) | - |\n"
+    )
+    out, _ = edit_markdown(
+        {"T.md": text}, [dead(Subject("url", "https://gone.example/x"))], policy=Policy(dead="remove"), today=TODAY
+    )
+    assert out["T.md"] == "| a | b |\n|---|---|\n| [z](https://ok.example/z) | - |\n"
+
+
+def test_an_edit_that_would_add_a_link_is_refused_with_file_and_line() -> None:
+    text = "# L\n\n- [Gone](https://gone.example/x)\n"
+    policy = Policy(dead="mark", mark="{link} (dead, see https://archive.example/{date})")
+    with pytest.raises(EditError, match=r"^R\.md:3: the edit would change other links"):
+        edit_markdown({"R.md": text}, [dead(Subject("url", "https://gone.example/x"))], policy=policy, today=TODAY)
+
+
+def test_a_url_written_with_escapes_is_refused_not_guessed() -> None:
+    text = "# L\n\n[a](https://old.example/a\\_b)\n"
+    old = Subject("url", "https://old.example/a_b")
+    with pytest.raises(EditError, match=r"^R\.md:3: cannot find the bytes"):
+        edit_markdown({"R.md": text}, [moved(old, Subject("url", "https://new.example/"))], today=TODAY)
+
+
+def test_dismissed_subjects_and_non_actionable_findings_change_nothing() -> None:
+    text = "[a](https://github.com/THUDM/CogVLM)\n"
+    assert edit_markdown({"R.md": text}, [moved(GH_OLD, GH_NEW)], today=TODAY, dismissed={"gh:thudm/cogvlm"}) == (
+        {},
+        [],
+    )
+    suspect = Finding(Kind.SUSPECT, Subject("url", "https://x.example"), "404 once")
+    assert edit_markdown({"R.md": "<https://x.example>\n"}, [suspect], today=TODAY) == ({}, [])
+
+
+def test_a_template_without_link_is_a_config_error() -> None:
+    with pytest.raises(EditError, match="must contain"):
+        Policy(mark="dead since {date}")

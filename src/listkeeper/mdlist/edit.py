@@ -152,13 +152,14 @@ class _Move:
 
     def rewrite(self, url: str) -> str | None:
         if self.old.kind == "url":
+            # A redirect answers the URL without its fragment (HTTP never sends it): the link keeps its own.
             target = self.new.url()
-            if url == self.old.id:
-                return target
             base, hash_, fragment = url.partition("#")
-            if hash_ and base == self.old.id and "#" not in target:
-                return f"{target}#{fragment}"
-            return None
+            if url != self.old.id and base != self.old.id.partition("#")[0]:
+                return None
+            if url != self.old.id and (not hash_ or "#" in self.old.id):
+                return None
+            return f"{target}#{fragment}" if hash_ and "#" not in target else target
         found = pattern.match(url) if (pattern := _prefix(self.old)) is not None else None
         if found is not None:
             return url[: found.start(2)] + self.new.id + url[found.end(2) :]

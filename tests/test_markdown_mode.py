@@ -1,0 +1,211 @@
+"""End to end in Markdown mode: a list repository with no catalog, every service faked on 127.0.0.1.
+
+The README (CRLF) and a glob of paper lists are the list. ``listkeeper sync --pr`` checks them, edits exactly the
+URL bytes that moved and marks the dead link, and opens one pull request whose diff is exactly those lines; the
+second run makes no API write. ``update FILE.md`` and ``sync`` without ``--pr`` edit the working tree.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from listkeeper.cli import run
+from listkeeper.publish import body as body_module
+from tests.fakes.arxiv import FakeArxiv
+from tests.fakes.github import FakeGitHub
+from tests.fakes.github_git import FakeGitData
+from tests.fakes.hub import FakeHub
+from tests.fakes.web import FakeWeb, Ok, Redirect, Status
+from tests.fakes.world import sh
+
+REPO = "acme/awesome-list"
+TOKEN = "ghs_markdown_mode"
+
+README = (
+    "# Awesome VLMs 🦙\r\n"
+    "\r\n"
+    "| Model | Paper | Code | Stars |\r\n"
+    "|:--|:-:|--:|---|\r\n"
+    "| CogVLM | [arXiv](https://arxiv.org/abs/2311.03079) | [code](https://github.com/THUDM/CogVLM) "
+    "| [![stars](https://img.shields.io/github/stars/THUDM/CogVLM?style=social)]"
+    "(https://github.com/THUDM/CogVLM) |  \r\n"
+    "| Bunny | [arXiv](https://arxiv.org/abs/2402.11530) | [code](https://github.com/BAAI-DCAI/Bunny) | - |\r\n"
+    "\r\n"
+    "- [Docs](https://docs.example/ok) — fine\r\n"
+    "- [Old blog](https://docs.example/gone) — gone for good\r\n"
+    "- [Tool](https://old.example/tool#install) — moved\r\n"
+    "- Checkpoint: <https://huggingface.co/zai-org/cogvlm-chat-hf>\r\n"
+    "\r\n"
+    "```sh\r\n"
+    "git clone https://github.com/THUDM/CogVLM\r\n"
+    "```\r\n"
+)
+PAPERS = "# Papers\n\n* [CogVLM code](https://github.com/THUDM/CogVLM/tree/main/docs#setup)\n* [x]()\n"
+
+
+@dataclass
+class MdWorld:
+    root: Path
+    web: FakeWeb
+    gh: FakeGitHub
+    git: FakeGitData
+
+
+@pytest.fixture
+def md_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MdWorld]:
+    for who in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{who}_NAME", "Human Maintainer")
+        monkeypatch.setenv(f"GIT_{who}_EMAIL", "human@example.org")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    with FakeWeb() as web, FakeHub() as hub, FakeArxiv() as arxiv, FakeGitHub(token=TOKEN) as gh:
+        docs = web.host("docs.example")
+        docs.route("/ok", Ok())
+        docs.route("/gone", Status(404))
+        web.host("old.example").route("/tool", Redirect(301, "https://new.example/tool"))
+        web.host("new.example").route("/tool", Ok())
+        web.host("img.shields.io").route("/github/stars/THUDM/CogVLM", Ok())
+        hub.add_model("zai-org/cogvlm-chat-hf")
+        arxiv.add("2311.03079", "CogVLM: Visual Expert for Pretrained Language Models")
+        arxiv.add("2402.11530", "Efficient Multimodal Learning from Data-centric Perspective")
+        gh.add_repo("THUDM/CogVLM")
+        gh.add_repo("BAAI-DCAI/Bunny")
+        gh.transfer("THUDM/CogVLM", "zai-org")
+        git = FakeGitData(gh)
+        (tmp_path / "README.md").write_bytes(README.encode("utf-8"))
+        (tmp_path / "papers").mkdir()
+        (tmp_path / "papers" / "2024.md").write_bytes(PAPERS.encode("utf-8"))
+        remap = [*web.remap(), (r"^https://huggingface\.co/", hub.url + "/")]
+        config = [
+            "[markdown]",
+            'files = ["README.md", "papers/*.md"]',
+            "[check]",
+            "allow_loopback = true",
+            f"remap = {json.dumps(remap)}",
+            "max_retries = 0",
+            "request_timeout = 2",
+            "deadline = 30",
+            "[sources]",
+            "arxiv_delay = 0.01",
+            "timeout = 5",
+            "max_retries = 0",
+            "ttl_hours = 0",
+            "[pr]",
+            f'repo = "{REPO}"',
+            "write_interval = 0",
+        ]
+        (tmp_path / "listkeeper.toml").write_text("\n".join(config) + "\n")
+        (tmp_path / ".gitignore").write_text(".listkeeper/\n")
+        sh(tmp_path, "init", "--quiet", "-b", "main")
+        sh(tmp_path, "add", ".")
+        sh(tmp_path, "commit", "--quiet", "-m", "the list")
+        tracked = sh(tmp_path, "ls-files").splitlines()
+        git.init(REPO, {path: (tmp_path / path).read_bytes().decode("utf-8") for path in tracked})
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        monkeypatch.setenv("GITHUB_API_URL", gh.url)
+        monkeypatch.setenv("LISTKEEPER_ARXIV_API_URL", arxiv.api_url)
+        monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+        monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
+        monkeypatch.chdir(tmp_path)
+        yield MdWorld(tmp_path, web, gh, git)
+
+
+def changed_lines(world: MdWorld, path: str) -> list[str]:
+    base = world.git.files(REPO, "main")[path].split("\n")
+    head = world.git.files(REPO, "listkeeper/update")[path].split("\n")
+    return [
+        line
+        for line in difflib.unified_diff(base, head, lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+def sync(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = run(["sync", "--strict", "--format", "none", *args])
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+def test_sync_pr_opens_one_pr_with_exactly_the_expected_lines_then_writes_nothing(
+    md_world: MdWorld, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = sync(capsys, "--pr")
+    assert code == 0, out
+    assert "opened #1" in out, out
+    assert changed_lines(md_world, "README.md") == [
+        "-| CogVLM | [arXiv](https://arxiv.org/abs/2311.03079) | [code](https://github.com/THUDM/CogVLM) "
+        "| [![stars](https://img.shields.io/github/stars/THUDM/CogVLM?style=social)]"
+        "(https://github.com/THUDM/CogVLM) |  \r",
+        "+| CogVLM | [arXiv](https://arxiv.org/abs/2311.03079) | [code](https://github.com/zai-org/CogVLM) "
+        "| [![stars](https://img.shields.io/github/stars/zai-org/CogVLM?style=social)]"
+        "(https://github.com/zai-org/CogVLM) |  \r",
+        "-- [Old blog](https://docs.example/gone) — gone for good\r",
+        "-- [Tool](https://old.example/tool#install) — moved\r",
+        "+- ~~[Old blog](https://docs.example/gone)~~ (dead since " + _today() + ") — gone for good\r",
+        "+- [Tool](https://new.example/tool#install) — moved\r",
+    ]
+    assert changed_lines(md_world, "papers/2024.md") == [
+        "-* [CogVLM code](https://github.com/THUDM/CogVLM/tree/main/docs#setup)",
+        "+* [CogVLM code](https://github.com/zai-org/CogVLM/tree/main/docs#setup)",
+    ]
+    files = md_world.git.files(REPO, "listkeeper/update")
+    assert "git clone https://github.com/THUDM/CogVLM\r\n" in files["README.md"]  # code is never touched
+    assert set(files) == set(md_world.git.files(REPO, "main"))
+    (pull,) = md_world.git.pulls(REPO)
+    assert pull.title == "listkeeper: update the list (4 moved, 1 dead)"
+    assert "| README.md:5 | https://github.com/THUDM/CogVLM → https://github.com/zai-org/CogVLM |" in pull.body
+    assert "| papers/2024.md:3 |" in pull.body and "### Dead" in pull.body
+    assert "verified by re-extracting the links" in pull.body
+    marker = body_module.parse_marker(pull.body)
+    assert marker is not None and "gh:THUDM/CogVLM" in marker.subjects
+    assert sh(md_world.root, "status", "--porcelain") == ""  # PR mode leaves the working tree alone
+
+    writes = len(md_world.git.writes())
+    code, out = sync(capsys, "--pr")
+    assert code == 0, out
+    assert "is up to date" in out and "0 writes" in out
+    assert len(md_world.git.writes()) == writes
+
+
+def test_sync_without_pr_and_update_edit_the_working_tree(
+    md_world: MdWorld, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = sync(capsys, "--dead", "remove")
+    assert code == 0, out
+    readme = (md_world.root / "README.md").read_bytes().decode("utf-8")
+    assert "docs.example/gone" not in readme and "[Docs](https://docs.example/ok) — fine\r\n" in readme
+    assert "https://github.com/zai-org/CogVLM) |  \r\n" in readme
+    assert readme.count("\r\n") == readme.count("\n")
+    assert "README.md:9: https://docs.example/gone: remove (dead)" in out
+    # The findings are in the state store: update applies them again and finds nothing left to do.
+    code = run(["update", "README.md"])
+    out = capsys.readouterr().out
+    assert code == 0 and "nothing to change" in out, out
+
+
+def test_update_with_a_findings_file_on_any_markdown_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "list.md").write_bytes(b"- [a](https://gone.example/a)\r\n- [b](https://ok.example/b)\r\n")
+    findings = [{"kind": "dead", "subject": "url:https://gone.example/a", "message": "404", "evidence": {}}]
+    (tmp_path / "f.json").write_text(json.dumps(findings))
+    assert run(["update", "list.md", "--findings", "f.json", "--dead", "comment", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "+- [a](https://gone.example/a) <!-- listkeeper: dead since" in out and "dry run" in out
+    assert (tmp_path / "list.md").read_bytes().startswith(b"- [a](https://gone.example/a)\r\n")
+    assert run(["update", "list.md", "--findings", "f.json", "--dead", "comment"]) == 0
+    assert b"<!-- listkeeper: dead since " in (tmp_path / "list.md").read_bytes()
+
+
+def _today() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).date().isoformat()

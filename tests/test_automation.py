@@ -115,11 +115,12 @@ def test_pre_commit_hooks_run_real_commands() -> None:
     from listkeeper.cli import _COMMANDS
 
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-    assert {h["id"] for h in hooks} == {"listkeeper-validate", "listkeeper-render-check"}
+    assert {h["id"] for h in hooks} == {"listkeeper-validate", "listkeeper-render-check", "listkeeper-check-offline"}
     for hook in hooks:
         program, verb, *_ = hook["entry"].split()
         assert program == "listkeeper" and verb in _COMMANDS
-        assert hook["pass_filenames"] is False
+        # The catalog hooks read the whole catalog; Markdown mode's check is given the changed .md files.
+        assert hook.get("pass_filenames", True) is (hook["id"] == "listkeeper-check-offline")
 
 
 def test_the_reusable_action_keeps_the_state_store_between_runs() -> None:

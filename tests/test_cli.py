@@ -95,7 +95,9 @@ def test_the_readme_configuration_example_is_valid(tmp_path: Path, monkeypatch: 
     from listkeeper import config
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    (example,) = re.findall(r"```toml\n(.*?)```", readme, re.S)
+    markdown, example = re.findall(r"```toml\n(.*?)```", readme, re.S)  # Markdown mode's, then the full one
+    (tmp_path / "listkeeper.toml").write_text(markdown, encoding="utf-8")
+    assert config.load(tmp_path, env={}).markdown.files == ["README.md", "paper_list/*.md"]
     (tmp_path / "listkeeper.toml").write_text(example, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     cfg = config.load(".", env={})

@@ -29,6 +29,7 @@ _COMMANDS: dict[str, str] = {
     "pr": "listkeeper.commands.pr:command",
     "report": "listkeeper.commands.report:command",
     "sync": "listkeeper.commands.sync:command",
+    "init": "listkeeper.commands.init:command",
 }
 
 #: command name -> its one-line help, so that ``listkeeper --help`` imports no command module (a test keeps these
@@ -43,6 +44,7 @@ _SHORT_HELP: dict[str, str] = {
     "pr": "Open or update ONE pull request with the catalog edits the findings call for.",
     "sync": "Check, then apply the findings: to the working tree, or (--pr) as one pull request.",
     "report": "Write the list's health as an HTML report and/or a status badge.",
+    "init": "Set up listkeeper in this list repository: configuration, nightly workflow, pre-commit hooks, .gitignore.",
 }
 
 

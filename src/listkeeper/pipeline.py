@@ -360,7 +360,7 @@ def _badge_findings(docs: Sequence[MarkdownDoc], findings: Sequence[Finding]) ->
 # -- the run ------------------------------------------------------------------------------------------------------
 
 
-def _load_catalog_or_none(catalog_dir: Path, files: Sequence[Path]) -> LoadedCatalog:
+def load_catalog_or_empty(catalog_dir: Path, files: Sequence[Path]) -> LoadedCatalog:
     """The catalog; or, when there is no catalog directory at all but Markdown files were given, an empty one, so
     ``listkeeper check README.md`` works on any list. A catalog that exists but is invalid is always an error."""
     if not catalog_dir.exists() and files:
@@ -389,7 +389,7 @@ def run_check(
     started = _utc(now) if now is not None else datetime.now(UTC)
     if not options.use_cache or any(not subject.startswith("url:") for subject in options.recheck):
         cfg = cfg.with_overrides(**{"sources.ttl_hours": 0.0})
-    loaded = _load_catalog_or_none(cfg.path(cfg.catalog_dir), options.files)
+    loaded = load_catalog_or_empty(cfg.path(cfg.catalog_dir), options.files)
     refs = catalog_refs(loaded)
     docs = read_documents(options.files, cfg.path(cfg.output))
     md_links = [link for doc in docs if doc.check_links for link in extract_markdown(doc.text, doc.file)]

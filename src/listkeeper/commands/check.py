@@ -18,7 +18,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from listkeeper import config as config_module
 from listkeeper import history
 from listkeeper import report as report_module
-from listkeeper.catalog.load import load_catalog
 from listkeeper.catalog.refs import catalog_refs
 from listkeeper.commands.options import catalog_option, config_option, state_option
 from listkeeper.commands.output import append_step_summary
@@ -157,11 +156,11 @@ def _offline(cfg: config_module.Config, files: tuple[Path, ...], fmt: str | None
     from listkeeper.links.badges import check_text
     from listkeeper.links.extract import dedupe, extract_markdown
     from listkeeper.links.status import CheckStats
-    from listkeeper.pipeline import read_documents
+    from listkeeper.pipeline import load_catalog_or_empty, read_documents
 
     started = datetime.now(UTC)
     catalog_dir = cfg.path(cfg.catalog_dir)
-    refs = [] if files and not catalog_dir.exists() else catalog_refs(load_catalog(catalog_dir))
+    refs = catalog_refs(load_catalog_or_empty(catalog_dir, files))
     docs = read_documents(files, cfg.path(cfg.output))
     links = [link for doc in docs if doc.check_links for link in extract_markdown(doc.text, doc.file)]
     empty = [link for link in links if link.url == ""]

@@ -304,6 +304,7 @@ class _Block:
     shown: int = -1
     table: bool = True
     extra: list[str] = field(default_factory=list)
+    header: str = _HEADER
 
     def __post_init__(self) -> None:
         if self.shown < 0:
@@ -314,7 +315,7 @@ class _Block:
         if self.intro:
             out += [self.intro, ""]
         if self.table:
-            out.append(_HEADER)
+            out.append(self.header)
         out += self.lines[: self.shown]
         hidden = len(self.lines) - self.shown
         if hidden:
@@ -370,7 +371,8 @@ def render_body(
     for name, _kinds in SECTIONS:
         rows = [_row(c, entries) for c in changes if _section(c) == name]
         if rows:
-            blocks.append(_Block(f"### {name}", "", rows))
+            header = _HEADER.replace("| Entry |", "| Where |") if mode == "markdown" else _HEADER
+            blocks.append(_Block(f"### {name}", "", rows, header=header))
     if (seen_block := _seen_block(seen)) is not None:
         blocks.append(seen_block)
     verified = "re-extracting the links of each edited file" if mode == "markdown" else "re-parsing the catalog"

@@ -119,3 +119,17 @@ def test_a_journal_whose_staged_files_are_gone_before_any_replacement_rolls_back
     assert target.read_text() == "old\n" and not (journal / JOURNAL_NAME).exists()
     replace_all({target: "new\n"}, journal)
     assert target.read_text() == "new\n" and recover(journal) is None
+
+
+def test_sync_re_renders_a_stale_list_with_nothing_to_change(
+    catalog_project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from listkeeper import config
+    from listkeeper.commands import sync
+
+    monkeypatch.chdir(catalog_project)
+    family = catalog_project / "catalog" / "bunny.yaml"
+    family.write_text(family.read_text().replace("BAAI-DCAI/Bunny", "BAAI/Bunny"))
+    sync._write_working_tree(config.load("."), [], None, None)
+    assert "re-rendered the stale" in capsys.readouterr().out
+    assert cli.run(["render", "--check"]) == 0

@@ -209,3 +209,41 @@ def _today() -> str:
     from datetime import UTC, datetime
 
     return datetime.now(UTC).date().isoformat()
+
+
+def test_sync_pr_local_builds_the_branch_from_the_base_files(
+    md_world: MdWorld, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = sync(capsys, "--pr", "--local")
+    assert code == 0, out
+    show = sh(md_world.root, "show", "--format=", "--unified=0", "listkeeper/update")
+    changed = [line for line in show.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert len(changed) == 8 and all(
+        "THUDM" in line or "gone" in line or "old.example" in line for line in changed[::2]
+    )
+    assert sh(md_world.root, "status", "--porcelain") == ""
+
+
+def test_check_without_files_checks_the_configured_list(md_world: MdWorld, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["check", "--offline"]) == 1  # papers/2024.md has an empty link
+    captured = capsys.readouterr()
+    assert "papers/2024.md:4: empty link target" in captured.err
+    assert "in 2 file(s)" in captured.out
+
+
+def test_a_list_without_catalog_is_in_markdown_mode(tmp_path: Path) -> None:
+    from listkeeper import config
+    from listkeeper.mdlist import files
+
+    (tmp_path / "README.md").write_text("# list\n")
+    assert files.patterns(config.load(tmp_path, env={})) == ["README.md"]
+    (tmp_path / "catalog").mkdir()
+    assert files.patterns(config.load(tmp_path, env={})) is None
+    (tmp_path / "listkeeper.toml").write_text('[markdown]\nfiles = ["docs/*.md"]\n')
+    assert files.patterns(config.load(tmp_path, env={})) == ["docs/*.md"]
+    assert files.resolve(tmp_path, ["docs/*.md"]) == []
+    with pytest.raises(Exception, match="no such Markdown file"):
+        files.resolve(tmp_path, ["docs/list.md"])
+    (tmp_path / "listkeeper.toml").write_text('[markdown]\nfiles = ["*/x.md"]\n')
+    with pytest.raises(Exception, match="a glob may only be in the file name"):
+        config.load(tmp_path, env={})

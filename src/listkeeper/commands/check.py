@@ -76,8 +76,8 @@ def command(
 ) -> None:
     """Check links and facts; report dead, moved, new and changed things with evidence.
 
-    FILES are Markdown files whose links (and badges) are checked too; badges of the rendered list (config
-    `output`) are always checked.
+    FILES are Markdown files whose links (and badges) are checked too (default in Markdown mode: the list files
+    from [markdown] files); badges of the rendered list (config `output`) are always checked.
 
     Exit codes: 0 nothing dead; 1 dead links/subjects (confirmed over time, or --strict), or a --fail-on kind;
     2 usage, configuration or catalog error (a corrupt state store too: see --reset-state); 3 nothing could be
@@ -85,6 +85,11 @@ def command(
     """
     cfg = config_module.load(".", config_file).with_overrides(catalog_dir=catalog_dir, state_path=state_path)
     fail_kinds = report_module.parse_fail_on(v for value in fail_on for v in value.split(",") if v)
+    if not files:  # Markdown mode: the configured list files are what there is to check
+        from listkeeper.mdlist import files as md_files
+
+        patterns = md_files.patterns(cfg)
+        files = tuple(md_files.resolve(cfg.root, patterns)) if patterns is not None else ()
     if offline:
         _offline(cfg, files, fmt, output)
         return

@@ -105,10 +105,20 @@ def _write_working_tree(
         dismissed=dismissed,
         base_title=cfg.pr.title,
     )
-    if proposal.empty:
+    new = dict(proposal.files)
+    if proposal.empty:  # nothing to change, but an interrupted earlier run may have left the list stale
+        from listkeeper.publish.proposal import catalog_texts, render_texts
+
+        fresh = render_texts(catalog_texts(files, catalog.as_posix()))
+        if files.get(output.as_posix()) != fresh:
+            new[output.as_posix()] = fresh
+    if proposal.empty and not new:
         click.echo(f"nothing to change ({len(findings)} findings)")
         return
-    replace_all({Path(path): text for path, text in proposal.files.items()}, journal_dir)
+    replace_all({Path(path): text for path, text in new.items()}, journal_dir)
+    if proposal.empty:
+        click.echo(f"nothing to change ({len(findings)} findings); re-rendered the stale {output}")
+        return
     for change in proposal.changes:
         click.echo(f"{change.file}: {change.describe()}")
     click.echo(f"{len(proposal.changes)} changes written to {len(proposal.files)} files")

@@ -30,6 +30,7 @@ from datetime import date
 from typing import Any, Literal
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from listkeeper.changes import identity
 from listkeeper.errors import EditError
@@ -111,6 +112,7 @@ class MdChange:
 # -- what the findings ask for -----------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
 def _prefix(subject: Subject) -> re.Pattern[str] | None:
     host = _HOSTS.get(subject.kind)
     if host is None:
@@ -118,6 +120,7 @@ def _prefix(subject: Subject) -> re.Pattern[str] | None:
     return re.compile(rf"^(https?://{host})({re.escape(subject.id)})(?=$|[/?#]|\.git(?:$|[/?#]))", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1024)
 def _id_in_text(subject: Subject) -> re.Pattern[str] | None:
     """The old id where a badge names it: in a path (``github/stars/OWNER/NAME.svg``) or as shields.io static text
     (``-OWNER%2FNAME-``, dashes doubled)."""
@@ -276,9 +279,9 @@ def _occurrences(line: str, url: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
-def _code_texts(text: str) -> Counter[str]:
+def _code_texts(tokens: Sequence[Token]) -> Counter[str]:
     found: Counter[str] = Counter()
-    for token in _blocks().parse(text):
+    for token in tokens:
         if token.type in ("fence", "code_block"):
             found[token.content] += 1
         for child in token.children or []:
@@ -287,11 +290,11 @@ def _code_texts(text: str) -> Counter[str]:
     return found
 
 
-def _containers(text: str) -> list[tuple[int, int, str]]:
+def _containers(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
     """(first line, end line, kind) of every list item and table body row, 0-based, end exclusive."""
     out = []
     in_head = False
-    for token in _blocks().parse(text):
+    for token in tokens:
         if token.type == "thead_open":
             in_head = True
         elif token.type == "thead_close":
@@ -401,6 +404,8 @@ class _FileEdit:
     lines: list[str]
     changes: list[MdChange] = field(default_factory=list)
     removed: set[int] = field(default_factory=set)  # 0-based lines to delete
+    links: list[ExtractedLink] = field(default_factory=list)  # of the original text
+    tokens: list[Token] = field(default_factory=list)  # block and inline tokens of the original text
 
     def set_body(self, index: int, body: str) -> None:
         _old, cr = _body(self.lines[index])
@@ -426,9 +431,9 @@ def _definitions(lines: Sequence[str], code_lines: set[int]) -> list[tuple[int, 
     return out
 
 
-def _code_lines(text: str) -> set[int]:
+def _code_lines(tokens: Sequence[Token]) -> set[int]:
     out: set[int] = set()
-    for token in _blocks().parse(text):
+    for token in tokens:
         if token.type in ("fence", "code_block", "html_block") and token.map is not None:
             out.update(range(token.map[0], token.map[1]))
     return out
@@ -456,7 +461,9 @@ def _plan_file(
         raise EditError(f"{file}: has bare CR line endings; listkeeper edits only LF or CRLF files")
     edit = _FileEdit(file, _split(text))
     links = extract_markdown(text, file)
-    code_lines = _code_lines(text)
+    edit.links = links
+    edit.tokens = _blocks().parse(text)
+    code_lines = _code_lines(edit.tokens)
     definitions = _definitions(edit.lines, code_lines)
     defined = {_norm_label(label): (index, start, end) for index, label, start, end in reversed(definitions)}
 
@@ -496,7 +503,7 @@ def _plan_file(
 
     # Dead: mark, comment or remove.
     if deads:
-        containers = _containers(text) if policy.dead == "remove" else []
+        containers = _containers(edit.tokens) if policy.dead == "remove" else []
         seen: set[tuple[int, str]] = set()
         for link in links:
             if not link.url or (link.kind in ("image", "html-img") and is_badge_image(link.url)):
@@ -596,7 +603,8 @@ def _verify(original: str, edit: _FileEdit, moves: Sequence[_Move]) -> str:
     kept = [line for index, line in enumerate(_split(original)) if index not in edit.removed]
     base = "\n".join(kept)
     result = "\n".join(line for index, line in enumerate(edit.lines) if index not in edit.removed)
-    before = extract_markdown(base, edit.file)
+    before = extract_markdown(base, edit.file) if edit.removed else edit.links
+    base_tokens = _blocks().parse(base) if edit.removed else edit.tokens
     expected = Counter((hit[0] if (hit := _rewrite(moves, link.url)) else link.url) for link in before)
     after = extract_markdown(result, edit.file)
     got = Counter(link.url for link in after)
@@ -611,7 +619,7 @@ def _verify(original: str, edit: _FileEdit, moves: Sequence[_Move]) -> str:
             f"{where}: the edit would change other links than intended (missing: {sorted(missing)[:3]}, "
             f"unexpected: {sorted(extra)[:3]}); nothing was changed"
         )
-    if _code_texts(base) != _code_texts(result):
+    if _code_texts(base_tokens) != _code_texts(_blocks().parse(result)):
         raise EditError(f"{edit.file}: the edit would change code; nothing was changed")
     return result
 

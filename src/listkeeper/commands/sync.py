@@ -12,6 +12,9 @@ it reads the boxes ticked since the last run (dismissals are recorded in the sta
 this run already leaves them out; re-checks bypass the caches for those subjects), and after publishing it writes
 the issue's new body (no write when nothing changed). Every run is logged in the state store's run history.
 
+In Markdown mode (``[markdown] files``, or no catalog directory and a ``README.md``) the list files are checked and
+edited themselves (:mod:`listkeeper.mdlist.edit`) instead of a catalog.
+
 Exit codes: 0 done (also when the PR was skipped because a person is working on the branch); 2 usage, config or
 catalog error; 3 nothing could be checked (no network) — then nothing is changed or published.
 """

@@ -3,8 +3,12 @@
 Findings come from a check report (``--findings report.json``: its ``findings`` list, or a bare list) or from the
 state store, where ``listkeeper check`` leaves the last run's findings (``runs``/``last-findings``). The plan
 (:func:`listkeeper.changes.plan`) is applied in memory and every edit is verified before any file is written; on
-an :class:`~listkeeper.errors.EditError` nothing is written. Files are replaced atomically, then the Markdown
-list is re-rendered. ``--dry-run`` prints the unified diff of the catalog files and writes nothing.
+an :class:`~listkeeper.errors.EditError` nothing is written. The edited family files and the re-rendered list are
+replaced all or none (:func:`listkeeper.fsutil.replace_all`), and the list is re-rendered whenever it is stale.
+``--dry-run`` prints the unified diff of the catalog files and writes nothing.
+
+Markdown mode (``update FILE.md...``, or ``[markdown] files``, or no catalog directory): the findings are applied to
+the Markdown files themselves (:mod:`listkeeper.mdlist.edit`).
 """
 
 from __future__ import annotations

@@ -181,3 +181,19 @@ def test_dismissed_subjects_and_non_actionable_findings_change_nothing() -> None
 def test_a_template_without_link_is_a_config_error() -> None:
     with pytest.raises(EditError, match="must contain"):
         Policy(mark="dead since {date}")
+
+
+def test_dead_links_in_html_blocks_get_html_marks() -> None:
+    gone = dead(Subject("url", "https://gone.example/a"))
+    text = (
+        '<p align="center">\n  <a href="https://gone.example/a">A</a>\n  <img src="https://gone.example/a">  \n</p>\n'
+    )
+    out, changes = edit_markdown({"R.md": text}, [gone], today=TODAY)
+    # Markdown is not read inside an HTML block: <del> instead of ~~, and an image gets a comment at the line's end
+    # (before its trailing spaces).
+    assert out["R.md"] == (
+        '<p align="center">\n  <del><a href="https://gone.example/a">A</a></del> (dead since 2026-11-28)\n'
+        '  <img src="https://gone.example/a"> <!-- listkeeper: dead since 2026-11-28 -->  \n</p>\n'
+    )
+    assert [c.line for c in changes] == [2, 3]
+    assert edit_markdown(out, [gone], today=TODAY) == ({}, [])

@@ -406,6 +406,7 @@ class _FileEdit:
     removed: set[int] = field(default_factory=set)  # 0-based lines to delete
     links: list[ExtractedLink] = field(default_factory=list)  # of the original text
     tokens: list[Token] = field(default_factory=list)  # block and inline tokens of the original text
+    html_lines: set[int] = field(default_factory=set)  # 0-based lines inside HTML blocks
 
     def set_body(self, index: int, body: str) -> None:
         _old, cr = _body(self.lines[index])
@@ -464,6 +465,9 @@ def _plan_file(
     edit.links = links
     edit.tokens = _blocks().parse(text)
     code_lines = _code_lines(edit.tokens)
+    for token in edit.tokens:
+        if token.type == "html_block" and token.map is not None:
+            edit.html_lines.update(range(token.map[0], token.map[1]))
     definitions = _definitions(edit.lines, code_lines)
     defined = {_norm_label(label): (index, start, end) for index, label, start, end in reversed(definitions)}
 
@@ -572,10 +576,16 @@ def _mark(
             span = _link_span(body, start, end, link.kind)
             if span is not None and span not in spans:
                 spans.append(span)
-    if not spans:
-        raise EditError(f"{file}:{link.line}: cannot find the link to {url} to mark it dead; nothing was changed")
     body = _body(edit.lines[at])[0]
     day = since.isoformat()
+    if not spans:  # an <img src> or a link whose whole span is not on one line: a comment at the end of the line
+        note = policy.comment.format(date=day, url=url)
+        if re.search(_template_regex(policy.comment, url), body):
+            return False
+        content = body.rstrip(" \t")
+        edit.set_body(at, content + " " + note + body[len(content) :])
+        return True
+    mark = _html_mark(policy.mark) if at in edit.html_lines else policy.mark
     changed = False
     for start, end in sorted(spans, reverse=True):
         if policy.dead == "comment":
@@ -584,7 +594,7 @@ def _mark(
                 continue
             body = body[:end] + " " + policy.comment.format(date=day, url=url) + body[end:]
         else:
-            before, _link, after_t = policy.mark.partition("{link}")
+            before, _link, after_t = mark.partition("{link}")
             if re.search(_template_regex(before, url) + r"\Z", body[:start]) and re.match(
                 _template_regex(after_t, url), body[end:]
             ):
@@ -592,10 +602,18 @@ def _mark(
             written = body[start:end]
             if link.kind == "bare":  # a bare URL would swallow the mark's "~~": make it an autolink
                 written = f"<{written}>"
-            body = body[:start] + policy.mark.format(link=written, date=day, url=url) + body[end:]
+            body = body[:start] + mark.format(link=written, date=day, url=url) + body[end:]
         changed = True
     edit.set_body(at, body)
     return changed
+
+
+def _html_mark(template: str) -> str:
+    """The mark inside an HTML block, where Markdown is not read: ``~~…~~`` becomes ``<del>…</del>``."""
+    before, _link, after = template.partition("{link}")
+    if before.endswith("~~") and after.startswith("~~"):
+        return f"{before[:-2]}<del>{{link}}</del>{after[2:]}"
+    return template
 
 
 def _verify(original: str, edit: _FileEdit, moves: Sequence[_Move]) -> str:

@@ -197,3 +197,15 @@ def test_dead_links_in_html_blocks_get_html_marks() -> None:
     )
     assert [c.line for c in changes] == [2, 3]
     assert edit_markdown(out, [gone], today=TODAY) == ({}, [])
+
+
+def test_reference_style_badges_move_at_their_definitions() -> None:
+    text = "- [![stars][s1]][r1] text\n" + "\n" * 8 + "[s1]: https://img.shields.io/github/stars/THUDM/CogVLM\n"
+    text += "[r1]: https://github.com/THUDM/CogVLM\n"
+    out, changes = edit_markdown({"R.md": text}, [moved(GH_OLD, GH_NEW)], today=TODAY)
+    assert out["R.md"] == text.replace("THUDM/CogVLM", "zai-org/CogVLM")
+    assert [c.line for c in changes] == [10, 11]
+    gone = dead(Subject("url", "https://example.com/fig.png"))
+    text = "- ![fig][f] x\n" + "\n" * 8 + "[f]: https://example.com/fig.png\n"
+    out, _ = edit_markdown({"R.md": text}, [gone], today=TODAY)
+    assert out["R.md"].startswith("- ~~![fig][f]~~ (dead since 2026-11-28) x\n")

@@ -470,6 +470,8 @@ def _plan_file(
             edit.html_lines.update(range(token.map[0], token.map[1]))
     definitions = _definitions(edit.lines, code_lines)
     defined = {_norm_label(label): (index, start, end) for index, label, start, end in reversed(definitions)}
+    defined_urls = {_body(edit.lines[index])[0][start:end] for index, start, end in defined.values()}
+    used = {link.url for link in links}
 
     # Moved: the URL bytes of every occurrence.
     done: set[tuple[int, str]] = set()
@@ -482,7 +484,12 @@ def _plan_file(
             continue
         done.add((link.line, link.url))
         new_url, move = hit
-        at, spans = _locate(edit.lines, link.line - 1, link.url, file)
+        try:
+            at, spans = _locate(edit.lines, link.line - 1, link.url, file)
+        except EditError:
+            if link.url in defined_urls:  # a reference-style image: its definition is rewritten below
+                continue
+            raise
         body = _body(edit.lines[at])[0]
         for start, end, _spelling in reversed(spans):
             spelled = new_url.replace("&", "&amp;") if _spelling != link.url else new_url
@@ -496,7 +503,7 @@ def _plan_file(
         body = _body(edit.lines[index])[0]
         url = body[start:end]
         hit = _rewrite(moves, url)
-        if hit is None or not any(link.kind == "reference" and link.url == url for link in links):
+        if hit is None or url not in used:
             continue
         new_url, move = hit
         edit.set_body(index, body[:start] + new_url + body[end:])
@@ -566,8 +573,8 @@ def _mark(
     file, url = edit.file, link.url
     spans: list[tuple[int, int]] = []
     at = link.line - 1
-    if link.kind == "reference":
-        labels = {label for label, (index, s, e) in defined.items() if _body(edit.lines[index])[0][s:e] == url}
+    labels = {label for label, (index, s, e) in defined.items() if _body(edit.lines[index])[0][s:e] == url}
+    if link.kind == "reference" or (labels and not _occurrences(_body(edit.lines[at])[0], url)):
         spans = _reference_spans(_body(edit.lines[at])[0], labels)
     else:
         at, found = _locate(edit.lines, at, url, file)

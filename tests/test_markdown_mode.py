@@ -72,6 +72,12 @@ def md_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MdWorl
         web.host("old.example").route("/tool", Redirect(301, "https://new.example/tool"))
         web.host("new.example").route("/tool", Ok())
         web.host("img.shields.io").route("/github/stars/THUDM/CogVLM", Ok())
+        # A page inside the renamed repository is a plain link: GitHub redirects it to the new name.
+        github_web = web.host("github.com")
+        github_web.route(
+            "/THUDM/CogVLM/tree/main/docs", Redirect(301, "https://github.com/zai-org/CogVLM/tree/main/docs")
+        )
+        github_web.route("/zai-org/CogVLM/tree/main/docs", Ok())
         hub.add_model("zai-org/cogvlm-chat-hf")
         arxiv.add("2311.03079", "CogVLM: Visual Expert for Pretrained Language Models")
         arxiv.add("2402.11530", "Efficient Multimodal Learning from Data-centric Perspective")

@@ -253,3 +253,13 @@ def test_a_list_without_catalog_is_in_markdown_mode(tmp_path: Path) -> None:
     (tmp_path / "listkeeper.toml").write_text('[markdown]\nfiles = ["*/x.md"]\n')
     with pytest.raises(Exception, match="a glob may only be in the file name"):
         config.load(tmp_path, env={})
+
+
+def test_update_on_a_file_that_is_not_utf8_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "list.md").write_bytes(b"- [a](https://gone.example/a) caf\xe9\n")
+    (tmp_path / "f.json").write_text("[]")
+    assert run(["update", "list.md", "--findings", "f.json"]) == 2
+    assert "list.md: not UTF-8 text" in capsys.readouterr().err

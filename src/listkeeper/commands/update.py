@@ -167,7 +167,14 @@ def update_markdown(
 ) -> MdOutcome:
     """Markdown mode: apply the findings to the Markdown files themselves, byte-exactly, all files or none."""
     recovered = recover(journal_dir) if not dry_run else None
-    originals = {path.as_posix(): read_text(path) for path in files}
+    originals: dict[str, str] = {}
+    for path in files:
+        try:
+            originals[path.as_posix()] = read_text(path)
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
     day = (today or datetime.now(UTC)).date()
     texts, changes = edit_markdown(originals, findings, policy=policy, today=day, dismissed=dismissed)
     outcome = MdOutcome(len(findings), changes, texts, originals, recovered)

@@ -209,3 +209,29 @@ def test_reference_style_badges_move_at_their_definitions() -> None:
     text = "- ![fig][f] x\n" + "\n" * 8 + "[f]: https://example.com/fig.png\n"
     out, _ = edit_markdown({"R.md": text}, [gone], today=TODAY)
     assert out["R.md"].startswith("- ~~![fig][f]~~ (dead since 2026-11-28) x\n")
+
+
+def test_moves_change_nothing_but_the_ids_and_urls_on_every_line() -> None:
+    """Undo every rewrite textually (new id → old id, new URL → old URL): each line is byte-identical again."""
+    findings = [f for f in _findings() if f.kind is Kind.MOVED]
+    texts = _texts()
+    out, changes = edit_markdown(texts, findings, today=TODAY)
+    assert len(changes) > 10
+    for name, text in texts.items():
+        before, after = text.split("\n"), out[name].split("\n")
+        assert len(before) == len(after)
+        undone = []
+        for line in after:
+            for finding in findings:
+                assert finding.new_subject is not None
+                old, new = finding.subject, finding.new_subject
+                if old.kind == "url":
+                    line = line.replace(new.url(), old.id.partition("#")[0])
+                    line = line.replace(new.url().replace("&", "&amp;"), old.id.replace("&", "&amp;"))
+                else:
+                    line = line.replace(new.id, old.id)
+                    line = line.replace(
+                        new.id.replace("-", "--").replace("/", "%2F"), old.id.replace("-", "--").replace("/", "%2F")
+                    )
+            undone.append(line)
+        assert undone == before, name

@@ -89,6 +89,7 @@ def test_init_catalog_imports_the_list(tmp_path: Path, monkeypatch: pytest.Monke
     cfg = config.load(tmp_path)
     assert cfg.catalog_dir == Path("catalog") and cfg.markdown.files == []
     assert cli.run(["validate"]) == 0
+    assert cli.run(["render", "--check"]) == 0  # the rendered list is there, so the pre-commit hook passes
     assert "listkeeper-render-check" in (tmp_path / ".pre-commit-config.yaml").read_text()
 
 

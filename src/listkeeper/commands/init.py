@@ -223,6 +223,10 @@ def command(
             raise UsageError(f"{source}: --catalog imports one Markdown file; no such file")
         result = run_import(source, root / "catalog", force=force)
         plan.wrote.append(f"catalog/ ({len(result.written)} family files imported from {listed[0]})")
+        from listkeeper.catalog.load import load_catalog
+        from listkeeper.render.markdown import render_catalog
+
+        plan.write("catalog/README.md", render_catalog(load_catalog(root / "catalog").catalog))
     body = config_text(listed, dead, catalog)
     if pyproject:
         _pyproject(plan, body)

@@ -23,6 +23,7 @@ import click
 
 from listkeeper import __version__
 from listkeeper.errors import UsageError
+from listkeeper.fsutil import write_atomic
 
 WORKFLOW = Path(".github/workflows/listkeeper.yml")
 SETTING = (
@@ -154,7 +155,7 @@ class _Plan:
             self.kept.append(f"{rel} exists (not overwritten; --force replaces it)")
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
+        write_atomic(path, text)
         self.wrote.append(str(rel))
 
 
@@ -173,7 +174,7 @@ def _pyproject(plan: _Plan, body: str) -> None:
     # Sub-tables of the [markdown] section become [tool.listkeeper.markdown].
     section = body.replace("[markdown]", "[tool.listkeeper.markdown]")
     addition = f"\n[tool.listkeeper]\n{section}"
-    path.write_text(text + ("" if text.endswith("\n") or not text else "\n") + addition, encoding="utf-8")
+    write_atomic(path, text + ("" if text.endswith("\n") or not text else "\n") + addition)
     plan.wrote.append("pyproject.toml [tool.listkeeper]")
 
 
@@ -182,7 +183,7 @@ def _gitignore(plan: _Plan) -> None:
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     if any(line.strip().strip("/") == ".listkeeper" for line in text.splitlines()):
         return
-    path.write_text(text + ("" if text.endswith("\n") or not text else "\n") + ".listkeeper/\n", encoding="utf-8")
+    write_atomic(path, text + ("" if text.endswith("\n") or not text else "\n") + ".listkeeper/\n")
     plan.wrote.append(".gitignore (.listkeeper/, the state store)")
 
 

@@ -47,7 +47,7 @@ def test_init_detects_the_lists_and_writes_everything(repo: Path, capsys: pytest
 
 def test_init_never_overwrites_without_force(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (repo / "listkeeper.toml").write_text("# mine\n")
-    (repo / ".gitignore").write_text("dist/\n")
+    (repo / ".gitignore").write_bytes(b"dist/\r\n")
     (repo / ".pre-commit-config.yaml").write_text("repos: []\n")
     assert cli.run(["init", "--files", "README.md", "--dead", "remove"]) == 0
     out = capsys.readouterr().out
@@ -55,9 +55,9 @@ def test_init_never_overwrites_without_force(repo: Path, capsys: pytest.CaptureF
     assert "kept listkeeper.toml exists" in out
     assert (repo / ".pre-commit-config.yaml").read_text() == "repos: []\n"
     assert "add this entry under repos:" in out and "listkeeper-check-offline" in out
-    assert (repo / ".gitignore").read_text() == "dist/\n.listkeeper/\n"
+    assert (repo / ".gitignore").read_bytes() == b"dist/\r\n.listkeeper/\r\n"  # in the file's line endings
     assert cli.run(["init", "--files", "README.md", "--dead", "remove"]) == 0  # a second run adds nothing
-    assert (repo / ".gitignore").read_text() == "dist/\n.listkeeper/\n"
+    assert (repo / ".gitignore").read_bytes() == b"dist/\r\n.listkeeper/\r\n"
     assert cli.run(["init", "--files", "README.md", "--dead", "remove", "--force"]) == 0
     assert config.load(repo).markdown.dead == "remove"
 

@@ -161,7 +161,7 @@ class _Plan:
 
 def _pyproject(plan: _Plan, body: str) -> None:
     path = plan.root / "pyproject.toml"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = _read(path)
     try:
         has = "listkeeper" in tomllib.loads(text).get("tool", {})
     except tomllib.TOMLDecodeError as exc:
@@ -174,16 +174,30 @@ def _pyproject(plan: _Plan, body: str) -> None:
     # Sub-tables of the [markdown] section become [tool.listkeeper.markdown].
     section = body.replace("[markdown]", "[tool.listkeeper.markdown]")
     addition = f"\n[tool.listkeeper]\n{section}"
-    write_atomic(path, text + ("" if text.endswith("\n") or not text else "\n") + addition)
+    write_atomic(path, _append(text, addition))
     plan.wrote.append("pyproject.toml [tool.listkeeper]")
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read it as UTF-8 text ({exc})") from None
+
+
+def _append(text: str, addition: str) -> str:
+    """``text`` with ``addition`` after it, in the file's own line endings."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    addition = addition.replace("\n", newline)
+    return text + ("" if text.endswith("\n") or not text else newline) + addition
 
 
 def _gitignore(plan: _Plan) -> None:
     path = plan.root / ".gitignore"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = _read(path)
     if any(line.strip().strip("/") == ".listkeeper" for line in text.splitlines()):
         return
-    write_atomic(path, text + ("" if text.endswith("\n") or not text else "\n") + ".listkeeper/\n")
+    write_atomic(path, _append(text, ".listkeeper/\n"))
     plan.wrote.append(".gitignore (.listkeeper/, the state store)")
 
 

@@ -235,3 +235,11 @@ def test_moves_change_nothing_but_the_ids_and_urls_on_every_line() -> None:
                     )
             undone.append(line)
         assert undone == before, name
+
+
+def test_a_wrapped_link_and_a_link_after_it_on_the_same_line() -> None:
+    text = "- [a long\n  title](https://github.com/THUDM/CogVLM) and [b](https://github.com/THUDM/CogVLM)\n"
+    text += "  then https://github.com/THUDM/CogVLM/issues\n"
+    out, changes = edit_markdown({"R.md": text}, [moved(GH_OLD, GH_NEW)], today=TODAY)
+    assert out["R.md"] == text.replace("THUDM/CogVLM", "zai-org/CogVLM")
+    assert [c.line for c in changes] == [1, 3]

@@ -480,9 +480,8 @@ def _plan_file(
         if not link.url or link.kind == "reference":
             continue
         hit = _rewrite(moves, link.url)
-        if hit is None or (link.line, link.url) in done:
+        if hit is None or (link.line - 1, link.url) in done:
             continue
-        done.add((link.line, link.url))
         new_url, move = hit
         try:
             at, spans = _locate(edit.lines, link.line - 1, link.url, file)
@@ -495,6 +494,7 @@ def _plan_file(
             spelled = new_url.replace("&", "&amp;") if _spelling != link.url else new_url
             body = body[:start] + spelled + body[end:]
         edit.set_body(at, body)
+        done.update({(link.line - 1, link.url), (at, link.url)})  # a wrapped link's URL sits on a later line
         if is_badge_image(link.url):
             badge_lines.setdefault(at, []).append(move)
         reason = f"moved to {move.new}" if move.old.kind != "url" or move.new.kind != "url" else "moved (redirect)"

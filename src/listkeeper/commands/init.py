@@ -53,6 +53,11 @@ on:
   schedule:
     - cron: "17 3 * * *"
   workflow_dispatch:
+    inputs:
+      reset-state:
+        description: "If the cached state store is corrupt, move it aside and start a new one (--reset-state)"
+        type: boolean
+        default: false
 
 permissions:
   contents: write
@@ -86,7 +91,13 @@ jobs:
         env:
           GITHUB_TOKEN: ${{{{ secrets.LISTKEEPER_TOKEN || secrets.GITHUB_TOKEN }}}}
           HF_TOKEN: ${{{{ secrets.HF_TOKEN }}}}
-        run: listkeeper sync --pr --format github
+          RESET_STATE: ${{{{ inputs.reset-state }}}}
+        run: |
+          if [ "$RESET_STATE" = "true" ]; then
+            listkeeper sync --pr --format github --reset-state
+          else
+            listkeeper sync --pr --format github
+          fi
       - name: Save the state store
         if: ${{{{ !cancelled() }}}}
         uses: {PINS["actions/cache/save"]}

@@ -243,3 +243,9 @@ def test_a_wrapped_link_and_a_link_after_it_on_the_same_line() -> None:
     out, changes = edit_markdown({"R.md": text}, [moved(GH_OLD, GH_NEW)], today=TODAY)
     assert out["R.md"] == text.replace("THUDM/CogVLM", "zai-org/CogVLM")
     assert [c.line for c in changes] == [1, 3]
+
+
+def test_raw_files_of_a_renamed_repository_move_too() -> None:
+    text = '<img src="https://raw.githubusercontent.com/THUDM/CogVLM/main/assets/fig.png" width="60%">\n'
+    out, _ = edit_markdown({"R.md": text}, [moved(GH_OLD, GH_NEW)], today=TODAY)
+    assert out["R.md"] == text.replace("THUDM/CogVLM", "zai-org/CogVLM")

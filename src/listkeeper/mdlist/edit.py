@@ -46,7 +46,7 @@ DEFAULT_MARK = "~~{link}~~ (dead since {date})"
 DEFAULT_COMMENT = "<!-- listkeeper: dead since {date} -->"
 
 _HOSTS: dict[str, str] = {
-    "github": r"(?:www\.)?github\.com/",
+    "github": r"(?:(?:www\.)?github\.com|raw\.githubusercontent\.com)/",
     "hf-model": r"(?:www\.)?(?:huggingface\.co|hf\.co)/",
     "hf-dataset": r"(?:www\.)?(?:huggingface\.co|hf\.co)/datasets/",
     "hf-space": r"(?:www\.)?(?:huggingface\.co|hf\.co)/spaces/",

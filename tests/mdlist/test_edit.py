@@ -249,3 +249,9 @@ def test_raw_files_of_a_renamed_repository_move_too() -> None:
     text = '<img src="https://raw.githubusercontent.com/THUDM/CogVLM/main/assets/fig.png" width="60%">\n'
     out, _ = edit_markdown({"R.md": text}, [moved(GH_OLD, GH_NEW)], today=TODAY)
     assert out["R.md"] == text.replace("THUDM/CogVLM", "zai-org/CogVLM")
+
+
+def test_unquoted_attributes_move_and_archived_copies_stay() -> None:
+    text = "<a href=https://github.com/THUDM/CogVLM>x</a> and [y](https://web.archive.org/web/2020/https://github.com/THUDM/CogVLM)\n"
+    out, _ = edit_markdown({"R.md": text}, [moved(GH_OLD, GH_NEW)], today=TODAY)
+    assert out["R.md"] == text.replace("href=https://github.com/THUDM/", "href=https://github.com/zai-org/")

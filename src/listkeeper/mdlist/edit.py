@@ -53,6 +53,7 @@ _HOSTS: dict[str, str] = {
     "hf-collection": r"(?:www\.)?(?:huggingface\.co|hf\.co)/collections/",
 }
 _URL_CHAR = re.compile(r"[A-Za-z0-9/\-_~%+=&@$*#?]")
+_UNQUOTED_ATTR = re.compile(r"\b(?:href|src)[ \t]*=$", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)")
 _DATE = r"\d{4}-\d{2}-\d{2}"
 _DEFINITION = re.compile(r"^(?:[ \t]*>)*[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?\[((?:[^\]\\]|\\.)+)\]:[ \t]*<?")
@@ -273,7 +274,9 @@ def _occurrences(line: str, url: str) -> list[tuple[int, int, str]]:
             end = start + len(spelling)
             before = line[start - 1] if start else ""
             inside = any(a <= start < b for a, b in code)
-            if not inside and not (before and _URL_CHAR.match(before)) and not _continues(line, end):
+            attribute = before == "=" and _UNQUOTED_ATTR.search(line, 0, start) is not None
+            joined = bool(before) and _URL_CHAR.match(before) is not None and not attribute
+            if not inside and not joined and not _continues(line, end):
                 found.append((start, end, spelling))
             start = line.find(spelling, end)
     return sorted(found)

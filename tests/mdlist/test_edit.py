@@ -252,6 +252,7 @@ def test_raw_files_of_a_renamed_repository_move_too() -> None:
 
 
 def test_unquoted_attributes_move_and_archived_copies_stay() -> None:
-    text = "<a href=https://github.com/THUDM/CogVLM>x</a> and [y](https://web.archive.org/web/2020/https://github.com/THUDM/CogVLM)\n"
+    text = "<a href=https://github.com/THUDM/CogVLM>x</a> and "
+    text += "[y](https://web.archive.org/web/2020/https://github.com/THUDM/CogVLM)\n"
     out, _ = edit_markdown({"R.md": text}, [moved(GH_OLD, GH_NEW)], today=TODAY)
     assert out["R.md"] == text.replace("href=https://github.com/THUDM/", "href=https://github.com/zai-org/")

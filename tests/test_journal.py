@@ -133,3 +133,17 @@ def test_sync_re_renders_a_stale_list_with_nothing_to_change(
     sync._write_working_tree(config.load("."), [], None, None)
     assert "re-rendered the stale" in capsys.readouterr().out
     assert cli.run(["render", "--check"]) == 0
+
+
+def test_a_replacement_that_fails_is_a_clear_error_and_stays_in_the_journal(tmp_path: Path) -> None:
+    from listkeeper.errors import UsageError
+
+    (tmp_path / "a.md").write_text("old\n")
+    (tmp_path / "b.md").mkdir()  # a directory where a file should be replaced
+    journal = tmp_path / "state"
+    with pytest.raises(UsageError, match=r"b\.md: cannot replace it .* the next run finishes the update"):
+        replace_all({tmp_path / "a.md": "new\n", tmp_path / "b.md": "new\n"}, journal)
+    assert (tmp_path / "a.md").read_text() == "new\n" and (journal / JOURNAL_NAME).exists()
+    (tmp_path / "b.md").rmdir()
+    assert recover(journal) == "finished an interrupted update of 2 files"
+    assert (tmp_path / "b.md").read_text() == "new\n"

@@ -151,7 +151,12 @@ def _finish(journal: Path, entries: list[dict[str, str]]) -> None:
     for count, entry in enumerate(entries, start=1):
         staged, target = Path(entry["staged"]), Path(entry["target"])
         if staged.exists():
-            os.replace(staged, target)
+            try:
+                os.replace(staged, target)
+            except OSError as exc:
+                raise UsageError(
+                    f"{target}: cannot replace it ({exc.strerror}); the next run finishes the update from {journal}"
+                ) from None
             _fsync_dir(target.parent)
         if kill_after is not None and count == int(kill_after):
             os.kill(os.getpid(), signal.SIGKILL)

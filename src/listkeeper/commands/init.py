@@ -216,8 +216,20 @@ def _gitignore(plan: _Plan) -> None:
 @click.option("--files", "files", multiple=True, metavar="PATH", help="List files or globs (default: detected).")
 @click.option("--catalog", "catalog", is_flag=True, help="Import the list into catalog/ and set up catalog mode.")
 @click.option("--pyproject", is_flag=True, help="Write [tool.listkeeper] in pyproject.toml, not listkeeper.toml.")
-@click.option("--dead", type=click.Choice(["mark", "comment", "remove"]), default="mark", show_default=True)
-@click.option("--min-links", type=click.IntRange(min=1), default=10, show_default=True, help="For detection.")
+@click.option(
+    "--dead",
+    type=click.Choice(["mark", "comment", "remove"]),
+    default="mark",
+    show_default=True,
+    help="What a confirmed dead link becomes in the list ([markdown] dead).",
+)
+@click.option(
+    "--min-links",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Detection: a Markdown file with at least this many links is a list.",
+)
 @click.option("--install", default=f"listkeeper=={__version__}", show_default=True, help="What the workflow installs.")
 @click.option("--no-workflow", is_flag=True, help="Do not write the nightly workflow.")
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")

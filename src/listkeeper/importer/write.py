@@ -38,36 +38,46 @@ _STAGING = re.compile(re.escape(STAGING_PREFIX) + r"(\d+)-")
 
 
 class Terminated(ListkeeperError):
-    """SIGTERM arrived while the import was staging its files: nothing was written."""
+    """SIGTERM arrived while the import was staging its files (nothing written), or while it moved them into place
+    (then the move was finished first: every file written)."""
 
     exit_code = 128 + signal.SIGTERM
 
-    def __init__(self) -> None:
-        super().__init__("terminated (SIGTERM): nothing written, temporary files removed")
+    def __init__(self, *, written: bool = False) -> None:
+        if written:
+            super().__init__("terminated (SIGTERM) after every catalog file was in place; temporary files removed")
+        else:
+            super().__init__("terminated (SIGTERM): nothing written, temporary files removed")
 
 
 class _Guard:
-    """While active, SIGTERM raises :class:`Terminated`; inside :meth:`critical` it is held until the end."""
+    """Notes a SIGTERM; the import checks for it between steps (:meth:`check`) and after moving its files into place.
+
+    The handler only sets a flag: an exception raised from a signal handler can surface inside a library's
+    callback (pydantic's serializer calls ours), which may swallow it and carry on.
+    """
 
     def __init__(self) -> None:
         self.held = False
         self.pending = False
 
     def handler(self, _signum: int, _frame: FrameType | None) -> None:
-        if self.held:
-            self.pending = True
-            return
-        raise Terminated
+        self.pending = True
+
+    def check(self) -> None:
+        if self.pending and not self.held:
+            raise Terminated
 
     @contextlib.contextmanager
     def critical(self) -> Iterator[None]:
+        self.check()
         self.held = True
         try:
             yield
         finally:
             self.held = False
         if self.pending:
-            raise Terminated
+            raise Terminated(written=True)
 
 
 @contextlib.contextmanager
@@ -151,8 +161,10 @@ def write_families(
         staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out))
         try:
             for family, name in zip(families, names, strict=True):
+                guard.check()
                 with open(staging / name, "w", encoding="utf-8", newline="\n") as handle:
                     handle.write(family_yaml(family, source))
+            guard.check()
             result = check(staging) if check is not None else None
             written = []
             with guard.critical():

@@ -752,3 +752,31 @@ def test_a_list_without_a_catalog_can_be_checked(world: World, capsys: pytest.Ca
     # Without files there is nothing to check: the missing catalog is an error.
     assert run(["check", "--format", "json"]) == 2
     assert "catalog directory does not exist" in capsys.readouterr().err
+
+
+def test_hostile_links_are_their_own_verdicts_and_the_run_completes(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A link written as http://0177.0.0.1/ or with a broken host, and a page redirecting to one, used to raise out
+    of the link checker's task group: no report, no state, exit 1 (issue 10 §1)."""
+    world.docs.route("/to-empty-label", Redirect(302, "http://a..b/"))
+    world.docs.route("/to-bad-alabel", Redirect(302, "http://xn--/"))
+    listing = (
+        "- [octal](http://0177.0.0.1/)\n- [label](http://a..b/)\n- [alabel](http://xn--/)\n"
+        "- [r1](https://docs.example/to-empty-label)\n- [r2](https://docs.example/to-bad-alabel)\n"
+        "- [fine](https://docs.example/ok)\n"
+    )
+    (world.root / "list.md").write_text(listing, encoding="utf-8")
+    code, data = check_json(capsys, "list.md")
+    assert code == 0, data
+    verdicts = {link["url"]: link["verdict"] for link in data["links"]}
+    assert verdicts == {
+        "http://0177.0.0.1/": "invalid",
+        "http://a..b/": "invalid",
+        "http://xn--/": "invalid",
+        "https://docs.example/to-empty-label": "error",
+        "https://docs.example/to-bad-alabel": "error",
+        "https://docs.example/ok": "ok",
+    }
+    assert one(data, "invalid", "url:http://0177.0.0.1/")["locations"] == [{"file": "list.md", "line": 1}]
+    assert world.state.exists()  # the run finished and recorded what it saw

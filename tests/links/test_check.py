@@ -546,3 +546,62 @@ def test_a_slowed_host_recovers_step_by_step_and_repeated_429s_keep_it_slow() ->
     for _ in range(200):
         gate.answered()
     assert (gate.limit, gate.min_interval, gate.slowed) == (4, 0.0, False)  # never beyond the configured cap
+
+
+# -- one link never ends the run (issue 10 §1) --------------------------------------------------------------------
+
+_BAD_HOSTS = ["http://a..b/", "http://xn--/", "http://0177.0.0.1/", "http://" + "a" * 64 + ".example/"]
+
+
+@pytest.mark.parametrize("location", [*_BAD_HOSTS, "http://[::1/", "http://x.example:0x50/"])
+def test_a_redirect_to_an_unusable_url_is_that_links_error(web: FakeWeb, location: str) -> None:
+    """httpx parses a Location even when it does not follow it, and the resolver encodes names with IDNA: either
+    raising used to escape the task group and end the whole run."""
+    site = web.host("x.example")
+    bad = site.route("/bad", Redirect(302, location))
+    good = site.route("/ok", Ok())
+    results, _ = check([bad, good], config(web))
+    assert results[good].verdict is Verdict.OK
+    result = results[bad]
+    assert result.verdict is Verdict.ERROR and "redirect to an unusable URL" in result.detail, result
+    assert result.attempts == 1  # not retried: the same answer would come again
+
+
+@pytest.mark.parametrize("url", _BAD_HOSTS)
+def test_a_link_with_an_unusable_host_is_invalid_and_sends_nothing(web: FakeWeb, url: str) -> None:
+    site = web.host("x.example")
+    good = site.route("/ok", Ok())
+    looked_up: list[str] = []
+
+    async def resolver(host: str, port: int) -> list[str]:
+        looked_up.append(host)
+        return ["127.0.0.1"]
+
+    results, stats = check([url, good], config(web), resolver=resolver)
+    assert results[good].verdict is Verdict.OK
+    assert results[url].verdict is Verdict.INVALID and "invalid host" in results[url].detail
+    assert looked_up == [] and stats.requests == 1  # the good link only (remapped, no lookup)
+
+
+def test_resolver_failures_of_any_kind_are_that_links_verdict(web: FakeWeb) -> None:
+    """A resolver that raises something unforeseen, or answers with garbage, fails only the link it was asked for."""
+    site = web.host("x.example")
+    good = site.route("/ok", Ok())
+
+    async def resolver(host: str, port: int) -> list[str]:
+        if host == "idna.test":
+            raise UnicodeError("encoding with 'idna' codec failed")
+        if host == "broken.test":
+            raise RuntimeError("resolver thread died")
+        if host == "garbage.test":
+            return ["not-an-address"]
+        raise OSError(113, "No route to host")
+
+    urls = ["https://idna.test/", "https://broken.test/", "https://garbage.test/", "https://oserror.test/"]
+    results, _ = check([*urls, good], config(web, max_retries=1), resolver=resolver)
+    assert results[good].verdict is Verdict.OK
+    assert results["https://idna.test/"].verdict is Verdict.INVALID
+    assert "invalid host name" in results["https://idna.test/"].detail
+    for url in urls[1:]:
+        assert results[url].verdict is Verdict.ERROR and "DNS" in results[url].detail, results[url]
+        assert results[url].attempts == 2  # a temporary lookup failure is retried, never dead

@@ -48,6 +48,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import logging
 import random
 import re
 import ssl
@@ -68,6 +69,7 @@ from listkeeper.links import quirks
 from listkeeper.links.net import (
     CachingResolver,
     ForbiddenAddress,
+    InvalidHostName,
     NameNotResolved,
     Resolver,
     VettingBackend,
@@ -76,6 +78,7 @@ from listkeeper.links.net import (
 from listkeeper.links.net import system_resolver as _system_resolver
 from listkeeper.links.status import CheckStats, Hop, LinkResult, Verdict
 
+log = logging.getLogger(__name__)
 USER_AGENT = f"listkeeper/{__version__} (+{USER_AGENT_URL})"
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 SLOW_INTERVAL = 0.1  # seconds between request starts on a host right after its first 429 ...
@@ -85,6 +88,7 @@ BACKOFF_CAP = 30.0  # seconds; the largest backoff we choose ourselves (server-r
 _PERMANENT = frozenset({301, 308})
 _NOT_RETRIED_5XX = frozenset({501, 505, 511})  # "not implemented" and friends do not get better with time
 _SCHEMES = ("http", "https")
+_BAD_LOCATION = "Invalid URL in location header"  # httpx's wording when a redirect's Location does not parse
 
 __all__ = ["USER_AGENT", "check_urls", "classify", "retry_wait", "run_check"]
 
@@ -175,6 +179,11 @@ def _invalid_reason(url: str) -> str | None:
         return "URL has no host"
     if any(c.isspace() for c in url.strip()):
         return "URL contains whitespace"
+    try:
+        httpx.URL(url.strip()).host  # noqa: B018 - httpx's own parse: odd IPv4 forms (0177.0.0.1), bad A-labels
+        parts.hostname.encode("idna")  # what the resolver does: empty or over-long labels (a..b)
+    except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+        return f"invalid host {parts.hostname!r}: {exc}"
     return None
 
 
@@ -434,7 +443,10 @@ class _Engine:
 
     def resolve_location(self, request_url: str, location: str) -> tuple[str, str]:
         """(URL to request next, its public form) for a Location header received from ``request_url``."""
-        target = urljoin(request_url, location.strip())
+        try:
+            target = urljoin(request_url, location.strip())
+        except ValueError:  # e.g. "http://[::1/" (an unclosed IPv6 literal)
+            return location, location
         if self.remap.covers(target):
             return self.remap.forward(target), target
         return target, self.remap.public(target)
@@ -552,6 +564,9 @@ class _Engine:
             except ForbiddenAddress as exc:
                 self._uncount(host_key)  # refused before connecting: nothing was sent
                 return _Failure(Verdict.EXCLUDED, f"{exc.address} ({exc.reason}), not contacted", False, "forbidden")
+            except InvalidHostName as exc:
+                self._uncount(host_key)  # refused before connecting: nothing was sent
+                return _Failure(Verdict.INVALID, str(exc), False, "invalid")
             except NameNotResolved as exc:
                 if exc.permanent:
                     return _Failure(Verdict.DEAD, f"DNS: {exc.host} does not exist (NXDOMAIN)", False, "nxdomain")
@@ -565,9 +580,13 @@ class _Engine:
                     return _Failure(Verdict.ERROR, f"TLS error: {exc}", False, "tls")
                 return _Failure(Verdict.ERROR, f"connection failed: {exc or 'refused'}", True, "connect")
             except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+                if str(exc).startswith(_BAD_LOCATION):  # httpx parses Location itself, even when not following it
+                    return _Failure(Verdict.ERROR, f"redirect to an unusable URL ({exc})", False, "location")
                 return _Failure(Verdict.ERROR, f"connection reset ({type(exc).__name__})", True, "reset")
             except (httpx.InvalidURL, httpx.UnsupportedProtocol, httpx.LocalProtocolError) as exc:
                 return _Failure(Verdict.INVALID, f"cannot request this URL: {exc}", False, "invalid")
+            except UnicodeError as exc:  # IDNA: httpx reads a redirect's Location (http://xn--/), even unfollowed
+                return _Failure(Verdict.ERROR, f"redirect to an unusable URL ({exc})", False, "location")
             except httpx.HTTPError as exc:
                 return _Failure(Verdict.ERROR, f"{type(exc).__name__}: {exc}", False, "http")
             finally:
@@ -718,7 +737,11 @@ async def check_urls(
         )
 
         async def one(url: str) -> None:
-            result = await engine.check(url)
+            try:
+                result = await engine.check(url)
+            except Exception as exc:  # one link never ends the run: an unforeseen failure is that link's error
+                log.warning("checking %s failed unexpectedly", url, exc_info=True)
+                result = LinkResult(url, Verdict.ERROR, detail=f"unexpected failure: {type(exc).__name__}: {exc}")
             results[url] = result
             if on_result is not None:
                 on_result(result)

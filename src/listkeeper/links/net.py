@@ -54,6 +54,14 @@ class NameNotResolved(AddressError):
         self.permanent = permanent
 
 
+class InvalidHostName(AddressError):
+    """The host cannot be looked up at all: not a valid DNS name (an empty or over-long label, a bad A-label)."""
+
+    def __init__(self, host: str, message: str) -> None:
+        super().__init__(f"invalid host name {host!r}: {message}")
+        self.host = host
+
+
 def forbidden_reason(address: IPAddress, *, allow_loopback: bool = False, allow_private: bool = False) -> str | None:
     """Why connecting to ``address`` is refused, or None when it is allowed.
 
@@ -159,20 +167,27 @@ async def vetted_addresses(
             permanent = exc.errno == socket.EAI_NONAME
             message = "no such host (NXDOMAIN)" if permanent else f"DNS lookup failed ({exc.strerror or exc})"
             raise NameNotResolved(host, permanent, message) from None
+        except UnicodeError as exc:  # the resolver's IDNA encoding: "a..b", a 64-character label
+            raise InvalidHostName(host, str(exc)) from None
+        except Exception as exc:  # any other resolver failure is a failed lookup, never the end of the run
+            raise NameNotResolved(host, False, f"DNS lookup failed ({type(exc).__name__}: {exc})") from None
         if not addresses:
             raise NameNotResolved(host, False, "DNS returned no address")
     allowed: list[str] = []
     refused: tuple[str, str] | None = None
     for text in addresses:
-        reason = forbidden_reason(
-            ipaddress.ip_address(text.split("%")[0]), allow_loopback=allow_loopback, allow_private=allow_private
-        )
+        try:
+            address = ipaddress.ip_address(str(text).split("%")[0])
+        except ValueError:
+            continue  # a resolver answer that is no address at all is never connected to
+        reason = forbidden_reason(address, allow_loopback=allow_loopback, allow_private=allow_private)
         if reason is None:
             allowed.append(text)
         elif refused is None:
             refused = (text, reason)
     if not allowed:
-        assert refused is not None
+        if refused is None:
+            raise NameNotResolved(host, False, "DNS returned no usable address")
         raise ForbiddenAddress(host, refused[0], refused[1])
     return allowed
 

@@ -103,3 +103,74 @@ def test_the_readme_configuration_example_is_valid(tmp_path: Path, monkeypatch: 
     cfg = config.load(".", env={})
     assert cfg.check.hosts["github.com"].min_interval == 0.5
     assert set(cfg.schedule.jobs) == {"links", "pr"}
+
+
+# -- exit codes (issue 10 §4, issue 12 §4) ----------------------------------------------------------------------------
+
+
+def test_exit_codes_are_the_readme_table() -> None:
+    """One enum, and the README's table lists exactly its codes and meanings' first words."""
+    import re
+
+    from listkeeper.errors import ExitCode
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| (\d+) \| (.+?) \|$", readme, re.M))
+    assert {int(code) for code in table} == {int(code) for code in ExitCode}
+    assert [ExitCode.OK, ExitCode.FINDINGS, ExitCode.USAGE, ExitCode.NOTHING_CHECKED, ExitCode.INTERNAL] == [
+        0,
+        1,
+        2,
+        3,
+        4,
+    ]
+    assert "internal error" in table["4"] and "crash log" in table["4"]
+
+
+def _crash(root: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "listkeeper", *args], cwd=root, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_an_unexpected_exception_exits_4_with_one_line_and_a_crash_log(tmp_path: Path) -> None:
+    """A bug used to leave a traceback and exit 1, which CI reads as "dead links found"."""
+    from tests.faults import MESSAGE, inject_crash
+
+    (tmp_path / "listkeeper.toml").write_text("")
+    (tmp_path / ".listkeeper").mkdir()
+    proc = _crash(tmp_path, inject_crash(tmp_path, "listkeeper.catalog.load", "load_catalog"), "validate")
+    assert proc.returncode == 4, proc.stderr
+    (line,) = proc.stderr.splitlines()
+    assert line.startswith(f"internal error: RuntimeError: {MESSAGE} (traceback in ")
+    log = Path(line.rsplit("traceback in ", 1)[1].rstrip(")"))
+    assert log.parent == (tmp_path / ".listkeeper").resolve()
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in text and f"RuntimeError: {MESSAGE}" in text
+    assert "command: " in text and "validate" in text
+
+
+def test_a_crash_without_a_state_directory_logs_to_the_temporary_directory(tmp_path: Path) -> None:
+    from tests.faults import inject_crash
+
+    (tmp_path / "listkeeper.toml").write_text("")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**inject_crash(tmp_path, "listkeeper.catalog.load", "load_catalog"), "TMPDIR": str(temp)}
+    proc = _crash(tmp_path, env, "validate")
+    assert proc.returncode == 4
+    assert not (tmp_path / ".listkeeper").exists()  # a crash creates no state directory
+    (log,) = temp.glob("listkeeper-crash-*.log")
+    assert str(log.resolve()) in proc.stderr and "RuntimeError" in log.read_text(encoding="utf-8")
+
+
+def test_run_returns_the_code_and_main_exits_with_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from listkeeper.cli import main
+    from listkeeper.errors import ExitCode
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "listkeeper.toml").write_text("")
+    assert run(["validate"]) is ExitCode.USAGE  # no catalog directory
+    with pytest.raises(SystemExit) as exited:
+        main(["validate"])
+    assert exited.value.code == 2

@@ -216,3 +216,33 @@ def test_schedule_without_the_extra_says_how_to_install_it(args: list[str], tmp_
     assert proc.returncode == 2
     assert "pip install 'listkeeper[schedule]'" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_crashed_run_is_logged_at_error_a_normal_one_at_info(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A crash used to exit 1 ("findings") and be logged at INFO like any night with dead links."""
+    import logging
+
+    from tests.faults import inject_crash
+
+    root = _project(tmp_path, "")
+    caplog.set_level(logging.INFO, logger="listkeeper.schedule")
+    assert schedule.run_job("ok", ["validate"], str(root)) == 0
+    assert schedule.run_job("usage", ["validate", "--catalog", "missing"], str(root)) == 2
+    monkeypatch.setenv("PYTHONPATH", inject_crash(tmp_path, "listkeeper.catalog.load", "load_catalog")["PYTHONPATH"])
+    assert schedule.run_job("crash", ["validate"], str(root)) == 4
+    levels = {r.getMessage().split(" (")[0]: r.levelname for r in caplog.records if "exited" in r.getMessage()}
+    assert levels == {"job 'ok'": "INFO", "job 'usage'": "WARNING", "job 'crash'": "ERROR"}
+    crash = next(
+        r.getMessage() for r in caplog.records if "job 'crash'" in r.getMessage() and "exited" in r.getMessage()
+    )
+    assert "internal error: RuntimeError" in crash  # the one line naming the crash log is in the job's tail
+
+
+def test_exit_statuses_outside_the_table_are_internal_errors() -> None:
+    from listkeeper.errors import ExitCode
+
+    assert schedule.as_exit_code(3) is ExitCode.NOTHING_CHECKED
+    assert schedule.as_exit_code(-9) is ExitCode.INTERNAL  # killed by SIGKILL
+    assert schedule.as_exit_code(120) is ExitCode.INTERNAL

@@ -1,22 +1,29 @@
 """The command line: a thin layer that parses options and calls one function per verb.
 
 Commands are imported lazily (``_COMMANDS``), so ``listkeeper validate`` never imports the GitHub or Hub clients.
-Every expected failure is a :class:`~listkeeper.errors.ListkeeperError`; :func:`main` maps it to an exit code.
+Every command returns an :class:`~listkeeper.errors.ExitCode` (or nothing, for OK); every expected failure is a
+:class:`~listkeeper.errors.ListkeeperError`, mapped to its code here. Only :func:`main` exits the process.
 
-Exit codes: 0 ok; 1 findings that fail the run (dead links, stale render); 2 usage, configuration or catalog
-error; 3 nothing could be checked (no network, every service unavailable).
+An unexpected exception (a bug) is never taken for "findings": the full traceback goes to a crash log (in the state
+store's directory, else the temporary directory), one line naming it goes to stderr, and the exit code is 4.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
 import sys
-from typing import Any
+import tempfile
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from listkeeper import __version__
-from listkeeper.errors import ListkeeperError
+from listkeeper.errors import ExitCode, ListkeeperError
 
 #: command name -> "module:attribute" of a click.Command
 _COMMANDS: dict[str, str] = {
@@ -46,6 +53,8 @@ _SHORT_HELP: dict[str, str] = {
     "report": "Write the list's health as an HTML report and/or a status badge.",
     "init": "Set up listkeeper in this list repository: configuration, nightly workflow, pre-commit hooks, .gitignore.",
 }
+#: Crash logs kept per directory (the oldest are removed).
+CRASH_LOGS_KEPT = 10
 
 
 class _LazyGroup(click.Group):
@@ -86,28 +95,83 @@ def cli() -> None:
     GitHub, and one reviewable pull request."""
 
 
-def main(argv: list[str] | None = None) -> Any:
+def run(argv: list[str] | None = None) -> ExitCode:
+    """Run the CLI and return its exit code without exiting (for :func:`main`, tests and the scheduler)."""
     try:
-        return cli.main(args=argv, prog_name="listkeeper", standalone_mode=False)
+        result = cli.main(args=argv, prog_name="listkeeper", standalone_mode=False)
     except ListkeeperError as exc:
         click.echo(f"error: {exc}", err=True)
         if exc.tip:
             click.echo(f"Tip: {exc.tip}", err=True)
-        sys.exit(exc.exit_code)
+        return ExitCode(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
-        sys.exit(130)
+        return ExitCode.INTERRUPTED
     except click.ClickException as exc:
         exc.show()
-        sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+        return ExitCode.USAGE if isinstance(exc, click.UsageError) else ExitCode(exc.exit_code)
     except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        return ExitCode(exc.exit_code)
+    except Exception as exc:  # a bug: never reported as findings (1), always as an internal error (4)
+        log = write_crash_log(exc, argv)
+        where = f"traceback in {log}" if log is not None else "traceback above"
+        click.echo(f"internal error: {type(exc).__name__}: {_one_line(exc)} ({where})", err=True)
+        return ExitCode.INTERNAL
+    return ExitCode.OK if result is None else ExitCode(result)
 
 
-def run(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit code instead of exiting (for tests and the scheduler)."""
+def main(argv: list[str] | None = None) -> NoReturn:
+    """The ``listkeeper`` console script: run the command and exit with its code (the only place that exits)."""
+    sys.exit(int(run(argv)))
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:300] + "…" if len(text) > 300 else text
+
+
+def _crash_dirs() -> list[Path]:
+    """Where a crash log may go: the state store's directory when the project's configuration loads and that
+    directory exists (a crash never creates one), then the temporary directory."""
+    dirs: list[Path] = []
     try:
-        result = main(argv)
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    return result if isinstance(result, int) else 0
+        from listkeeper import config
+
+        cfg = config.load(".")
+        state_dir = cfg.path(cfg.state_path).parent
+        if state_dir.is_dir():
+            dirs.append(state_dir)
+    except Exception:  # the configuration may be what is broken: the temporary directory still works
+        pass
+    dirs.append(Path(tempfile.gettempdir()))
+    return dirs
+
+
+def write_crash_log(exc: BaseException, argv: list[str] | None) -> Path | None:
+    """Write the traceback of ``exc`` to a new crash log and return its path; print it to stderr when no directory
+    can be written (then None)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    command = " ".join(sys.argv[:1] + (list(argv) if argv is not None else sys.argv[1:]))
+    text = (
+        f"listkeeper {__version__} crashed at {stamp}\ncommand: {command}\ncwd: {os.getcwd()}\n"
+        f"python: {sys.version.split()[0]} on {sys.platform}\n\n" + "".join(traceback.format_exception(exc))
+    )
+    for directory in _crash_dirs():
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            path = directory / f"listkeeper-crash-{stamp}-{os.getpid()}.log"
+            with path.open("x", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError:
+            continue
+        _prune(directory)
+        return path.resolve()
+    click.echo(text, err=True)
+    return None
+
+
+def _prune(directory: Path) -> None:
+    logs = sorted(directory.glob("listkeeper-crash-*.log"))
+    for old in logs[:-CRASH_LOGS_KEPT]:
+        with contextlib.suppress(OSError):
+            old.unlink()

@@ -1,4 +1,6 @@
-"""Exceptions raised by listkeeper, as one tree.
+"""Exit codes, and the exceptions raised by listkeeper, as one tree.
+
+ExitCode                     what a run ends with; commands return one and only ``cli.main`` exits
 
 ListkeeperError              base: every expected failure; the CLI maps it to an exit code
 ├── UsageError               bad command-line input (exit 2)
@@ -14,21 +16,33 @@ ListkeeperError              base: every expected failure; the CLI maps it to an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """The process exit code of every command (README "Exit codes")."""
+
+    OK = 0
+    FINDINGS = 1  # findings that fail the run (dead links, a --fail-on kind, a stale list); a failed publish
+    USAGE = 2  # usage, configuration, catalog or input error: nothing written
+    NOTHING_CHECKED = 3  # nothing could be checked (no network): nothing marked dead, no state written
+    INTERNAL = 4  # an unexpected exception (a bug): a one-line message and the path of a crash log
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
 
 
 class ListkeeperError(Exception):
     """Base of every expected failure."""
 
-    exit_code = 1
+    exit_code: int = ExitCode.FINDINGS  # an ExitCode
     tip: str | None = None
 
 
 class UsageError(ListkeeperError):
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class ConfigError(ListkeeperError):
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 @dataclass(frozen=True)
@@ -49,7 +63,7 @@ class Problem:
 @dataclass
 class CatalogError(ListkeeperError):
     problems: list[Problem] = field(default_factory=list)
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
     def __post_init__(self) -> None:
         super().__init__(str(self))
@@ -61,7 +75,7 @@ class CatalogError(ListkeeperError):
 
 
 class EditError(ListkeeperError):
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class SourceUnavailable(ListkeeperError):
@@ -74,9 +88,9 @@ class SourceUnavailable(ListkeeperError):
 
 
 class StateLocked(ListkeeperError):
-    exit_code = 2
+    exit_code = ExitCode.USAGE
     tip = "Another listkeeper run is using the state store; wait for it or pass --state to use another file."
 
 
 class PublishError(ListkeeperError):
-    exit_code = 1
+    exit_code = ExitCode.FINDINGS

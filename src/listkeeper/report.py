@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from listkeeper.errors import UsageError
+from listkeeper.errors import ExitCode, UsageError
 from listkeeper.findings import Finding, Kind, Location
 from listkeeper.links.status import CheckStats, LinkResult, Verdict
 from listkeeper.render.escape import escape_inline, link
@@ -35,7 +35,6 @@ SCHEMA = "listkeeper/check-report"
 VERSION = 1
 
 #: Exit codes (see also ``errors.py``): 0 nothing failing, 1 failing findings, 3 nothing was checked.
-EXIT_OK, EXIT_FINDINGS, EXIT_NOTHING_CHECKED = 0, 1, 3
 
 #: Annotation level per finding kind. Inconclusive outcomes are notices: they recur every night behind bot walls
 #: and must not drown the real warnings.
@@ -416,9 +415,9 @@ def parse_fail_on(values: Iterable[str]) -> set[Kind]:
     return kinds
 
 
-def exit_code(report: CheckReport, fail_on: set[str] | frozenset[str] = frozenset()) -> int:
+def exit_code(report: CheckReport, fail_on: set[str] | frozenset[str] = frozenset()) -> ExitCode:
     """3 when nothing was checked; 1 when there is a dead finding or one of the ``fail_on`` kinds; else 0."""
     if report.nothing_checked:
-        return EXIT_NOTHING_CHECKED
+        return ExitCode.NOTHING_CHECKED
     failing = {Kind.DEAD} | parse_fail_on(fail_on)
-    return EXIT_FINDINGS if any(finding.kind in failing for finding in report.findings) else EXIT_OK
+    return ExitCode.FINDINGS if any(finding.kind in failing for finding in report.findings) else ExitCode.OK

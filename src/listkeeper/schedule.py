@@ -26,7 +26,7 @@ from types import FrameType
 from typing import Any
 
 from listkeeper.config import Config, JobConfig
-from listkeeper.errors import UsageError
+from listkeeper.errors import ExitCode, UsageError
 
 log = logging.getLogger("listkeeper.schedule")
 
@@ -70,9 +70,27 @@ def run_job(job: str, args: list[str], root: str) -> int:
         finally:
             _current = None
     summary = RunSummary(job, tuple(args), child.returncode, time.monotonic() - started, _tail(output))
-    level = logging.INFO if summary.exit_code in (0, 1) else logging.WARNING
-    log.log(level, "%s\n%s", summary.line(), summary.tail)
+    log.log(_level(summary.exit_code), "%s\n%s", summary.line(), summary.tail)
     return summary.exit_code
+
+
+def _level(code: int) -> int:
+    """OK and findings are a normal night (INFO); usage errors and "nothing checked" need a look (WARNING); a crash
+    (exit 4), a child killed by a signal or any other code is an ERROR."""
+    if code in (ExitCode.OK, ExitCode.FINDINGS):
+        return logging.INFO
+    if code in (ExitCode.USAGE, ExitCode.NOTHING_CHECKED):
+        return logging.WARNING
+    return logging.ERROR
+
+
+def as_exit_code(code: int) -> ExitCode:
+    """A child's exit status as an ExitCode; one outside the table (a signal, a crash of Python itself) is
+    INTERNAL."""
+    try:
+        return ExitCode(code)
+    except ValueError:
+        return ExitCode.INTERNAL
 
 
 def _tail(output: str, lines: int = 15) -> str:
@@ -179,11 +197,11 @@ def _log_event(event: Any) -> None:
         log.warning("job %r skipped: the previous run is still going", event.job_id)
 
 
-def run_once(config: Config, runner: Callable[[str, list[str], str], int] = run_job) -> int:
+def run_once(config: Config, runner: Callable[[str, list[str], str], int] = run_job) -> ExitCode:
     """Run every configured job now, in configuration order; the worst exit code wins."""
     root = str(config.root.resolve())
-    codes = [runner(name, list(job.args), root) for name, job in config.schedule.jobs.items()]
-    return max(codes, default=0)
+    codes = [as_exit_code(runner(name, list(job.args), root)) for name, job in config.schedule.jobs.items()]
+    return max(codes, default=ExitCode.OK)
 
 
 def serve(config: Config) -> int:

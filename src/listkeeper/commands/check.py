@@ -21,6 +21,7 @@ from listkeeper import report as report_module
 from listkeeper.catalog.refs import catalog_refs
 from listkeeper.commands.options import catalog_option, config_option, state_option
 from listkeeper.commands.output import append_step_summary
+from listkeeper.errors import ExitCode
 from listkeeper.fsutil import write_atomic
 from listkeeper.links.status import LinkResult
 
@@ -73,7 +74,7 @@ def command(
     fail_on: tuple[str, ...],
     state_path: Path | None,
     config_file: Path | None,
-) -> None:
+) -> ExitCode:
     """Check links and facts; report dead, moved, new and changed things with evidence.
 
     FILES are Markdown files whose links (and badges) are checked too (default in Markdown mode: the list files
@@ -91,8 +92,7 @@ def command(
         patterns = md_files.patterns(cfg)
         files = tuple(md_files.resolve(cfg.root, patterns)) if patterns is not None else ()
     if offline:
-        _offline(cfg, files, fmt, output)
-        return
+        return _offline(cfg, files, fmt, output)
     from listkeeper.pipeline import CheckOptions, run_check
 
     fmt = fmt or ("terminal" if sys.stdout.isatty() and output is None else "json")
@@ -112,7 +112,7 @@ def command(
     history.log_run(
         cfg.path(cfg.state_path), result, command="check", exit_code=code, retention_days=cfg.history.retention_days
     )
-    sys.exit(code)
+    return code
 
 
 def _progress(console: Console) -> Progress:
@@ -149,7 +149,7 @@ def _emit(result: report_module.CheckReport, fmt: str, output: Path | None) -> N
         append_step_summary(report_module.github_step_summary(result))
 
 
-def _offline(cfg: config_module.Config, files: tuple[Path, ...], fmt: str | None, output: Path | None) -> None:
+def _offline(cfg: config_module.Config, files: tuple[Path, ...], fmt: str | None, output: Path | None) -> ExitCode:
     """Validate the catalog (when there is one, or no file is given), extract links, check badges; no request.
 
     Without ``--format``/``--output`` a one-line summary goes to stdout; with either, the report is written in
@@ -185,7 +185,7 @@ def _offline(cfg: config_module.Config, files: tuple[Path, ...], fmt: str | None
             finished=datetime.now(UTC),
         )
         _emit(report, fmt or "json", output)
-        sys.exit(1 if empty or badges else 0)
+        return ExitCode.FINDINGS if empty or badges else ExitCode.OK
     for link in empty:
         click.echo(f"{link.file}:{link.line}: empty link target", err=True)
     for finding in badges:
@@ -195,4 +195,4 @@ def _offline(cfg: config_module.Config, files: tuple[Path, ...], fmt: str | None
         f"offline: {catalog}; {len(links) - len(empty)} links in {len(files)} file(s); "
         f"{len(empty)} empty link(s); {len(badges)} badge mismatch(es); no request sent"
     )
-    sys.exit(1 if empty or badges else 0)
+    return ExitCode.FINDINGS if empty or badges else ExitCode.OK

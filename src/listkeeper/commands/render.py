@@ -15,7 +15,7 @@ import click
 from listkeeper import config
 from listkeeper.catalog.load import load_catalog
 from listkeeper.commands.options import catalog_option
-from listkeeper.errors import UsageError
+from listkeeper.errors import ExitCode, UsageError
 from listkeeper.fsutil import write_atomic
 from listkeeper.render.markdown import render_catalog
 
@@ -48,8 +48,7 @@ def unified_diff(committed: bytes | None, fresh: str, path: Path) -> str:
     help="Markdown file to write (default: output from the configuration, 'catalog/README.md').",
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff if the file is missing or stale.")
-@click.pass_context
-def command(ctx: click.Context, catalog_dir: Path | None, output: Path | None, check: bool) -> None:
+def command(catalog_dir: Path | None, output: Path | None, check: bool) -> ExitCode:
     """Render the catalog into the Markdown list."""
     cfg = config.load(".")
     catalog_dir = catalog_dir if catalog_dir is not None else cfg.path(cfg.catalog_dir)
@@ -62,14 +61,15 @@ def command(ctx: click.Context, catalog_dir: Path | None, output: Path | None, c
 
     if committed == data:
         click.echo(f"{output} is up to date")
-        return
+        return ExitCode.OK
     if check:
         state = "does not exist" if committed is None else "is stale"
         click.echo(unified_diff(committed, fresh, output), nl=False)
         click.echo(f"{output} {state}: run `listkeeper render` to update it", err=True)
-        ctx.exit(1)
+        return ExitCode.FINDINGS
     write_atomic(output, data)
     families = len(loaded.catalog.families)
     entries = len(loaded.catalog.entries())
     verb = "created" if committed is None else "updated"
     click.echo(f"{verb} {output} ({families} families, {entries} entries)")
+    return ExitCode.OK

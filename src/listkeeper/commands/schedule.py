@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,13 +10,14 @@ import click
 from listkeeper import config as config_module
 from listkeeper import schedule
 from listkeeper.commands.options import config_option
+from listkeeper.errors import ExitCode
 
 
 @click.command("schedule")
 @click.option("--once", is_flag=True, help="Run every configured job now, in order, and exit with the worst exit code.")
 @click.option("--list", "list_jobs", is_flag=True, help="Print the configured jobs and their next run times, and exit.")
 @config_option
-def command(once: bool, list_jobs: bool, config_file: Path | None) -> None:
+def command(once: bool, list_jobs: bool, config_file: Path | None) -> ExitCode:
     """Run the configured jobs on their cron schedule until SIGTERM/SIGINT.
 
     Jobs come from [schedule.jobs] in the configuration (default: links nightly at 02:00 UTC, sources at 02:30,
@@ -34,7 +34,7 @@ def command(once: bool, list_jobs: bool, config_file: Path | None) -> None:
             upcoming = schedule.next_run(job, cfg.schedule.timezone, now)
             after = f", next {upcoming.isoformat(timespec='minutes')}" if upcoming is not None else ""
             click.echo(f"{name}: listkeeper {' '.join(job.args)}  [{when}{after}]")
-        return
+        return ExitCode.OK
     schedule.setup_logging(cfg.path(cfg.schedule.log))
     code = schedule.run_once(cfg) if once else schedule.serve(cfg)
-    sys.exit(code)
+    return schedule.as_exit_code(code)

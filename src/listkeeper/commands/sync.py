@@ -37,7 +37,7 @@ from listkeeper.catalog.load import family_files
 from listkeeper.commands.options import catalog_option, config_option, dead_option, state_option
 from listkeeper.commands.output import append_step_summary
 from listkeeper.commands.pr import Target, github_publisher, github_repo, publish
-from listkeeper.errors import ListkeeperError, UsageError
+from listkeeper.errors import ExitCode, ListkeeperError, UsageError
 from listkeeper.findings import Finding
 from listkeeper.fsutil import recover, replace_all
 from listkeeper.mdlist import files as md_files
@@ -207,7 +207,7 @@ def command(
     catalog_dir: Path | None,
     state_path: Path | None,
     config_file: Path | None,
-) -> None:
+) -> ExitCode:
     """Check, then apply the findings: to the working tree, or (--pr) as one pull request."""
     from listkeeper.pipeline import CheckOptions, run_check
 
@@ -238,12 +238,12 @@ def command(
     )
     report = run_check(cfg, options)
     _emit(report, fmt)
-    code = 0
+    code: int = ExitCode.OK
     try:
         if report.nothing_checked:
             click.echo("nothing could be checked (no network?): nothing changed, nothing published", err=True)
-            code = 3
-            sys.exit(3)
+            code = ExitCode.NOTHING_CHECKED
+            return ExitCode.NOTHING_CHECKED
         findings = list(report.findings)
         if not as_pr:
             _write_working_tree(cfg, findings, dead, markdown)
@@ -266,3 +266,4 @@ def command(
         _write_dashboard(cfg, repo_name, base_name, findings, echo)
     if fmt == "github" and lines:
         append_step_summary("### Pull request\n\n" + "\n".join(f"- {escape_inline(line)}" for line in lines) + "\n")
+    return ExitCode.OK

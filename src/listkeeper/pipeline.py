@@ -40,11 +40,11 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from listkeeper import memory, subjects
+from listkeeper import deadline, memory, subjects
 from listkeeper.catalog.load import LoadedCatalog, load_catalog
 from listkeeper.catalog.model import Catalog
 from listkeeper.catalog.refs import Ref, catalog_refs
-from listkeeper.config import Config
+from listkeeper.config import CheckConfig, Config
 from listkeeper.errors import UsageError
 from listkeeper.findings import Finding, Kind, Location
 from listkeeper.links import badges as badge_check
@@ -360,6 +360,12 @@ def _badge_findings(docs: Sequence[MarkdownDoc], findings: Sequence[Finding]) ->
 # -- the run ------------------------------------------------------------------------------------------------------
 
 
+def _within(check: CheckConfig, seconds: float) -> CheckConfig:
+    """The link checker's settings with its deadline cut to what is left of the run (all of it may be spent: then
+    no link is requested and each says so)."""
+    return check.model_copy(update={"deadline": max(seconds, 1e-3)})
+
+
 def load_catalog_or_empty(catalog_dir: Path, files: Sequence[Path]) -> LoadedCatalog:
     """The catalog; or, when there is no catalog directory at all but Markdown files were given, an empty one, so
     ``listkeeper check README.md`` works on any list. A catalog that exists but is invalid is always an error."""
@@ -404,7 +410,11 @@ def run_check(
             return any(source.wants(subject) for source in active)
 
         split = _split_markdown(md_links, covered)
-        source_results = [source.run(loaded, [*refs, *split.refs], state, started) for source in active]
+        # One deadline for the whole run (check.deadline, counted from the start of run_check): every source
+        # request has a total budget within it, and the link checker gets what is left.
+        with deadline.run_deadline(cfg.check.deadline - (time.monotonic() - clock)):
+            source_results = [source.run(loaded, [*refs, *split.refs], state, started) for source in active]
+            links_left = deadline.budget(cfg.check.deadline)
 
         targets = _Targets()
         if options.only != "sources":
@@ -419,7 +429,9 @@ def run_check(
         if options.on_links is not None:
             options.on_links(len(to_check))
         results, stats = (
-            check_links(to_check, cfg.check, on_result=options.on_result) if to_check else ({}, CheckStats())
+            check_links(to_check, _within(cfg.check, links_left), on_result=options.on_result)
+            if to_check
+            else ({}, CheckStats())
         )
         results = distrust_lone_nxdomain(results, source_results, started)
         all_results = {**cached, **results}

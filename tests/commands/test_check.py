@@ -780,3 +780,54 @@ def test_hostile_links_are_their_own_verdicts_and_the_run_completes(
     }
     assert one(data, "invalid", "url:http://0177.0.0.1/")["locations"] == [{"file": "list.md", "line": 1}]
     assert world.state.exists()  # the run finished and recorded what it saw
+
+
+def _drip_setup(world: World, deadline: float) -> None:
+    world.write(deadline=deadline)
+    toml = world.root / "listkeeper.toml"
+    sources = "[sources]\narxiv_delay = 0.01\ntimeout = 30\nmax_retries = 3\nmax_retry_wait = 120\n"
+    toml.write_text(toml.read_text(encoding="utf-8").split("[sources]")[0] + sources, encoding="utf-8")
+    world.monkeypatch.setenv("GITHUB_TOKEN", "ghp_test")  # GraphQL, then the REST fallback: both must stop
+
+
+def test_dripping_sources_end_at_the_run_deadline(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    """The Hub, arXiv and GitHub answer one byte every 0.5 s: a read timeout never fires (each byte restarts it),
+    the library retries come on top, and the run used to go on for minutes past its deadline (issue 10 §2)."""
+    deadline = 4.0
+    _drip_setup(world, deadline)
+    for server in (world.hub.server, world.arxiv.server, world.gh.server):
+        server.drip = 0.5
+    started = time.monotonic()
+    code, data = check_json(capsys, "--only", "sources")
+    elapsed = time.monotonic() - started
+    assert elapsed <= deadline * 1.15, f"{elapsed:.1f} s for a {deadline:g} s deadline"
+    assert code == 3 and data["nothing_checked"] is True
+    assert all(info["unavailable"] for info in data["sources"].values()), data["sources"]
+    assert findings(data, "dead") == [] and findings(data, "suspect") == []
+    assert {f["subject"] for f in findings(data, "unknown")} == {
+        "arxiv:2311.03079",
+        "gh:zai-org/CogVLM",
+        "hf:model/zai-org/cogvlm-chat-hf",
+        "hf:model/zai-org/cogvlm-base-224-hf",
+    }
+
+
+def test_one_dripping_source_leaves_partial_findings_by_the_deadline(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Hub and arXiv answer, GitHub drips: the run stops at its deadline with what was answered, GitHub's
+    subjects and the links not reached in time unknown, nothing dead."""
+    deadline = 4.0
+    _drip_setup(world, deadline)
+    world.gh.server.drip = 0.5
+    started = time.monotonic()
+    code, data = check_json(capsys)
+    elapsed = time.monotonic() - started
+    assert elapsed <= deadline * 1.15, f"{elapsed:.1f} s for a {deadline:g} s deadline"
+    assert code == 0 and data["nothing_checked"] is False
+    assert data["sources"]["hf"]["unavailable"] is None and data["sources"]["arxiv"]["unavailable"] is None
+    assert data["sources"]["github"]["unavailable"]
+    assert one(data, "unknown", "gh:zai-org/CogVLM")
+    (link,) = data["links"]
+    assert link["verdict"] == "timeout" and "deadline" in link["detail"]
+    assert findings(data, "dead") == [] and findings(data, "suspect") == []

@@ -75,6 +75,9 @@ class FakeServer:
         self.requests: list[Request] = []
         self.in_flight: Counter[str] = Counter()
         self.max_in_flight: Counter[str] = Counter()
+        #: When set, every answer's body is sent one byte per ``drip`` seconds (status and headers at once): a
+        #: slowloris server that defeats read timeouts (each byte restarts them) but not a total time budget.
+        self.drip: float | None = None
         self._lock = threading.Lock()
         self._closing = threading.Event()
         self._httpd = _Server((host, port), self._make_handler_class())
@@ -125,6 +128,20 @@ class FakeServer:
             self.requests.clear()
             self.max_in_flight.clear()
 
+    def _dripping(self, resp: Response) -> Response:
+        interval = self.drip or 0.0
+        body = resp.body
+        assert isinstance(body, bytes)
+
+        def chunks() -> Iterable[bytes]:
+            for index in range(len(body)):
+                if self._closing.wait(interval):
+                    return
+                yield body[index : index + 1]
+
+        headers = {k: v for k, v in resp.headers.items() if k.lower() != "content-length"}
+        return Response(resp.status, headers, chunks(), resp.delay)
+
     # -- the request handler ----------------------------------------------------------------------------------
 
     def _make_handler_class(self) -> type[BaseHTTPRequestHandler]:
@@ -159,6 +176,8 @@ class FakeServer:
                     server.max_in_flight[host] = max(server.max_in_flight[host], server.in_flight[host])
                 try:
                     resp = server.handler(req)
+                    if server.drip is not None and isinstance(resp.body, bytes) and resp.body:
+                        resp = server._dripping(resp)
                     if resp.delay and server._closing.wait(resp.delay):
                         return
                     self._write(resp)

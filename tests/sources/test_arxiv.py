@@ -436,3 +436,32 @@ def test_missing_papers_are_asked_again_on_a_backoff_schedule(tmp_path: Path, fa
     third = run(source, loaded, state, NOW + timedelta(hours=20, minutes=5))
     assert third.requests == 1 and (Kind.DEAD, "2401.00001") in kinds(third)
     assert "reused" not in next(f for f in third.findings if f.kind is Kind.DEAD).evidence
+
+
+def test_a_dripping_feed_is_cut_at_the_request_budget(tmp_path: Path, fake: FakeArxiv, state: State) -> None:
+    """requests' timeout is per socket read: a feed sent one byte every 0.2 s never trips it (issue 10 §2)."""
+    import time
+
+    fake.add("2401.00001", "A")
+    fake.server.drip = 0.2
+    loaded = catalog(tmp_path, [{"arxiv": "2401.00001"}])
+    started = time.monotonic()
+    result = run(ArxivSource(config(fake, timeout=1.0, max_retries=3)), loaded, state)
+    assert time.monotonic() - started < 1.5
+    assert result.requests == 1 and "no complete answer within 1 s" in (result.unavailable or "")
+    assert [f.kind for f in result.findings] == [Kind.UNKNOWN]
+
+
+def test_nothing_is_sent_or_waited_for_past_the_run_deadline(tmp_path: Path, fake: FakeArxiv, state: State) -> None:
+    from listkeeper import deadline
+
+    fake.down, fake.retry_after = 503, "2"
+    loaded = catalog(tmp_path, [{"arxiv": "2401.00001"}])
+    with deadline.run_deadline(1.0):
+        result = run(ArxivSource(config(fake, max_retries=3, max_retry_wait=5)), loaded, state)
+    assert result.requests == 1  # the retry would start 2 s later, past the deadline
+    assert "past the run deadline" in (result.unavailable or "")
+    with deadline.run_deadline(0.0):
+        result = run(ArxivSource(config(fake)), loaded, state)
+    assert result.requests == 0 and "deadline" in (result.unavailable or "")
+    assert [f.kind for f in result.findings] == [Kind.UNKNOWN]

@@ -545,3 +545,28 @@ def test_fake_rejects_an_owner_page_larger_than_github_allows(fake: FakeGitHub) 
     query = 'query { o0: repositoryOwner(login: "x") { repositories(first: 101) { nodes { name } } } }'
     body = httpx.post(f"{fake.url}/graphql", json={"query": query}, headers={"Authorization": f"Bearer {TOKEN}"}).json()
     assert "exceeds the `first` limit of 100" in body["errors"][0]["message"]
+
+
+def test_a_dripping_answer_is_cut_at_the_request_budget(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
+    """One byte every 0.2 s never trips httpx's read timeout; the total budget does (issue 10 §2)."""
+    import time
+
+    world(fake)
+    fake.server.drip = 0.2
+    started = time.monotonic()
+    result = run(source(fake, timeout=1.0, max_retries=2), catalog(tmp_path, CODE), state)
+    # GraphQL is cut, then REST's first repository is cut and the sweep stops: two budgets.
+    assert time.monotonic() - started < 2 * 1.3
+    assert {f.kind for f in result.findings} == {Kind.UNKNOWN}
+    assert all(f.exists is None for f in result.facts.values())
+
+
+def test_no_retry_starts_past_the_run_deadline(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
+    from listkeeper import deadline
+
+    world(fake)
+    fake.down, fake.retry_after = 429, "2"
+    with deadline.run_deadline(1.0):
+        result = run(source(fake, max_retries=3, max_retry_wait=5), catalog(tmp_path, CODE), state)
+    assert result.requests == len(fake.server.requests) == 1  # the retry would wait 2 s: past the deadline
+    assert {f.kind for f in result.findings} == {Kind.UNKNOWN}

@@ -698,3 +698,32 @@ def test_license_where_the_catalog_states_one_and_findings_name_the_new_id(hub, 
     assert changed == [("acme/a", "apache-2.0", "mit"), ("new/c", "llama2", "llama3")]
     gated = only(result, Kind.GATED)
     assert gated.subject == hf_model("new/c") and gated.evidence["alias"] == "old/c"
+
+
+def test_a_retry_is_not_started_past_the_run_deadline(hub, state, tmp_path):
+    """A Retry-After that outlasts the run is not waited for: the subjects are unknown at once (issue 10 §2)."""
+    from listkeeper import deadline
+
+    hub.add_model("solo/model")
+    hub.rate_limit(5, retry_after=3)
+    loaded = catalog(tmp_path, entry(checkpoints=[{"hf": "solo/model"}]))
+    waits = Waits()
+    with deadline.run_deadline(1.0):
+        result = run(source(hub, waits, max_retry_wait=60, max_retries=3), loaded, state)
+    assert waits == []
+    assert result.requests == 1 and "past the run deadline" in (result.unavailable or "")
+    assert result.facts[hf_model("solo/model")].exists is None
+
+
+def test_a_dripping_body_is_cut_at_the_request_budget(hub, state, tmp_path):
+    """One byte every 0.2 s never trips a read timeout; the total budget (sources.timeout) does."""
+    import time
+
+    hub.add_model("solo/model")
+    hub.server.drip = 0.2
+    loaded = catalog(tmp_path, entry(checkpoints=[{"hf": "solo/model"}]))
+    started = time.monotonic()
+    result = run(source(hub, timeout=1.0, max_retries=3), loaded, state)
+    assert time.monotonic() - started < 2 * 1.3  # two calls (the breaker opens after two), each cut at 1 s
+    assert result.facts[hf_model("solo/model")].exists is None
+    assert "no complete answer within 1 s" in (result.unavailable or "")

@@ -29,7 +29,9 @@ from typing import Any
 
 import arxiv
 import requests
+import requests.adapters
 
+from listkeeper import deadline
 from listkeeper.catalog.load import LoadedCatalog, format_path
 from listkeeper.catalog.model import is_arxiv_id
 from listkeeper.catalog.refs import Ref
@@ -89,6 +91,8 @@ class _Gate:
     def slot(self, delay: float) -> Iterator[None]:
         with self._lock:
             wait = self._next - time.monotonic()
+            if wait > 0 and not deadline.fits(wait):
+                raise _Unavailable(f"the next request ({wait:.3g} s away) would start past the run deadline")
             if wait > 0:
                 time.sleep(wait)
             try:
@@ -105,7 +109,46 @@ _GATE = _Gate()
 
 
 class _Unavailable(Exception):
-    """arXiv did not answer usefully (not Atom, or a Retry-After longer than we may wait)."""
+    """arXiv did not answer usefully (not Atom, a Retry-After longer than we may wait, the run deadline). Not a
+    ``requests`` error, so the library never retries it."""
+
+
+class _BudgetAdapter(requests.adapters.HTTPAdapter):
+    """requests' adapter with a total time budget per request (:mod:`listkeeper.deadline`): the body is read here,
+    chunk by chunk, and abandoned once ``sources.timeout`` (or what is left of the run) is spent. requests' own
+    timeout is per socket read, which a server sending one byte at a time restarts forever."""
+
+    def __init__(self, per_request: float) -> None:
+        super().__init__()
+        self.per_request = per_request
+
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: bool | str = True,
+        cert: Any = None,
+        proxies: dict[str, str] | None = None,
+    ) -> requests.Response:
+        total = deadline.budget(self.per_request)
+        if total <= 0:
+            raise _Unavailable("the run deadline has passed: request not sent")
+        end = time.monotonic() + total
+        response = super().send(request, stream=True, timeout=total, verify=verify, cert=cert, proxies=proxies)
+        if stream:
+            return response
+        body = bytearray()
+        try:
+            while chunk := response.raw.read1(65536, decode_content=True):
+                if time.monotonic() > end:
+                    raise _Unavailable(f"no complete answer within {total:.3g} s")
+                body += chunk
+        finally:
+            response.close()
+        response._content = bytes(body)  # what requests itself stores once it has read a body
+        response._content_consumed = True
+        return response
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -154,6 +197,9 @@ class ArxivSource:
             page_size=max(1, page_size), delay_seconds=self.config.arxiv_delay, num_retries=self.config.max_retries
         )
         client.query_url_format = f"{self.config.arxiv_api_url}?{{}}"
+        adapter = _BudgetAdapter(self.config.timeout)
+        client._session.mount("http://", adapter)
+        client._session.mount("https://", adapter)
         client._session.request = self._wrap(client._session.request)  # type: ignore[method-assign]
         return client
 
@@ -162,11 +208,12 @@ class ArxivSource:
             headers = dict(kwargs.pop("headers", None) or {})
             library = headers.get("user-agent", "")
             headers["user-agent"] = f"listkeeper (+{USER_AGENT_URL}) {library}".strip()
-            kwargs["timeout"] = self.config.timeout
+            kwargs["timeout"] = self.config.timeout  # per socket wait; _BudgetAdapter bounds the whole request
             state = self._state
             with _GATE.slot(self.config.arxiv_delay):
                 if state is not None:  # the spacing holds across processes sharing the state store
-                    backoff.wait_turn(state, NAME, most=max(self.config.arxiv_delay, self.config.max_retry_wait))
+                    most = max(self.config.arxiv_delay, self.config.max_retry_wait)
+                    backoff.wait_turn(state, NAME, most=deadline.budget(most))  # never past the run deadline
                 self.requests += 1
                 try:
                     response = send(method, url, headers=headers, **kwargs)

@@ -39,6 +39,7 @@ from githubkit.exception import (
 )
 from githubkit.retry import RetryOption
 
+from listkeeper import deadline
 from listkeeper.catalog.load import LoadedCatalog, format_path
 from listkeeper.catalog.model import CodeRepo, GitHubOrgRule
 from listkeeper.catalog.refs import Ref
@@ -98,6 +99,10 @@ def graphql_query(repos: Sequence[str], orgs: Sequence[str] = ()) -> str:
     lines.append("  rateLimit { cost remaining resetAt }")
     lines.append("}")
     return "\n".join(lines)
+
+
+class _Transport(deadline.BudgetTransport, httpx.BaseTransport):
+    """The budget transport (:mod:`listkeeper.deadline`) as the httpx transport githubkit takes."""
 
 
 class _OffOrigin(Exception):
@@ -165,11 +170,20 @@ class GitHubSource:
         ``http_cache=False``: hishel's cache lives in memory and would hide 304s from us; the ETags are kept in
         the state store instead, so they survive between runs.
         """
+        transport = _Transport(
+            httpx.HTTPTransport(proxy=deadline.env_proxy(str(self._api))),
+            self.config.timeout,
+            stream_base=httpx.SyncByteStream,
+            not_sent=httpx.ConnectTimeout,  # githubkit: RequestTimeout, never retried
+            expired=lambda total: httpx.ReadTimeout(f"no complete answer within {total:.3g} s"),
+        )
         return GitHub(
             self.token,
             base_url=str(self._api),
             user_agent=USER_AGENT,
             timeout=httpx.Timeout(self.config.timeout),
+            transport=transport,
+            trust_env=False,  # an environment proxy would be mounted beside our transport: it is inside instead
             http_cache=False,
             auto_retry=self._retry,
             follow_redirects=True,
@@ -207,7 +221,7 @@ class GitHubSource:
             wait = float(header) if header.isdigit() else min(0.5 * 2**count, self.config.max_retry_wait)
         else:
             return RetryOption(False)
-        if wait > self.config.max_retry_wait:
+        if wait > self.config.max_retry_wait or not deadline.fits(wait):
             return RetryOption(False)
         return RetryOption(True, timedelta(seconds=max(wait, 0.001)))
 

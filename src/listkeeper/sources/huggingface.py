@@ -29,14 +29,12 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 import contextlib
 import fnmatch
 import time
-import urllib.request
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal, TypeVar
-from urllib.parse import urlsplit
 
 import httpx2
 from huggingface_hub import HfApi, constants, set_client_factory
@@ -52,7 +50,7 @@ from huggingface_hub.utils import _http as hf_http
 from huggingface_hub.utils import build_hf_headers
 from huggingface_hub.utils._pagination import paginate
 
-from listkeeper import __version__
+from listkeeper import __version__, deadline
 from listkeeper.catalog.load import LoadedCatalog, format_path
 from listkeeper.catalog.model import HfAuthorRule
 from listkeeper.catalog.refs import Ref
@@ -141,7 +139,11 @@ class _PoliteTransport(httpx2.BaseTransport):
     never retries."""
 
     def __init__(
-        self, inner: httpx2.BaseTransport, config: SourcesConfig, traffic: _Traffic, sleep: Callable[[float], None]
+        self,
+        inner: httpx2.BaseTransport | deadline.BudgetTransport,
+        config: SourcesConfig,
+        traffic: _Traffic,
+        sleep: Callable[[float], None],
     ) -> None:
         self.inner = inner
         self.config = config
@@ -177,6 +179,8 @@ class _PoliteTransport(httpx2.BaseTransport):
             if attempt >= self.config.max_retries:
                 raise HubGaveUp(f"{failure} after {attempt + 1} attempts")
             wait = retry_wait(headers, attempt, self.config.max_retry_wait)
+            if not deadline.fits(wait):
+                raise HubGaveUp(f"{failure} after {attempt + 1} attempts (the next would start past the run deadline)")
             self.traffic.waits.append(wait)
             self.sleep(wait)
             attempt += 1
@@ -193,10 +197,7 @@ def _origin(url: httpx2.URL) -> tuple[str, str, int | None]:
 def _proxy_for(endpoint: str) -> str | None:
     """The environment proxy for the endpoint (the client is built with ``trust_env=False`` so that proxy mounts
     cannot bypass :class:`_PoliteTransport`)."""
-    parts = urlsplit(endpoint)
-    if parts.hostname and urllib.request.proxy_bypass(parts.hostname):
-        return None
-    return urllib.request.getproxies().get(parts.scheme)
+    return deadline.env_proxy(endpoint)
 
 
 # --- what the Hub said, reduced to plain JSON ----------------------------------------------------------------------
@@ -303,7 +304,13 @@ class HuggingFaceSource:
 
     def _client(self) -> httpx2.Client:
         timeout = httpx2.Timeout(self.config.timeout, connect=min(5.0, self.config.timeout))
-        inner = httpx2.HTTPTransport(proxy=_proxy_for(self.endpoint))
+        inner = deadline.BudgetTransport(
+            httpx2.HTTPTransport(proxy=_proxy_for(self.endpoint)),
+            self.config.timeout,
+            stream_base=httpx2.SyncByteStream,
+            not_sent=HubGaveUp,
+            expired=lambda total: HubGaveUp(f"no complete answer within {total:.3g} s"),
+        )
         return httpx2.Client(
             transport=_PoliteTransport(inner, self.config, self.traffic, self.sleep),
             event_hooks={"request": [hf_http.hf_request_event_hook]},

@@ -1,6 +1,6 @@
 """Fault injection into a real ``python -m listkeeper`` child process, for the paths only a bug can reach.
 
-    env = inject_crash(tmp_path, "listkeeper.catalog.load", "load_catalog")
+    env = inject_crash(tmp_path, "listkeeper.catalog.validate", "scan_catalog")
     subprocess.run([sys.executable, "-m", "listkeeper", "validate"], env=env)   # raises inside load_catalog
 
 A ``sitecustomize`` module on ``PYTHONPATH`` replaces one function with one that raises :data:`MESSAGE`, before

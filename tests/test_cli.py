@@ -139,7 +139,7 @@ def test_an_unexpected_exception_exits_4_with_one_line_and_a_crash_log(tmp_path:
 
     (tmp_path / "listkeeper.toml").write_text("")
     (tmp_path / ".listkeeper").mkdir()
-    proc = _crash(tmp_path, inject_crash(tmp_path, "listkeeper.catalog.load", "load_catalog"), "validate")
+    proc = _crash(tmp_path, inject_crash(tmp_path, "listkeeper.catalog.validate", "scan_catalog"), "validate")
     assert proc.returncode == 4, proc.stderr
     (line,) = proc.stderr.splitlines()
     assert line.startswith(f"internal error: RuntimeError: {MESSAGE} (traceback in ")
@@ -156,7 +156,7 @@ def test_a_crash_without_a_state_directory_logs_to_the_temporary_directory(tmp_p
     (tmp_path / "listkeeper.toml").write_text("")
     temp = tmp_path / "tmp"
     temp.mkdir()
-    env = {**inject_crash(tmp_path, "listkeeper.catalog.load", "load_catalog"), "TMPDIR": str(temp)}
+    env = {**inject_crash(tmp_path, "listkeeper.catalog.validate", "scan_catalog"), "TMPDIR": str(temp)}
     proc = _crash(tmp_path, env, "validate")
     assert proc.returncode == 4
     assert not (tmp_path / ".listkeeper").exists()  # a crash creates no state directory

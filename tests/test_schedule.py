@@ -230,7 +230,9 @@ def test_a_crashed_run_is_logged_at_error_a_normal_one_at_info(
     caplog.set_level(logging.INFO, logger="listkeeper.schedule")
     assert schedule.run_job("ok", ["validate"], str(root)) == 0
     assert schedule.run_job("usage", ["validate", "--catalog", "missing"], str(root)) == 2
-    monkeypatch.setenv("PYTHONPATH", inject_crash(tmp_path, "listkeeper.catalog.load", "load_catalog")["PYTHONPATH"])
+    monkeypatch.setenv(
+        "PYTHONPATH", inject_crash(tmp_path, "listkeeper.catalog.validate", "scan_catalog")["PYTHONPATH"]
+    )
     assert schedule.run_job("crash", ["validate"], str(root)) == 4
     levels = {r.getMessage().split(" (")[0]: r.levelname for r in caplog.records if "exited" in r.getMessage()}
     assert levels == {"job 'ok'": "INFO", "job 'usage'": "WARNING", "job 'crash'": "ERROR"}

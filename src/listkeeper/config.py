@@ -90,6 +90,16 @@ class SourcesConfig(_Section):
     ttl_hours: float = Field(default=20.0, ge=0)  # facts fetched this recently are reused
 
 
+class LimitsConfig(_Section):
+    """How much input is read before giving up with a clear error (exit 2) instead of running out of time, memory
+    or stack on a hostile or broken file."""
+
+    catalog_file_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)  # one catalog YAML file
+    yaml_depth: int = Field(default=32, ge=4, le=900)  # nesting of mappings and lists in a catalog file
+    markdown_depth: int = Field(default=20, ge=4, le=200)  # blocks nested in blocks (quotes, lists) in Markdown
+    links_per_file: int = Field(default=200_000, ge=1)  # links in one Markdown file
+
+
 class UpdateConfig(_Section):
     dead: Literal["mark", "remove"] = "mark"
 
@@ -187,6 +197,7 @@ class Config(_Section):
     check: CheckConfig = Field(default_factory=CheckConfig)
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
     update: UpdateConfig = Field(default_factory=UpdateConfig)
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
     pr: PrConfig = Field(default_factory=PrConfig)
     history: HistoryConfig = Field(default_factory=HistoryConfig)
     dashboard: DashboardConfig = Field(default_factory=DashboardConfig)

@@ -44,7 +44,7 @@ from listkeeper import deadline, memory, subjects
 from listkeeper.catalog.load import LoadedCatalog, load_catalog
 from listkeeper.catalog.model import Catalog
 from listkeeper.catalog.refs import Ref, catalog_refs
-from listkeeper.config import CheckConfig, Config
+from listkeeper.config import CheckConfig, Config, LimitsConfig
 from listkeeper.errors import UsageError
 from listkeeper.findings import Finding, Kind, Location
 from listkeeper.links import badges as badge_check
@@ -366,12 +366,14 @@ def _within(check: CheckConfig, seconds: float) -> CheckConfig:
     return check.model_copy(update={"deadline": max(seconds, 1e-3)})
 
 
-def load_catalog_or_empty(catalog_dir: Path, files: Sequence[Path]) -> LoadedCatalog:
+def load_catalog_or_empty(
+    catalog_dir: Path, files: Sequence[Path], limits: LimitsConfig | None = None
+) -> LoadedCatalog:
     """The catalog; or, when there is no catalog directory at all but Markdown files were given, an empty one, so
     ``listkeeper check README.md`` works on any list. A catalog that exists but is invalid is always an error."""
     if not catalog_dir.exists() and files:
         return LoadedCatalog(catalog_dir, Catalog(families={}), {})
-    return load_catalog(catalog_dir)
+    return load_catalog(catalog_dir, limits=limits or LimitsConfig())
 
 
 def run_check(
@@ -395,7 +397,7 @@ def run_check(
     started = _utc(now) if now is not None else datetime.now(UTC)
     if not options.use_cache or any(not subject.startswith("url:") for subject in options.recheck):
         cfg = cfg.with_overrides(**{"sources.ttl_hours": 0.0})
-    loaded = load_catalog_or_empty(cfg.path(cfg.catalog_dir), options.files)
+    loaded = load_catalog_or_empty(cfg.path(cfg.catalog_dir), options.files, cfg.limits)
     refs = catalog_refs(loaded)
     docs = read_documents(options.files, cfg.path(cfg.output))
     md_links = [link for doc in docs if doc.check_links for link in extract_markdown(doc.text, doc.file)]

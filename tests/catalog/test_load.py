@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from listkeeper.catalog.load import load_catalog
-from tests.catalog.helpers import GOOD, assert_rejected, line_of, write_catalog
+from tests.catalog.helpers import GOOD, assert_rejected, line_of, problems_of, write_catalog
 
 
 def fam(body: str) -> str:
@@ -256,3 +256,56 @@ def test_malformed_tracking_author(tmp_path: Path, capsys: pytest.CaptureFixture
     file = f"{folder}/fam.yaml"
     path = "entries[0].track.hf_authors[0].author"
     assert_rejected(folder, capsys, file, line_of(text, "zai org"), path, "not a valid Hugging Face user")
+
+
+# -- input limits (issue 10 §4) -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        ("flow", "id: fam\nname: F\nentries: " + "[" * 5000 + "]" * 5000 + "\n", 3),
+        ("block", "id: fam\nname: F\nentries:\n" + "".join("  " * i + "-\n" for i in range(2000)), None),
+        ("dashes", "id: fam\nname: F\nentries:\n" + "- " * 2000 + "x\n", 4),
+    ],
+)
+def test_deep_nesting_is_a_located_error_not_a_recursion_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str, line: int | None
+) -> None:
+    """5,000 ``[`` or 2,000 levels of ``-`` used to end in RecursionError (a traceback, exit 1)."""
+    folder = write_catalog(tmp_path, {"fam.yaml": text})
+    (problem,) = problems_of(folder)
+    assert problem.file == f"{folder}/fam.yaml" and problem.line is not None
+    assert line is None or problem.line == line
+    assert "nested deeper than 32 levels" in problem.message and "[limits] yaml_depth" in problem.message
+    assert_rejected(folder, capsys, problem.file, problem.line, problem.path, "nested deeper than")
+
+
+def test_nesting_beyond_the_limit_names_its_line_and_key_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = fam("    params: " + "[" * 40 + "x" + "]" * 40 + "\n")
+    folder = write_catalog(tmp_path, {"fam.yaml": text})
+    depth_path = "entries[0].params" + "[0]" * 30  # params is level 3: its 30th nested list is level 33
+    assert_rejected(folder, capsys, f"{folder}/fam.yaml", line_of(text, "params"), depth_path, "nested deeper than 32")
+
+
+def test_limits_are_configurable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from listkeeper.cli import run
+
+    deep = "    track: {hf_authors: [{author: owner, include: [model-*]}]}\n"  # include's items: level 7
+    folder = write_catalog(tmp_path, {"fam.yaml": GOOD + deep + "    summary: " + "x" * 2000 + "\n"})
+    monkeypatch.chdir(tmp_path)
+    assert run(["validate", "--catalog", str(folder)]) == 0
+    (tmp_path / "listkeeper.toml").write_text("[limits]\ncatalog_file_bytes = 1024\n", encoding="utf-8")
+    capsys.readouterr()
+    assert run(["validate", "--catalog", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        f"{folder}/fam.yaml: file is 2,2" in err and "more than the limit of 1,024 ([limits] catalog_file_bytes)" in err
+    )
+    (tmp_path / "listkeeper.toml").write_text("[limits]\nyaml_depth = 4\n", encoding="utf-8")
+    assert run(["validate", "--catalog", str(folder)]) == 2
+    assert "nested deeper than 4 levels" in capsys.readouterr().err

@@ -252,3 +252,37 @@ def test_committed_catalog_keeps_old_org_ids_only_with_a_comment() -> None:
             if "THUDM/" in value:
                 context = " ".join(lines[number - 2 : number])
                 assert "renamed" in context, f"{path.name}:{number}: THUDM id without a rename comment"
+
+
+def test_validate_checks_a_large_catalog_file_by_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``listkeeper validate`` keeps one family in memory at a time (issue 10 §6; the 100,000-entry figures are in
+    benchmarks/catalog): its counts and its cross-file problems are those of the whole catalog."""
+
+    def family(f: int, first: int, count: int) -> str:
+        entries = "".join(
+            f"  - id: model-{n}\n    name: Model {n}\n    code: [org/repo-{n}]\n"
+            f"    checkpoints:\n      - {{hf: org/model-{n}, size: 7B}}\n      - {{hf: org/model-{n}-chat}}\n"
+            for n in range(first, first + count)
+        )
+        return f"id: family-{f}\nname: Family {f}\nentries:\n{entries}"
+
+    files = {f"family-{f:02d}.yaml": family(f, f * 40, 40) for f in range(50)}
+    folder = write_catalog(tmp_path, files)
+    capsys.readouterr()
+    assert run(["validate", "--catalog", str(folder)]) == 0
+    assert capsys.readouterr().out.strip() == "catalog OK: 50 families, 2000 entries, 6000 references"
+    assert len(catalog_refs(load_catalog(folder))) == 6000
+
+    files["family-49.yaml"] += "  - id: model-7\n    name: Again\n    checkpoints: [{hf: ORG/model-12}]\n"
+    folder = write_catalog(tmp_path, files)
+    text = files["family-49.yaml"]
+    file = f"{folder}/family-49.yaml"
+    first = f"{folder}/family-00.yaml"
+    problems = assert_rejected(
+        folder, capsys, file, line_of(text, "id: model-7"), "entries[40].id", "duplicate entry id"
+    )
+    assert [p.message for p in problems] == [
+        f"duplicate entry id 'model-7' (first at {first}:{line_of(files['family-00.yaml'], 'id: model-7')})",
+        f"checkpoint 'ORG/model-12' is listed also in entry 'model-12' "
+        f"(first at {first}:{line_of(files['family-00.yaml'], 'hf: org/model-12,')})",
+    ]

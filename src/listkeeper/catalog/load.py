@@ -4,6 +4,8 @@ locations. Problems are collected across all files and raised together as one :c
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,9 +16,11 @@ import yaml
 from pydantic import ValidationError
 
 from listkeeper.catalog.model import CODE_TAGS, Catalog, Family
+from listkeeper.config import LimitsConfig
 from listkeeper.errors import CatalogError, Problem
 
 KeyPath = tuple[str | int, ...]
+DEFAULT_LIMITS = LimitsConfig()
 
 
 def format_path(path: KeyPath) -> str:
@@ -68,51 +72,163 @@ class _AliasMarkingLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _walk(node: yaml.Node, path: KeyPath, out: LineMap, problems: list[Problem], file: str) -> None:
-    if isinstance(node, yaml.ScalarNode) and node.tag == _ALIAS_TAG:
-        message = f"YAML alias *{node.value} is not allowed in catalog files; write the value out where it is used"
-        problems.append(Problem(file, node.start_mark.line + 1, format_path(path), message))
-        return
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-            line = key_node.start_mark.line + 1
-            if key_node.tag != "tag:yaml.org,2002:str":
-                message = f"keys must be text, but YAML read {key!r} as {key_node.tag.rsplit(':', 1)[-1]}; quote it"
-                problems.append(Problem(file, line, format_path((*path, key)), message))
-            if key in seen:
-                problems.append(
-                    Problem(file, line, format_path((*path, key)), f"duplicate key (first at line {seen[key]})")
-                )
-            seen[key] = line
-            out.lines[(*path, key)] = line
-            _walk(value_node, (*path, key), out, problems, file)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            out.lines[(*path, index)] = item.start_mark.line + 1
-            _walk(item, (*path, index), out, problems, file)
+#: libyaml (when PyYAML has it) scans and composes in C: the pure-Python scanner was ~95% of validating a large
+#: catalog. Composition stays non-recursive on our side (:func:`_walk`), so nesting never meets RecursionError.
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader, in C where it can be. The path resolvers, which safe loading never registers, are not
+    walked for every node."""
+
+    if not yaml.resolver.Resolver.yaml_path_resolvers:
+
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            return None
+
+        def ascend_resolver(self) -> None:
+            return None
 
 
-def parse_yaml(text: str, file: str) -> tuple[Any, LineMap, list[Problem]]:
-    """Parse YAML text safely, returning the data, its line map and syntax-level problems."""
+_LIBYAML_DEPTH = "exceeded maximum nesting depth"  # libyaml's own limit (1000 levels) says this
+
+
+class _Alias(Exception):
+    """A node reached twice: an alias. The slow composer (:class:`_AliasMarkingLoader`) then says exactly where."""
+
+
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+class _Slow(Exception):
+    """A tree the single-pass builder leaves to PyYAML's own constructor (explicit collection tags)."""
+
+
+def _walk(
+    root: yaml.Node,
+    out: LineMap,
+    problems: list[Problem],
+    file: str,
+    max_depth: int,
+    *,
+    marked: bool = False,
+    loader: Any = None,
+    anchors: bool = True,
+) -> Any:
+    """Record the line of every key path and the structural problems, in document order, without recursion; with
+    a ``loader``, also build the data (what ``yaml.safe_load`` returns) in the same pass, until a problem is found.
+
+    ``marked``: aliases are marker nodes (:class:`_AliasMarkingLoader`); otherwise a node met twice raises
+    :class:`_Alias` (``anchors=False``: the text has no ``&``, so no alias can exist and none is looked for).
+    Nesting deeper than ``max_depth`` is one problem at the first line that goes too deep.
+    """
+    seen: set[int] = set()
+    track = anchors and not marked
+    result: list[Any] = [None]
+    stack: list[tuple[yaml.Node, KeyPath, int, Any, Any]] = [(root, (), 0, result, 0)]
+    while stack:
+        node, path, depth, container, slot = stack.pop()
+        if marked and isinstance(node, yaml.ScalarNode) and node.tag == _ALIAS_TAG:
+            message = f"YAML alias *{node.value} is not allowed in catalog files; write the value out where it is used"
+            problems.append(Problem(file, node.start_mark.line + 1, format_path(path), message))
+            continue
+        if track:
+            if id(node) in seen:
+                raise _Alias
+            seen.add(id(node))
+        if depth > max_depth and isinstance(node, yaml.CollectionNode):
+            message = f"nested deeper than {max_depth} levels (the limit, [limits] yaml_depth)"
+            problems.append(Problem(file, node.start_mark.line + 1, format_path(path), message))
+            return None
+        build = loader is not None and not problems
+        children: list[tuple[yaml.Node, KeyPath, int, Any, Any]] = []
+        if isinstance(node, yaml.MappingNode):
+            if build and node.tag != _MAP:
+                raise _Slow
+            value: Any = {}
+            keys: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+                line = key_node.start_mark.line + 1
+                if key_node.tag != _STR:
+                    message = f"keys must be text, but YAML read {key!r} as {key_node.tag.rsplit(':', 1)[-1]}; quote it"
+                    problems.append(Problem(file, line, format_path((*path, key)), message))
+                if key in keys:
+                    problems.append(
+                        Problem(file, line, format_path((*path, key)), f"duplicate key (first at line {keys[key]})")
+                    )
+                keys[key] = line
+                out.lines[(*path, key)] = line
+                children.append((value_node, (*path, key), depth + 1, value, key))
+        elif isinstance(node, yaml.SequenceNode):
+            if build and node.tag != _SEQ:
+                raise _Slow
+            value = [None] * len(node.value)
+            for index, item in enumerate(node.value):
+                out.lines[(*path, index)] = item.start_mark.line + 1
+                children.append((item, (*path, index), depth + 1, value, index))
+        elif build:
+            value = node.value if node.tag == _STR else loader.construct_object(node, deep=True)
+        else:
+            value = None
+        if build:
+            container[slot] = value
+        stack.extend(reversed(children))
+    return result[0]
+
+
+def parse_yaml(text: str, file: str, max_depth: int = DEFAULT_LIMITS.yaml_depth) -> tuple[Any, LineMap, list[Problem]]:
+    """Parse YAML text safely, returning the data, its line map and syntax-level problems.
+
+    One pass: compose (in C when libyaml is there), check the tree (:func:`_walk`), then construct the data from
+    the same nodes. A file with aliases is composed again by the slow composer, only to name each alias's line.
+    """
     problems: list[Problem] = []
     lines = LineMap()
+    loader = _FastLoader(text)
     try:
-        node = yaml.compose(text, Loader=_AliasMarkingLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        if node is None:
+            return None, lines, problems
+        lines.lines[()] = node.start_mark.line + 1
+        try:
+            data = _walk(node, lines, problems, file, max_depth, loader=loader, anchors="&" in text)
+        except _Alias:
+            return None, *_aliases(text, file, max_depth)
+        except _Slow:
+            lines, problems = LineMap(), []
+            lines.lines[()] = node.start_mark.line + 1
+            _walk(node, lines, problems, file, max_depth)
+            data = None if problems else loader.construct_document(node)
+        if problems:
+            return None, lines, problems
+        return data, lines, problems
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        problems.append(Problem(file, line, "", f"YAML syntax error: {exc.problem or exc}"))
+        if _LIBYAML_DEPTH in str(exc.problem):
+            message = f"nested deeper than {max_depth} levels (the limit, [limits] yaml_depth)"
+        else:
+            message = f"YAML syntax error: {exc.problem or exc}"
+        problems.append(Problem(file, line, "", message))
         return None, lines, problems
     except yaml.YAMLError as exc:
         problems.append(Problem(file, None, "", f"YAML error: {exc}"))
         return None, lines, problems
-    if node is not None:
-        lines.lines[()] = node.start_mark.line + 1
-        _walk(node, (), lines, problems, file)
-    return data, lines, problems
+    except RecursionError:  # the pure-Python composer (no libyaml) on deep input
+        problems.append(
+            Problem(file, None, "", f"nested deeper than {max_depth} levels (the limit, [limits] yaml_depth)")
+        )
+        return None, lines, problems
+    finally:
+        loader.dispose()
+
+
+def _aliases(text: str, file: str, max_depth: int) -> tuple[LineMap, list[Problem]]:
+    """The alias problems with each alias's own line (the tree's depth was checked already)."""
+    lines, problems = LineMap(), list[Problem]()
+    node = yaml.compose(text, Loader=_AliasMarkingLoader)
+    assert node is not None
+    lines.lines[()] = node.start_mark.line + 1
+    _walk(node, lines, problems, file, max_depth, marked=True)
+    return lines, problems
 
 
 def _type_hint(kind: str, value: Any) -> str | None:
@@ -154,9 +270,16 @@ def validation_problems(exc: ValidationError, file: str, lines: LineMap) -> list
     return sorted(problems, key=lambda p: p.line or 0)  # stable: pydantic's order within one line
 
 
-def load_family(path: Path, name: str) -> tuple[Family | None, LineMap, list[Problem]]:
+def load_family(
+    path: Path, name: str, limits: LimitsConfig = DEFAULT_LIMITS
+) -> tuple[Family | None, LineMap, list[Problem]]:
     """Load one family file; ``name`` is how the file is named in messages and keys."""
     try:
+        size = path.stat().st_size
+        if size > limits.catalog_file_bytes:
+            limit = limits.catalog_file_bytes
+            message = f"file is {size:,} bytes, more than the limit of {limit:,} ([limits] catalog_file_bytes)"
+            return None, LineMap(), [Problem(name, None, "", message)]
         raw = path.read_bytes()
     except OSError as exc:
         return None, LineMap(), [Problem(name, None, "", f"cannot read: {exc.strerror}")]
@@ -165,7 +288,7 @@ def load_family(path: Path, name: str) -> tuple[Family | None, LineMap, list[Pro
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, LineMap(), [Problem(name, line, "", "not valid UTF-8")]
-    data, lines, problems = parse_yaml(text, name)
+    data, lines, problems = parse_yaml(text, name, limits.yaml_depth)
     if problems:
         return None, lines, problems
     if not isinstance(data, dict):
@@ -180,25 +303,46 @@ def family_files(root: Path) -> Iterator[Path]:
     yield from sorted(p for p in root.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
 
 
-def load_catalog(root: Path, *, check: bool = True) -> LoadedCatalog:
-    """Load every ``*.yaml`` under ``root`` (not recursive). Raises :class:`CatalogError` with all problems.
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while loading: a large catalog is millions of objects that all stay alive,
+    and each full collection walks every one of them again (100,000 entries: 40 s of 60). Loading makes no cycles
+    to collect; reference counting frees the rest as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
-    With ``check`` (the default) the cross-file rules of :mod:`listkeeper.catalog.validate` run too.
-    """
+
+def check_root(root: Path) -> None:
+    """Raise :class:`CatalogError` unless ``root`` is a directory."""
     if not root.is_dir():
         # A relative default ("catalog") resolves against the working directory: say where we looked.
         hint = "" if root.is_absolute() else f" (looked for {root.absolute()}; pass --catalog DIR)"
         raise CatalogError([Problem(str(root), None, "", "catalog directory does not exist" + hint)])
+
+
+def load_catalog(root: Path, *, check: bool = True, limits: LimitsConfig = DEFAULT_LIMITS) -> LoadedCatalog:
+    """Load every ``*.yaml`` under ``root`` (not recursive). Raises :class:`CatalogError` with all problems.
+
+    With ``check`` (the default) the cross-file rules of :mod:`listkeeper.catalog.validate` run too. ``limits``
+    bounds each file's size and nesting (``[limits]`` in the configuration).
+    """
+    check_root(root)
     families: dict[str, Family] = {}
     lines: dict[str, LineMap] = {}
     problems: list[Problem] = []
-    for path in family_files(root):
-        name = (root / path.name).as_posix()
-        family, line_map, found = load_family(path, name)
-        lines[name] = line_map
-        problems += found
-        if family is not None:
-            families[name] = family
+    with gc_paused():
+        for path in family_files(root):
+            name = (root / path.name).as_posix()
+            family, line_map, found = load_family(path, name, limits)
+            lines[name] = line_map
+            problems += found
+            if family is not None:
+                families[name] = family
     if not families and not problems:
         problems.append(Problem(str(root), None, "", "no catalog files (*.yaml) found"))
     loaded = LoadedCatalog(root, Catalog(families=families), lines)

@@ -9,13 +9,25 @@ and a duplicate also names where the first occurrence is, so the reader can deci
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from listkeeper.catalog import model
-from listkeeper.catalog.load import KeyPath, LoadedCatalog, format_path
+from listkeeper.catalog.load import (
+    DEFAULT_LIMITS,
+    KeyPath,
+    LineMap,
+    LoadedCatalog,
+    check_root,
+    family_files,
+    format_path,
+    gc_paused,
+    load_family,
+)
 from listkeeper.catalog.refs import entry_subjects
-from listkeeper.errors import Problem
+from listkeeper.config import LimitsConfig
+from listkeeper.errors import CatalogError, Problem
 from listkeeper.subjects import Subject
 
 
@@ -34,41 +46,47 @@ class _Site:
         return Problem(self.file, self.line, format_path(self.path), message)
 
 
-def _site(loaded: LoadedCatalog, file: str, path: KeyPath) -> _Site:
-    return _Site(file, loaded.line(file, path), path)
+class _Rules:
+    """The catalog-wide rules, fed one family file at a time in file-name order (so "first occurrence" means the
+    same thing on every run). Only what later files are compared with is kept: ids and checkpoint names with their
+    sites, never the families themselves, so a huge catalog can be checked file by file."""
 
+    def __init__(self) -> None:
+        self.families: dict[str, _Site] = {}
+        self.entries: dict[str, _Site] = {}
+        self.checkpoints: dict[str, tuple[_Site, tuple[str, int], str]] = {}
 
-def _files(loaded: LoadedCatalog) -> list[tuple[str, model.Family]]:
-    """Families in file-name order, so "first occurrence" means the same thing on every run."""
-    return sorted(loaded.catalog.families.items())
+    def add(self, file: str, family: model.Family, lines: LineMap) -> list[Problem]:
+        def site(path: KeyPath) -> _Site:
+            return _Site(file, lines.line(path), path)
 
-
-def _duplicate_ids(loaded: LoadedCatalog) -> Iterator[Problem]:
-    families: dict[str, _Site] = {}
-    entries: dict[str, _Site] = {}
-    for file, family in _files(loaded):
-        here = _site(loaded, file, ("id",))
-        if (first := families.setdefault(family.id, here)) is not here:
-            yield here.problem(f"duplicate family id {family.id!r} (first at {first})")
-        for index, entry in enumerate(family.entries):
-            here = _site(loaded, file, ("entries", index, "id"))
-            if (first := entries.setdefault(entry.id, here)) is not here:
-                yield here.problem(f"duplicate entry id {entry.id!r} (first at {first})")
-
-
-def _duplicate_checkpoints(loaded: LoadedCatalog) -> Iterator[Problem]:
-    """A checkpoint belongs to one entry, once. The Hub treats repo ids case-insensitively, and so do we."""
-    seen: dict[str, tuple[_Site, tuple[str, int], str]] = {}
-    for file, family in _files(loaded):
+        problems: list[Problem] = []
+        here = site(("id",))
+        if (first := self.families.setdefault(family.id, here)) is not here:
+            problems.append(here.problem(f"duplicate family id {family.id!r} (first at {first})"))
         for e_index, entry in enumerate(family.entries):
-            for c_index, checkpoint in enumerate(entry.checkpoints):
-                here = _site(loaded, file, ("entries", e_index, "checkpoints", c_index, "hf"))
-                # The entry is named by its place, not its id: two entries may share an id (reported on its own).
-                first, place, owner = seen.setdefault(checkpoint.hf.lower(), (here, (file, e_index), entry.id))
-                if first is here:
-                    continue
-                where = "twice in this entry" if place == (file, e_index) else f"also in entry {owner!r}"
-                yield here.problem(f"checkpoint {checkpoint.hf!r} is listed {where} (first at {first})")
+            here = site(("entries", e_index, "id"))
+            if (first := self.entries.setdefault(entry.id, here)) is not here:
+                problems.append(here.problem(f"duplicate entry id {entry.id!r} (first at {first})"))
+            problems += self._checkpoints(file, e_index, entry, site)
+            problems += _duplicates_within_entry(e_index, entry, site)
+            problems += _bad_dismissals(e_index, entry, site)
+        return problems
+
+    def _checkpoints(
+        self, file: str, e_index: int, entry: model.Entry, site: Callable[[KeyPath], _Site]
+    ) -> list[Problem]:
+        """A checkpoint belongs to one entry, once. The Hub treats repo ids case-insensitively, and so do we."""
+        problems = []
+        for c_index, checkpoint in enumerate(entry.checkpoints):
+            here = site(("entries", e_index, "checkpoints", c_index, "hf"))
+            # The entry is named by its place, not its id: two entries may share an id (reported on its own).
+            first, place, owner = self.checkpoints.setdefault(checkpoint.hf.lower(), (here, (file, e_index), entry.id))
+            if first is here:
+                continue
+            where = "twice in this entry" if place == (file, e_index) else f"also in entry {owner!r}"
+            problems.append(here.problem(f"checkpoint {checkpoint.hf!r} is listed {where} (first at {first})"))
+        return problems
 
 
 _VERSION = re.compile(r"v\d+$")
@@ -92,23 +110,23 @@ _ROLE_WORDS = {"paper": "paper", "code": "code repository", "demo": "demo", "col
 _ROLE_WORDS |= {"dataset": "dataset", "link": "link"}
 
 
-def _duplicates_within_entries(loaded: LoadedCatalog) -> Iterator[Problem]:
+def _duplicates_within_entry(e_index: int, entry: model.Entry, site: Callable[[KeyPath], _Site]) -> list[Problem]:
     """The same paper, repo, demo, collection, dataset or link twice in one entry is a copy-paste slip.
 
     Across entries sharing is legitimate (one repository holds several releases); checkpoints have their own,
     catalog-wide rule.
     """
-    for file, family in _files(loaded):
-        for e_index, entry in enumerate(family.entries):
-            seen: dict[tuple[str, str, str], _Site] = {}
-            for subject, sub_path, role in entry_subjects(entry):
-                if role == "checkpoint":
-                    continue
-                here = _site(loaded, file, ("entries", e_index, *sub_path))
-                key = (role, *_identity(subject))
-                if (first := seen.setdefault(key, here)) is not here:
-                    what = _ROLE_WORDS[role]
-                    yield here.problem(f"{what} {subject} is listed twice in this entry (first at {first})")
+    problems = []
+    seen: dict[tuple[str, str, str], _Site] = {}
+    for subject, sub_path, role in entry_subjects(entry):
+        if role == "checkpoint":
+            continue
+        here = site(("entries", e_index, *sub_path))
+        key = (role, *_identity(subject))
+        if (first := seen.setdefault(key, here)) is not here:
+            what = _ROLE_WORDS[role]
+            problems.append(here.problem(f"{what} {subject} is listed twice in this entry (first at {first})"))
+    return problems
 
 
 _SUBJECT_SYNTAX: dict[str, Callable[[str], bool]] = {
@@ -136,20 +154,57 @@ def subject_problem(text: str) -> str | None:
     return None
 
 
-def _bad_dismissals(loaded: LoadedCatalog) -> Iterator[Problem]:
-    for file, family in _files(loaded):
-        for e_index, entry in enumerate(family.entries):
-            for d_index, text in enumerate(entry.dismissed):
-                if (reason := subject_problem(text)) is not None:
-                    yield _site(loaded, file, ("entries", e_index, "dismissed", d_index)).problem(reason)
+def _bad_dismissals(e_index: int, entry: model.Entry, site: Callable[[KeyPath], _Site]) -> list[Problem]:
+    problems = []
+    for d_index, text in enumerate(entry.dismissed):
+        if (reason := subject_problem(text)) is not None:
+            problems.append(site(("entries", e_index, "dismissed", d_index)).problem(reason))
+    return problems
+
+
+@dataclass(frozen=True)
+class Summary:
+    families: int
+    entries: int
+    references: int
+
+
+def scan_catalog(root: Path, *, limits: LimitsConfig = DEFAULT_LIMITS) -> Summary:
+    """Validate the catalog as :func:`~listkeeper.catalog.load.load_catalog` does (the same problems, raised as one
+    :class:`CatalogError`), one family file at a time: nothing but the cross-file keys outlives its file, so memory
+    stays flat however large the catalog (``listkeeper validate``)."""
+    check_root(root)
+    rules = _Rules()
+    problems: list[Problem] = []
+    cross: list[Problem] = []
+    families = entries = references = 0
+    with gc_paused():
+        for path in family_files(root):
+            name = (root / path.name).as_posix()
+            family, lines, found = load_family(path, name, limits)
+            problems += found
+            if family is None:
+                continue
+            families += 1
+            entries += len(family.entries)
+            references += sum(1 for entry in family.entries for _ in entry_subjects(entry))
+            if not problems:  # as load_catalog: cross-file rules only for a catalog whose files are all valid
+                cross += rules.add(name, family, lines)
+    if not families and not problems:
+        problems.append(Problem(str(root), None, "", "no catalog files (*.yaml) found"))
+    if problems or cross:
+        raise CatalogError(problems or sort_problems(cross))
+    return Summary(families, entries, references)
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.path, p.message))
 
 
 def cross_file_problems(loaded: LoadedCatalog) -> list[Problem]:
     """Every cross-file problem of a schema-valid catalog, sorted by file, then line."""
-    problems = [
-        *_duplicate_ids(loaded),
-        *_duplicate_checkpoints(loaded),
-        *_duplicates_within_entries(loaded),
-        *_bad_dismissals(loaded),
-    ]
-    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.path, p.message))
+    rules = _Rules()
+    problems: list[Problem] = []
+    for file, family in sorted(loaded.catalog.families.items()):
+        problems += rules.add(file, family, loaded.lines.get(file, LineMap()))
+    return sort_problems(problems)

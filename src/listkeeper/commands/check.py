@@ -165,7 +165,7 @@ def _offline(cfg: config_module.Config, files: tuple[Path, ...], fmt: str | None
 
     started = datetime.now(UTC)
     catalog_dir = cfg.path(cfg.catalog_dir)
-    refs = catalog_refs(load_catalog_or_empty(catalog_dir, files))
+    refs = catalog_refs(load_catalog_or_empty(catalog_dir, files, cfg.limits))
     docs = read_documents(files, cfg.path(cfg.output))
     links = [link for doc in docs if doc.check_links for link in extract_markdown(doc.text, doc.file)]
     empty = [link for link in links if link.url == ""]

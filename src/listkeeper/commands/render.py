@@ -54,7 +54,7 @@ def command(catalog_dir: Path | None, output: Path | None, check: bool) -> ExitC
     catalog_dir = catalog_dir if catalog_dir is not None else cfg.path(cfg.catalog_dir)
     output = output if output is not None else cfg.path(cfg.output)
 
-    loaded = load_catalog(catalog_dir)
+    loaded = load_catalog(catalog_dir, limits=cfg.limits)
     fresh = render_catalog(loaded.catalog)
     data = fresh.encode("utf-8")
     committed = _read(output)

@@ -10,25 +10,23 @@ from pathlib import Path
 import click
 
 from listkeeper import config
-from listkeeper.catalog.load import load_catalog
-from listkeeper.catalog.refs import catalog_refs
+from listkeeper.catalog.validate import scan_catalog
 from listkeeper.commands.options import catalog_option
+from listkeeper.config import LimitsConfig
 
 
-def validate(catalog_dir: Path) -> str:
-    """Validate the catalog at ``catalog_dir`` and return the summary line; raises ``CatalogError``."""
-    loaded = load_catalog(catalog_dir)
-    families = loaded.catalog.families
-    entries = sum(len(family.entries) for family in families.values())
-    references = len(catalog_refs(loaded))
-    return f"catalog OK: {len(families)} families, {entries} entries, {references} references"
+def validate(catalog_dir: Path, limits: LimitsConfig | None = None) -> str:
+    """Validate the catalog at ``catalog_dir`` (file by file, see :func:`scan_catalog`) and return the summary line;
+    raises ``CatalogError``."""
+    summary = scan_catalog(catalog_dir, limits=limits or LimitsConfig())
+    return f"catalog OK: {summary.families} families, {summary.entries} entries, {summary.references} references"
 
 
 @click.command("validate")
 @catalog_option
 def command(catalog_dir: Path | None) -> None:
     """Check the catalog: schema, ids, duplicates. Prints every problem with file:line; exits 2 if any."""
+    settings = config.load(".")
     if catalog_dir is None:
-        settings = config.load(".")
         catalog_dir = settings.path(settings.catalog_dir)
-    click.echo(validate(catalog_dir))
+    click.echo(validate(catalog_dir, settings.limits))

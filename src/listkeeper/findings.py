@@ -32,6 +32,7 @@ class Kind(StrEnum):
     CANDIDATE_PAPER = "candidate-paper"  # search-term hit, for a human to judge
     BADGE_MISMATCH = "badge-mismatch"
     EMPTY_LINK = "empty-link"
+    TOO_DEEP = "too-deep"  # a Markdown link nested deeper than the parser follows: found by a raw scan, checked
     INVALID = "invalid"
     # Not conclusive: never changes the catalog.
     SUSPECT = "suspect"  # dead evidence seen, not yet confirmed over time

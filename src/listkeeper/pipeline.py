@@ -151,7 +151,7 @@ def _typed(url: str) -> Subject | None:
 class _MarkdownSplit:
     refs: list[Ref] = field(default_factory=list)  # answered by a source
     links: list[tuple[str, Subject, Location]] = field(default_factory=list)  # requested
-    findings: list[Finding] = field(default_factory=list)  # empty links
+    findings: list[Finding] = field(default_factory=list)  # empty links, links nested too deep
 
 
 def _split_markdown(links: Sequence[ExtractedLink], covered: Callable[[Subject], bool]) -> _MarkdownSplit:
@@ -162,6 +162,13 @@ def _split_markdown(links: Sequence[ExtractedLink], covered: Callable[[Subject],
                 Finding(Kind.EMPTY_LINK, subjects.url(""), "empty link target", {}, (link.location,), source="links")
             )
             continue
+        if link.kind == "deep":
+            message = (
+                "nested deeper than the Markdown parser follows: found by a raw scan of the text, checked as a URL"
+            )
+            split.findings.append(
+                Finding(Kind.TOO_DEEP, subjects.url(link.url), message, {}, (link.location,), source="links")
+            )
         typed = _typed(link.url)
         if typed is not None and covered(typed):
             split.refs.append(Ref(typed, link.location, "", MARKDOWN_ROLE))
@@ -400,7 +407,7 @@ def run_check(
     loaded = load_catalog_or_empty(cfg.path(cfg.catalog_dir), options.files, cfg.limits)
     refs = catalog_refs(loaded)
     docs = read_documents(options.files, cfg.path(cfg.output))
-    md_links = [link for doc in docs if doc.check_links for link in extract_markdown(doc.text, doc.file)]
+    md_links = [link for doc in docs if doc.check_links for link in extract_markdown(doc.text, doc.file, cfg.limits)]
     endpoints = subjects.Endpoints()
     with open_state(cfg.path(cfg.state_path)) as state:
         if options.only == "links":

@@ -50,6 +50,7 @@ _WARNING = frozenset(
         Kind.DISABLED,
         Kind.BADGE_MISMATCH,
         Kind.EMPTY_LINK,
+        Kind.TOO_DEEP,
         Kind.INVALID,
     }
 )
@@ -61,6 +62,7 @@ _TITLES = {
     Kind.MOVED: "Moved",
     Kind.SUSPECT: "Possibly dead (not confirmed yet)",
     Kind.EMPTY_LINK: "Empty link",
+    Kind.TOO_DEEP: "Link nested too deep",
     Kind.INVALID: "Invalid link",
 }
 _MAX_LOCATIONS = 3  # shown per finding in Markdown and annotations; the JSON has them all

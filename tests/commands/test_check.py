@@ -831,3 +831,25 @@ def test_one_dripping_source_leaves_partial_findings_by_the_deadline(
     (link,) = data["links"]
     assert link["verdict"] == "timeout" and "deadline" in link["detail"]
     assert findings(data, "dead") == [] and findings(data, "suspect") == []
+
+
+def test_links_nested_too_deep_are_reported_and_checked(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    """A link under 5,000 nested quotes was silently dropped by the parser (issue 10 §4)."""
+    world.docs.route("/deep", Status(404))
+    (world.root / "list.md").write_text("> " * 5000 + "[x](https://docs.example/deep)\n", encoding="utf-8")
+    code, data = check_json(capsys, "list.md", "--strict")
+    assert code == 1  # the link was requested: 404, dead with --strict
+    assert one(data, "too-deep", "url:https://docs.example/deep")["locations"] == [{"file": "list.md", "line": 1}]
+    assert one(data, "dead", "url:https://docs.example/deep")
+    code, out, err = check(capsys, "--offline", "list.md")
+    assert "list.md:1: link nested too deep for the Markdown parser: https://docs.example/deep" in err
+    assert "1 links in 1 file(s)" in out
+
+
+def test_more_links_than_the_limit_exits_2_before_any_request(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    toml = world.root / "listkeeper.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "[limits]\nlinks_per_file = 2\n", encoding="utf-8")
+    (world.root / "list.md").write_text("".join(f"- <https://docs.example/{i}>\n" for i in range(3)))
+    code, _, err = check(capsys, "list.md")
+    assert code == 2 and "list.md: more than 2 links, the limit ([limits] links_per_file)" in err
+    assert world.docs.server.requests == [] and world.api_requests() == {"hf": 0, "arxiv": 0, "github": 0}

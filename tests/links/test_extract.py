@@ -263,3 +263,40 @@ def test_badge_image_inside_a_link() -> None:
         ("https://u.example", 1, "inline"),
         ("https://img.example", 1, "image"),
     ]
+
+
+# -- input limits (issue 10 §4) -------------------------------------------------------------------------------
+
+
+def test_links_nested_deeper_than_the_parser_follows_are_found_not_dropped() -> None:
+    """5,000 nested quotes lost their link (0 of 1), 2,000 nested list items kept 9 of 2,000."""
+    quotes = "> " * 5000 + "[x](https://a.example/deep)\n\n[y](https://a.example/top)\n"
+    links = extract_markdown(quotes, "q.md")
+    assert [(link.url, link.line, link.kind) for link in links] == [
+        ("https://a.example/deep", 1, "deep"),
+        ("https://a.example/top", 3, "inline"),
+    ]
+    items = "".join(
+        "  " * i + f"- item [l{i}](https://b.example/{i}) (see <https://c.example/{i}>)\n" for i in range(2000)
+    )
+    links = extract_markdown(items, "l.md")
+    assert [link.url for link in links[::2]] == [f"https://b.example/{i}" for i in range(2000)]
+    assert [link.url for link in links[1::2]] == [f"https://c.example/{i}" for i in range(2000)]
+    assert [link.line for link in links[::2]] == list(range(1, 2001))
+    assert {link.kind for link in links[40:]} == {"deep"} and {link.kind for link in links[:10]} != {"deep"}
+
+
+def test_a_shallow_document_is_never_scanned_raw() -> None:
+    """Reference definitions and code are not links read by a raw scan when the parser reached every block."""
+    text = "> > quote [a](https://a.example/)\n\n[ref]: https://b.example/\n\n    https://code.example/\n"
+    assert [(link.url, link.kind) for link in extract_markdown(text, "s.md")] == [("https://a.example/", "inline")]
+
+
+def test_more_links_than_the_limit_is_a_usage_error() -> None:
+    from listkeeper.config import LimitsConfig
+    from listkeeper.errors import UsageError
+
+    text = "".join(f"- <https://a.example/{i}>\n" for i in range(11))
+    assert len(extract_markdown(text, "big.md", LimitsConfig(links_per_file=11))) == 11
+    with pytest.raises(UsageError, match=r"big\.md: more than 10 links, the limit \(\[limits\] links_per_file\)"):
+        extract_markdown(text, "big.md", LimitsConfig(links_per_file=10))

@@ -167,7 +167,7 @@ def _offline(cfg: config_module.Config, files: tuple[Path, ...], fmt: str | None
     catalog_dir = cfg.path(cfg.catalog_dir)
     refs = catalog_refs(load_catalog_or_empty(catalog_dir, files, cfg.limits))
     docs = read_documents(files, cfg.path(cfg.output))
-    links = [link for doc in docs if doc.check_links for link in extract_markdown(doc.text, doc.file)]
+    links = [link for doc in docs if doc.check_links for link in extract_markdown(doc.text, doc.file, cfg.limits)]
     empty = [link for link in links if link.url == ""]
     badges = [finding for doc in docs for finding in check_text(doc.text, doc.file)]
     if fmt is not None or output is not None:
@@ -188,6 +188,9 @@ def _offline(cfg: config_module.Config, files: tuple[Path, ...], fmt: str | None
         return ExitCode.FINDINGS if empty or badges else ExitCode.OK
     for link in empty:
         click.echo(f"{link.file}:{link.line}: empty link target", err=True)
+    for link in links:
+        if link.kind == "deep":
+            click.echo(f"{link.file}:{link.line}: link nested too deep for the Markdown parser: {link.url}", err=True)
     for finding in badges:
         click.echo(f"{finding.locations[0]}: badge mismatch: {finding.message}", err=True)
     catalog = f"catalog OK ({len(refs)} references)" if catalog_dir.exists() or not files else "no catalog"

@@ -15,6 +15,12 @@ Only absolute http(s) URLs are links to check. Relative, fragment-only, ``mailto
 An empty destination (``[x]()``) is returned with ``url == ""`` and kind ``"empty"`` so the caller can report it as a
 finding; it is never requested.
 
+Input limits (``[limits]``): blocks nested deeper than ``markdown_depth`` (5,000 nested quotes, 2,000 nested list
+items) are more than the parser follows, and it silently stops there. Such a document is scanned again as raw text:
+every ``http(s)://`` URL on a line the parser never reached comes back with kind ``"deep"`` (checked like any link,
+and reported as a ``too-deep`` finding by the pipeline), so no link is lost without a word. More than
+``links_per_file`` links in one file is a usage error (exit 2).
+
 Line numbers come from the block token's ``map`` plus the position, inside the inline source, where the inline rule
 that produced the link started (every inline rule is wrapped to record it), so a link on the third line of a
 paragraph reports that line, not the paragraph's first.
@@ -23,7 +29,8 @@ paragraph reports that line, not the paragraph's first.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -32,13 +39,19 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from listkeeper.catalog.load import LoadedCatalog
+from listkeeper.catalog.load import DEFAULT_LIMITS, LoadedCatalog
 from listkeeper.catalog.refs import catalog_refs
+from listkeeper.config import LimitsConfig
+from listkeeper.errors import UsageError
 from listkeeper.findings import Location
 from listkeeper.subjects import Endpoints
 
 #: Every kind an :class:`ExtractedLink` can have.
-KINDS = ("inline", "reference", "autolink", "bare", "html-a", "html-img", "image", "empty")
+KINDS = ("inline", "reference", "autolink", "bare", "html-a", "html-img", "image", "empty", "deep")
+#: A URL in raw text, for lines the parser did not reach: up to whitespace or a character that closes Markdown or
+#: HTML around it.
+_RAW_URL = re.compile(r"""https?://[^\s<>"'`\])]+""", re.IGNORECASE)
+_LEAVES = frozenset({"inline", "html_block", "fence", "code_block"})  # tokens whose lines the parser has read
 
 _VERBATIM_TAGS = frozenset({"code", "pre"})
 _POS = "listkeeper_pos"  # token.meta key: offset in the inline source where the producing rule started
@@ -86,9 +99,9 @@ def _track(rule: Callable[..., bool]) -> Callable[..., bool]:
     return tracked
 
 
-@functools.lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "linkify"])
+@functools.lru_cache(maxsize=4)
+def _parser(depth: int = DEFAULT_LIMITS.markdown_depth) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"linkify": True, "maxNesting": depth}).enable(["table", "linkify"])
     # Only "scheme://" URLs: fuzzy links would turn "et.al." or "config.json" into http:// links.
     md.linkify.set({"fuzzy_link": False, "fuzzy_email": False, "fuzzy_ip": False})
     # Keep destinations as written (after unescaping): no percent-encoding or punycode by the parser.
@@ -209,15 +222,41 @@ def _inline(token: Token, file: str) -> Iterator[ExtractedLink]:
             yield found
 
 
-def extract_markdown(text: str, file: str) -> list[ExtractedLink]:
-    """Every http(s) link (and every empty destination) in ``text``, in document order, with 1-based lines."""
+def extract_markdown(text: str, file: str, limits: LimitsConfig = DEFAULT_LIMITS) -> list[ExtractedLink]:
+    """Every http(s) link (and every empty destination) in ``text``, in document order, with 1-based lines; links
+    nested deeper than the parser follows come from a raw scan, with kind ``"deep"`` (see the module docstring).
+
+    Raises :class:`UsageError` for more than ``limits.links_per_file`` links."""
     links: list[ExtractedLink] = []
-    for token in _parser().parse(text):
+    tokens = _parser(limits.markdown_depth).parse(text)
+    for token in tokens:
         if token.type == "inline":
             links.extend(_inline(token, file))
         elif token.type == "html_block":
             links.extend(_html_block(token, file))
+        if len(links) > limits.links_per_file:
+            break
+    if any(token.level >= limits.markdown_depth - 1 for token in tokens):  # the parser may have stopped early
+        links = sorted([*links, *_unreached(text, tokens, file)], key=lambda link: link.line)
+    if len(links) > limits.links_per_file:
+        raise UsageError(
+            f"{file}: more than {limits.links_per_file:,} links, the limit ([limits] links_per_file); "
+            "split the file or raise the limit"
+        )
     return links
+
+
+def _unreached(text: str, tokens: Sequence[Token], file: str) -> Iterator[ExtractedLink]:
+    """URLs on lines that no parsed block covers: what the parser skipped past its nesting limit."""
+    read: set[int] = set()
+    for token in tokens:
+        if token.type in _LEAVES and token.map is not None:
+            read.update(range(token.map[0], token.map[1]))
+    for index, line in enumerate(text.splitlines()):
+        if index not in read:
+            for match in _RAW_URL.finditer(line):
+                if is_checkable(url := match.group(0)):
+                    yield ExtractedLink(url, file, index + 1, "deep")
 
 
 # -- images inside links (badges) ---------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from listkeeper.render.markdown import render_catalog
 from listkeeper.subjects import Subject
 
 #: Kinds that are never listed as "seen, not changed": there is nothing for a reviewer to judge.
-_QUIET = frozenset({Kind.EMPTY_LINK})
+_QUIET = frozenset({Kind.EMPTY_LINK, Kind.TOO_DEEP})
 
 
 @dataclass(frozen=True)

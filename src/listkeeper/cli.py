@@ -103,21 +103,30 @@ def run(argv: list[str] | None = None) -> ExitCode:
         click.echo(f"error: {exc}", err=True)
         if exc.tip:
             click.echo(f"Tip: {exc.tip}", err=True)
-        return ExitCode(exc.exit_code)
+        return _code(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return ExitCode.INTERRUPTED
     except click.ClickException as exc:
         exc.show()
-        return ExitCode.USAGE if isinstance(exc, click.UsageError) else ExitCode(exc.exit_code)
+        return ExitCode.USAGE if isinstance(exc, click.UsageError) else _code(exc.exit_code)
     except click.exceptions.Exit as exc:
-        return ExitCode(exc.exit_code)
+        return _code(exc.exit_code)
     except Exception as exc:  # a bug: never reported as findings (1), always as an internal error (4)
         log = write_crash_log(exc, argv)
         where = f"traceback in {log}" if log is not None else "traceback above"
         click.echo(f"internal error: {type(exc).__name__}: {_one_line(exc)} ({where})", err=True)
         return ExitCode.INTERNAL
-    return ExitCode.OK if result is None else ExitCode(result)
+    return ExitCode.OK if result is None else _code(result)
+
+
+def _code(value: int) -> ExitCode:
+    """``value`` as an ExitCode; a code outside the table is a bug, reported as such (never as findings)."""
+    try:
+        return ExitCode(value)
+    except ValueError:
+        click.echo(f"internal error: exit code {value!r} is not one of listkeeper's exit codes", err=True)
+        return ExitCode.INTERNAL
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

@@ -28,6 +28,7 @@ class ExitCode(IntEnum):
     NOTHING_CHECKED = 3  # nothing could be checked (no network): nothing marked dead, no state written
     INTERNAL = 4  # an unexpected exception (a bug): a one-line message and the path of a crash log
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
+    TERMINATED = 143  # SIGTERM (128 + SIGTERM), e.g. an import stopped while staging its files
 
 
 class ListkeeperError(Exception):

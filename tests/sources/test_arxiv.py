@@ -461,7 +461,7 @@ def test_nothing_is_sent_or_waited_for_past_the_run_deadline(tmp_path: Path, fak
         result = run(ArxivSource(config(fake, max_retries=3, max_retry_wait=5)), loaded, state)
     assert result.requests == 1  # the retry would start 2 s later, past the deadline
     assert "past the run deadline" in (result.unavailable or "")
-    with deadline.run_deadline(0.0):
-        result = run(ArxivSource(config(fake)), loaded, state)
+    with open_state(tmp_path / "fresh.sqlite") as fresh, deadline.run_deadline(0.0):
+        result = run(ArxivSource(config(fake)), loaded, fresh)  # a new store: no backoff schedule from the above
     assert result.requests == 0 and "deadline" in (result.unavailable or "")
     assert [f.kind for f in result.findings] == [Kind.UNKNOWN]

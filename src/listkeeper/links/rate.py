@@ -1,0 +1,270 @@
+"""Per-host rate control for the link checker: pure and synchronous, with time passed in (no HTTP, no clock).
+
+    rate = HostRate(cap=4)                       # nothing known yet: the concurrency cap alone paces the host
+    rate.delay(now)                              # seconds until the next request may start (inf: no free slot)
+    rate.start(now)                              # a request starts: takes a slot and a token
+    rate.learn(now, started, status, headers)    # what the answer says about the host
+    rate.finish()                                # the request is done: frees its slot
+
+How it paces
+------------
+A host gets at most ``cap`` requests in flight and, once a limit is known, a token bucket of one token at ``rate``
+requests per second, so request starts are at least ``1 / rate`` apart (a server counting arrivals in a sliding
+window never sees a burst). No request starts while the host is inside a wait it asked for (``blocked_until``).
+
+How it learns
+-------------
+* **429**, or **503 with Retry-After**: the host is closed until the wait it asked for (``Retry-After`` in seconds
+  or as an HTTP-date, else ``RateLimit``/``RateLimit-Reset``/``X-RateLimit-Reset``, else :data:`NO_HINT_WAIT`).
+  The arrivals we sent in the :data:`WINDOW` before the refused request are what the host accepted: that is the
+  *ceiling*. The rate is cut to :data:`CUT` × the ceiling (multiplicative decrease, never to one request at a
+  time), regained quickly up to :data:`SAFE` × the ceiling, and from there probed upward slowly; every further
+  429 halves the probing speed, so a host that keeps refusing the same rate converges on it instead of
+  oscillating. Refusals of requests sent before the last cut were sent at the old rate: they extend the wait but
+  do not cut again (one cut per 429 storm).
+* **RateLimit-Policy** (``10;w=1`` or ``"default";q=10;w=1``): the host's stated quota; the rate never exceeds
+  ``q / w``.
+* **Remaining / reset** (``RateLimit: remaining=3, reset=2``, ``"default";r=3;t=2``, ``RateLimit-Remaining`` and
+  ``RateLimit-Reset``, ``X-RateLimit-Remaining`` and ``X-RateLimit-Reset``): with nothing remaining the host is
+  closed until the reset; a budget that resets more than :data:`BUDGET_WINDOW` seconds away is spread over the
+  time left (an hourly quota must last the hour). Short windows need no spreading: the learned rate covers them.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import math
+import re
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC
+
+WINDOW = 1.0  # seconds: arrivals counted before a refused request (most limits are per second or longer)
+CUT = 0.8  # after a 429: rate = CUT x the ceiling measured there
+SAFE = 0.95  # the rate regained quickly after a cut, as a fraction of the ceiling
+REGAIN_TAU = 1.5  # seconds: the gap to SAFE x ceiling shrinks by e every REGAIN_TAU seconds
+PROBE = 0.005  # above SAFE: + PROBE x ceiling per second, halved for every further 429
+MIN_RATE = 0.05  # requests per second: the slowest pace (one request every 20 s)
+NO_HINT_WAIT = 1.0  # seconds a host is left alone after a 429 that names no wait
+BUDGET_WINDOW = 10.0  # seconds: a remaining budget that resets later than this is spread over the time left
+_RETAIN = 30.0  # seconds of request starts kept (a refusal can answer a request started this long ago)
+_EPOCH = 1e9  # reset values above this are Unix times (GitHub), below it deltas
+
+
+@dataclass(frozen=True)
+class Advice:
+    """What one response's headers say about its host. Pure data, from :func:`read_headers`."""
+
+    wait: float | None = None  # seconds the host asked us to wait (Retry-After, reset of an exhausted budget)
+    quota: float | None = None  # requests per second the host's stated policy allows (RateLimit-Policy)
+    remaining: float | None = None  # requests left in the current window ...
+    reset: float | None = None  # ... and seconds until it resets
+
+
+def parse_retry_after(value: str, now: float) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value: delay-seconds or an HTTP-date (``now`` is a Unix time)."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - now)
+
+
+def _seconds(raw: str, now: float) -> float | None:
+    try:
+        number = float(raw.strip())
+    except ValueError:
+        return None
+    return max(0.0, number - now if number > _EPOCH else number)
+
+
+def _param(text: str, *names: str) -> float | None:
+    """The first ``name=number`` among ``names`` in a structured header (``limit=10, remaining=3`` or ``;r=3;t=2``)."""
+    for name in names:
+        if match := re.search(rf"(?:^|[,;\s]){name}=\"?(\d+(?:\.\d+)?)", text):
+            return float(match.group(1))
+    return None
+
+
+def _policy_quota(text: str) -> float | None:
+    """Requests per second from ``RateLimit-Policy``: the strictest of its policies (``q`` or the leading number,
+    over ``w`` seconds, 1 when absent)."""
+    rates = []
+    for policy in re.split(r",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", text):
+        quota = _param(policy, "q")
+        if quota is None and (match := re.match(r"\s*(\d+(?:\.\d+)?)", policy)):
+            quota = float(match.group(1))
+        window = _param(policy, "w") or 1.0
+        if quota is not None and window > 0:
+            rates.append(quota / window)
+    return min(rates) if rates else None
+
+
+def read_headers(headers: Mapping[str, str], now: float) -> Advice:
+    """Read the rate-limit headers of one response (names lower-cased; ``now`` a Unix time, for dates and epochs).
+
+    When several headers name a wait, the longest wins: politeness errs on the slow side.
+    """
+    waits: list[float] = []
+    if (after := parse_retry_after(headers.get("retry-after", ""), now)) is not None:
+        waits.append(after)
+    combined = headers.get("ratelimit", "")
+    remaining = _param(combined, "remaining", "r")
+    reset = _param(combined, "reset", "t")
+    for prefix in ("ratelimit-", "x-ratelimit-"):
+        if remaining is None and (raw := headers.get(prefix + "remaining", "").strip()):
+            remaining = _seconds(raw, 0.0)
+        if reset is None and (raw := headers.get(prefix + "reset", "").strip()):
+            reset = _seconds(raw, now)
+    if remaining is not None and remaining < 1 and reset is not None:
+        waits.append(reset)
+    quota = _policy_quota(headers.get("ratelimit-policy", ""))
+    return Advice(max(waits) if waits else None, quota, remaining, reset)
+
+
+def retry_wait(headers: Mapping[str, str], now: float) -> float | None:
+    """Seconds a refusal (429, 503) asked us to wait: Retry-After, else any reset the rate-limit headers name."""
+    advice = read_headers(headers, now)
+    waits = [w for w in (advice.wait, advice.reset) if w is not None]
+    return max(waits) if waits else None
+
+
+class HostRate:
+    """The pace of one host: a concurrency cap, a token bucket at the learned rate, and the waits it asked for.
+
+    ``now`` is any monotonic clock in seconds; the engine passes ``time.monotonic()``, tests pass numbers.
+    """
+
+    def __init__(self, cap: int, *, max_rate: float | None = None) -> None:
+        self.cap = cap
+        self.max_rate = max_rate  # configured (hosts[h].min_interval) or stated (RateLimit-Policy): never exceeded
+        self.learned: float | None = None  # the rate learned from refusals; None before the first one
+        self.budget: float | None = None  # the latest long-window budget (remaining / seconds to reset)
+        self.ceiling: float | None = None  # arrivals per second the host accepted when it last refused one
+        self.refusals = 0  # 429 storms seen (each cut counts once)
+        self.blocked_until = -math.inf
+        self.active = 0  # slots held (a request and its GET confirmation share one)
+        self.tokens = 1.0
+        self._filled_at: float | None = None
+        self._adjusted_at: float | None = None
+        self._cut_at = -math.inf
+        self._starts: deque[float] = deque()  # request starts within the last WINDOW
+
+    @property
+    def rate(self) -> float | None:
+        """Requests per second now: the strictest of the learned rate, the stated or configured maximum and the
+        budget; None while nothing limits the host but its concurrency cap."""
+        rates = [r for r in (self.learned, self.max_rate, self.budget) if r is not None]
+        return min(rates) if rates else None
+
+    @property
+    def limited(self) -> bool:
+        """True once the host has shown a limit (a refusal, a stated policy or budget): every request counts."""
+        return self.rate is not None
+
+    # -- pacing -----------------------------------------------------------------------------------------------
+
+    def delay(self, now: float, *, holding_slot: bool = False) -> float:
+        """Seconds until a request may start: 0 now, ``inf`` while every slot is taken (wait for :meth:`finish`).
+
+        ``holding_slot``: the caller already holds a slot (a GET confirming a HEAD) and needs only a token.
+        """
+        if not holding_slot and self.active >= self.cap:
+            return math.inf
+        self._update(now)
+        wait = max(0.0, self.blocked_until - now)
+        rate = self.rate
+        if rate is not None and self.tokens < 1.0 - 1e-9:  # (rounding must not leave a wait of 1e-17 s)
+            wait = max(wait, (1.0 - self.tokens) / rate)
+        return wait
+
+    def start(self, now: float, *, holding_slot: bool = False) -> None:
+        """A request starts now (after :meth:`delay` said 0): take a token, and a slot unless already held."""
+        self._update(now)
+        if not holding_slot:
+            self.active += 1
+        if self.rate is not None:
+            self.tokens -= 1.0
+        self._starts.append(now)
+        self._trim(now)
+
+    def finish(self) -> None:
+        """Free the slot taken by :meth:`start`."""
+        self.active = max(0, self.active - 1)
+
+    # -- learning ---------------------------------------------------------------------------------------------
+
+    def learn(self, now: float, started: float, status: int, advice: Advice) -> float | None:
+        """Take in an answer to a request started at ``started``. Returns the wait the host asked for, if any.
+
+        Only a 429, or a 503 that names a wait, closes the host and cuts the rate; every answer's stated
+        policy and remaining budget are taken in.
+        """
+        self._update(now)
+        if advice.quota is not None:
+            quota = max(MIN_RATE, advice.quota)
+            self.max_rate = quota if self.max_rate is None else min(self.max_rate, quota)
+        if advice.remaining is not None and advice.reset is not None and advice.reset > 0:
+            if advice.remaining < 1:
+                self.blocked_until = max(self.blocked_until, now + advice.reset)
+            elif advice.reset > BUDGET_WINDOW:
+                self.budget = max(MIN_RATE, advice.remaining / advice.reset)
+            else:
+                self.budget = None
+        self.tokens = min(self.tokens, 1.0)
+        refused = status == 429 or (status == 503 and advice.wait is not None)
+        if not refused:
+            return None
+        wait = advice.wait if advice.wait is not None else NO_HINT_WAIT
+        self.blocked_until = max(self.blocked_until, now + wait)
+        if started >= self._cut_at:  # sent at the current rate: a new signal (older ones belong to the last cut)
+            # the requests started in the WINDOW up to the refused one (itself excluded): what the host accepted
+            accepted = sum(1 for t in self._starts if started - WINDOW < t <= started) - 1
+            self.ceiling = max(MIN_RATE, accepted / WINDOW)
+            if self.max_rate is not None:
+                self.ceiling = min(self.ceiling, self.max_rate)
+            self.refusals += 1
+            self._cut_at = now
+            self.learned = max(MIN_RATE, CUT * self.ceiling)
+        return wait
+
+    # -- time passing -----------------------------------------------------------------------------------------
+
+    def _update(self, now: float) -> None:
+        """Refill tokens and move the rate toward (and, slowly, above) what the host accepted."""
+        rate = self.rate
+        if self._filled_at is not None and rate is not None:
+            self.tokens = min(1.0, self.tokens + (now - self._filled_at) * rate)
+        self._filled_at = now
+        last, self._adjusted_at = self._adjusted_at, now
+        if last is None or self.learned is None or self.ceiling is None:
+            return
+        quiet_from = max(last, self.blocked_until)  # no probing while the host is closed
+        dt = now - quiet_from
+        if dt <= 0:
+            return
+        safe = SAFE * self.ceiling
+        learned = self.learned
+        if learned < safe:
+            learned = safe - (safe - learned) * math.exp(-dt / REGAIN_TAU)
+            if learned > 0.99 * safe:
+                learned = safe  # close enough: probing starts from here
+        else:
+            learned += PROBE * self.ceiling * dt / 2 ** (self.refusals - 1)
+        if self.max_rate is not None:
+            learned = min(learned, self.max_rate)
+        self.learned = learned
+
+    def _trim(self, now: float) -> None:
+        while self._starts and self._starts[0] <= now - _RETAIN:
+            self._starts.popleft()

@@ -49,7 +49,9 @@ class CheckConfig(_Section):
     connect_timeout: float = Field(default=5.0, gt=0)
     read_timeout: float = Field(default=10.0, gt=0)
     request_timeout: float = Field(default=20.0, gt=0)  # total per attempt
-    deadline: float = Field(default=300.0, gt=0)  # whole run; retries never wait past it
+    deadline: float | None = Field(default=None, gt=0)  # whole run, seconds; None: follows the number of links ...
+    deadline_per_link: float = Field(default=0.15, gt=0)  # ... this many seconds per URL (at least 300 s) ...
+    deadline_max: float = Field(default=3600.0, gt=0)  # ... and at most this
     max_retries: int = Field(default=3, ge=0, le=10)
     max_redirects: int = Field(default=10, ge=0, le=50)
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)

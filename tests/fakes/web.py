@@ -247,22 +247,59 @@ class Trickle(Behaviour):
 
 @dataclass
 class HostRateLimit:
-    """A host-wide limiter: more than ``burst`` requests within ``window`` seconds get 429 + Retry-After."""
+    """A host-wide limiter, deciding as a request arrives: more than ``burst`` arrivals within ``window`` seconds,
+    or more than ``in_flight`` requests at once, get 429 + Retry-After. With ``count_refused`` (what many real
+    limiters do) refused arrivals count against the window too, so a client that ignores Retry-After stays locked
+    out. ``headers`` adds RateLimit headers (``RateLimit-Policy`` and ``RateLimit: limit, remaining, reset``).
+    ``refused`` records when each refusal was decided (``time.monotonic()``)."""
 
     burst: int = 10
     window: float = 1.0
     retry_after: float = 1.0
+    in_flight: int | None = None
+    count_refused: bool = False
+    headers: bool = False
+    refused: list[float] = field(default_factory=list)
     _starts: list[float] = field(default_factory=list)
+    _active: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def admit(self) -> bool:
+        """One arrival: True when admitted (then :meth:`leave` when it is answered)."""
         now = time.monotonic()
         with self._lock:
             self._starts = [t for t in self._starts if now - t < self.window]
-            if len(self._starts) >= self.burst:
-                return False
-            self._starts.append(now)
-            return True
+            ok = len(self._starts) < self.burst and (self.in_flight is None or self._active < self.in_flight)
+            if ok or self.count_refused:
+                self._starts.append(now)
+            if ok:
+                self._active += 1
+            else:
+                self.refused.append(now)
+            return ok
+
+    def leave(self) -> None:
+        with self._lock:
+            self._active -= 1
+
+    def rate_headers(self) -> dict[str, str]:
+        if not self.headers:
+            return {}
+        with self._lock:
+            now = time.monotonic()
+            used = sum(1 for t in self._starts if now - t < self.window)
+            reset = max(1, round(self.window - (now - self._starts[0]))) if self._starts else 1
+        remaining = max(0, self.burst - used)
+        return {
+            "RateLimit-Policy": f"{self.burst};w={self.window:g}",
+            "RateLimit": f"limit={self.burst}, remaining={remaining}, reset={reset}",
+        }
+
+    def reset(self) -> None:
+        with self._lock:
+            self._starts.clear()
+            self.refused.clear()
+            self._active = 0
 
 
 class VirtualHost:
@@ -317,22 +354,30 @@ class VirtualHost:
             self.web.max_in_flight = max(self.web.max_in_flight, self.web.in_flight)
             self.active += 1
             self.max_active = max(self.max_active, self.active)
+        admitted = False
         try:
+            if self.limiter is not None:
+                admitted = self.limiter.admit()
+                if not admitted:
+                    with self.web._lock:
+                        self.sent_429 += 1
+                    headers = {"Retry-After": f"{self.limiter.retry_after:g}", **self.limiter.rate_headers()}
+                    return Response(429, headers, b"rate limited")
             if self.latency:
                 time.sleep(self.latency)
-            if self.limiter is not None and not self.limiter.admit():
-                with self.web._lock:
-                    self.sent_429 += 1
-                return Response(429, {"Retry-After": f"{self.limiter.retry_after:g}"}, b"rate limited")
             behaviour = self.routes.get(req.path)
             if behaviour is None:
                 return Response(404, {"Content-Type": "text/plain"}, b"no such page")
             response = behaviour.respond(req, self)
+            if self.limiter is not None:
+                response.headers.update(self.limiter.rate_headers())
             if response.status == 429:
                 with self.web._lock:
                     self.sent_429 += 1
             return response
         finally:
+            if admitted and self.limiter is not None:
+                self.limiter.leave()
             with self.web._lock:
                 self.web.in_flight -= 1
                 self.active -= 1
@@ -376,7 +421,7 @@ class FakeWeb:
                 h.sent_429 = 0
                 h.max_active = 0
                 if h.limiter is not None:
-                    h.limiter._starts.clear()
+                    h.limiter.reset()
                 for behaviour in h.routes.values():
                     seen = getattr(behaviour, "_seen", None)
                     if seen is not None:

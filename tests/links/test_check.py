@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import socket
 import time
 from collections.abc import Iterator
@@ -12,13 +11,14 @@ import pytest
 from listkeeper.config import CheckConfig, HostPolicy
 from listkeeper.links.check import (
     BACKOFF_CAP,
+    DEADLINE_MIN,
     USER_AGENT,
     Remapper,
-    _HostGate,
     backoff,
     classify,
     retry_wait,
     run_check,
+    run_deadline,
 )
 from listkeeper.links.status import CheckStats, Hop, LinkResult, Verdict
 from tests.fakes.web import (
@@ -29,6 +29,7 @@ from tests.fakes.web import (
     Flaky,
     Hang,
     HeadNotAllowed,
+    HostRateLimit,
     Ok,
     RateLimited,
     Redirect,
@@ -313,6 +314,41 @@ def test_deadline_bounds_retry_waits(web: FakeWeb) -> None:
     assert stats.rate_limited == 1 and site.sent_429 == 1  # no second request
 
 
+def test_a_hanging_url_is_retried_once_whatever_max_retries_says(web: FakeWeb) -> None:
+    site = web.host("hang.example")
+    hang = site.route("/hang", Hang(30))
+    cfg = config(web, read_timeout=0.3, request_timeout=0.4, max_retries=5, hosts={"hang.example": {"use_get": True}})
+    started = time.monotonic()
+    results, stats = check([hang], cfg)
+    assert time.monotonic() - started < 0.4 * 2 + 1.5  # two attempts of at most the timeout each, and a backoff
+    assert results[hang].verdict is Verdict.TIMEOUT and results[hang].attempts == 2
+    assert site.server.count("/hang") == 2 and stats.retries == 1
+
+
+def test_the_deadline_follows_the_number_of_links() -> None:
+    assert run_deadline(CheckConfig(deadline=42), 10_000) == 42  # set: fixed
+    auto = CheckConfig()
+    assert run_deadline(auto, 10) == DEADLINE_MIN
+    assert run_deadline(auto, 10_000) == pytest.approx(10_000 * auto.deadline_per_link)
+    assert run_deadline(auto, 10_000_000) == auto.deadline_max
+
+
+def test_what_the_deadline_cut_short_is_timeout_and_listed_for_the_next_run(web: FakeWeb) -> None:
+    site = web.host("closed.example")
+    first = site.route("/first", RateLimited(retry_after=60, times=5))
+    waiting = [site.route(f"/{i}", Status(404)) for i in range(4)]
+    other = web.host("open.example")
+    gone = other.route("/gone", Status(410))
+    results, stats = check([first, *waiting, gone], config(web, per_host=1, deadline=1.0))
+    assert results[gone].verdict is Verdict.DEAD  # answered in time
+    assert results[first].verdict is Verdict.RATE_LIMITED and "deadline" in results[first].detail
+    for url in waiting:  # never sent: the host asked for a minute, the run had a second
+        assert results[url].verdict is Verdict.TIMEOUT and "deadline" in results[url].detail
+    assert site.server.count() == 1
+    assert sorted(stats.unanswered) == sorted([first, *waiting])
+    assert stats.deadline == 1.0
+
+
 # -- politeness ----------------------------------------------------------------------------------------------------
 
 
@@ -354,20 +390,37 @@ def test_retry_after_seconds_and_date_are_honoured(web: FakeWeb) -> None:
     assert second.started - first.started >= 1.0  # an HTTP-date has one-second resolution
 
 
-def test_host_slows_down_after_429(web: FakeWeb) -> None:
+def test_a_429_closes_the_host_for_its_retry_after(web: FakeWeb) -> None:
     site = web.host("busy.example", latency=0.05)
     limited = site.route("/limited", RateLimited(retry_after=0.5))
-    others = [site.route(f"/{i}", Ok()) for i in range(12)]
-    # Two at a time: when the 429 comes back, at least ten requests are still waiting for the host.
-    results, _ = check([limited, *others], config(web, per_host=2))
+    others = [site.route(f"/{i}", Ok()) for i in range(8)]
+    # Two at a time: when the 429 comes back, the other requests are still waiting for the host.
+    results, stats = check([limited, *others], config(web, per_host=2))
     assert all(r.verdict is Verdict.OK for r in results.values())
     t429 = next(r.started for r in site.requests if r.path == "/limited")
     later = sorted(r.started for r in site.requests if r.started > t429 + 0.1)
-    assert len(later) >= 10, "requests after the 429"
+    assert len(later) >= 7, "requests after the 429"
     assert later[0] >= t429 + 0.5  # nothing went to the host before Retry-After expired
-    gaps = [b - a for a, b in itertools.pairwise(later)]
-    # One at a time afterwards, starts spaced by 0.1 s, until ten answers in a row earn speed back.
-    assert min(gaps[:8]) >= 0.09
+    assert stats.rate_limited == 1
+
+
+def test_a_rate_limited_host_is_paced_below_its_limit_and_asked_with_get(web: FakeWeb) -> None:
+    """A host refusing more than 5 arrivals a second (refused ones count): after the first storm the engine paces
+    itself under the limit, never sends inside a Retry-After window, and asks with GET only."""
+    limiter = HostRateLimit(burst=5, window=1.0, retry_after=1.0, count_refused=True)
+    site = web.host("limited.example", latency=0.02, limiter=limiter)
+    urls = [site.route(f"/{i}", Ok() if i % 5 else Status(404)) for i in range(30)]
+    results, stats = check(urls, config(web, per_host=4, max_retries=3))
+    assert all(r.verdict is (Verdict.OK if i % 5 else Verdict.DEAD) for i, r in enumerate(results.values()))
+    assert site.max_in_flight <= 4
+    assert 1 <= len(limiter.refused) <= 6  # the first storm (at most the 4 in flight) and rarely one more
+    arrivals = [r.started for r in site.requests]
+    for refused in limiter.refused:  # nothing sent while the host asked for quiet (requests already on the way aside)
+        assert not [t for t in arrivals if refused + 0.05 < t < refused + limiter.retry_after - 0.05]
+    first_refusal = min(limiter.refused)
+    late = [r for r in site.requests if r.started > first_refusal + 0.05]
+    assert late and all(r.method == "GET" for r in late)  # one request per link once the host showed a limit
+    assert stats.requests <= 30 + len(limiter.refused) + 8  # HEAD+GET pairs only before the limit was known
 
 
 def test_stats_are_filled(web: FakeWeb) -> None:
@@ -528,24 +581,6 @@ def test_backoff_is_exponential_with_full_jitter() -> None:
         assert all(0.0 <= w <= ceiling for w in waits)
         assert max(waits) > 0.8 * ceiling and min(waits) < 0.2 * ceiling  # spread over the whole range (jitter)
     assert max(backoff(20, 1.0, rng) for _ in range(50)) <= BACKOFF_CAP
-
-
-def test_a_slowed_host_recovers_step_by_step_and_repeated_429s_keep_it_slow() -> None:
-    gate = _HostGate(4, 0.0)
-    gate.slow_down(0.0)
-    assert (gate.limit, gate.min_interval) == (1, 0.1)
-    for _ in range(9):
-        gate.answered()
-    assert (gate.limit, gate.min_interval) == (1, 0.1)  # one step per 10 clean answers
-    gate.answered()
-    assert (gate.limit, gate.min_interval) == (2, 0.05)
-    gate.slow_down(0.0)  # another 429: back to one at a time, spacing doubled from where it was
-    assert (gate.limit, gate.min_interval) == (1, 0.1)
-    gate.slow_down(0.0)
-    assert gate.min_interval == 0.2
-    for _ in range(200):
-        gate.answered()
-    assert (gate.limit, gate.min_interval, gate.slowed) == (4, 0.0, False)  # never beyond the configured cap
 
 
 # -- one link never ends the run (issue 10 §1) --------------------------------------------------------------------

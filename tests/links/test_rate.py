@@ -190,13 +190,17 @@ def test_repeated_refusals_at_the_same_rate_slow_the_probing() -> None:
     assert probe_speed(3) == pytest.approx(probe_speed(1) / 4)
 
 
-def test_the_rate_never_drops_below_the_minimum() -> None:
+def test_a_refused_first_request_cuts_to_below_one_per_second_not_to_nothing() -> None:
     rate = HostRate(cap=1)
     rate.start(0.0)
     rate.learn(0.1, 0.0, 429, refusal(1.0))  # nothing accepted before it
     rate.finish()
-    assert rate.rate == pytest.approx(max(MIN_RATE, CUT * MIN_RATE))
-    assert rate.delay(1.1) <= 1 / MIN_RATE
+    assert rate.rate == pytest.approx(CUT * 1.0)
+    assert rate.delay(1.1) == 0
+    rate.start(1.1)
+    rate.finish()
+    assert rate.delay(1.1) == pytest.approx(1 / (CUT * 1.0))
+    assert rate.rate is not None and rate.rate >= MIN_RATE
 
 
 def test_a_stated_policy_caps_the_rate_and_an_exhausted_budget_closes_the_host() -> None:

@@ -15,19 +15,22 @@ How a URL is checked
    addresses (:mod:`.net`), gets its own headers and token decision, and is recorded as ``Hop(status, target)``
    - the status that redirected and the public form of the URL it pointed to. A chain of only 301/308 that ends
    in success is ``REDIRECTED`` with ``final_url``; any 302/303/307 in the chain lets the final status decide.
-4. Retries (at most ``max_retries``) with exponential backoff and full jitter on 408, 429, 5xx, timeouts,
-   connection failures/resets and temporary DNS failures. ``Retry-After`` (seconds or HTTP-date),
-   ``RateLimit: ... reset=N``, ``RateLimit-Reset`` and ``X-RateLimit-Reset`` are honoured with no cap except the
-   run deadline (``config.deadline``): a wait that would end past it is not started, and the verdict (rate-limited,
-   timeout or error) says "deadline". After a 429 the whole host slows down: nothing is sent to it before the
-   advertised time, its concurrency drops to 1 and its request starts are spaced (0.1 s, doubling with every
-   further 429). A slowed host earns speed back one step (+1 concurrency, half the spacing) per 10 answers in a row
-   without 429, never beyond its configured cap: one stray 429 costs a few seconds, a host that keeps answering
-   429 stays slow.
-5. Politeness: a global cap (``max_concurrency``) and a per-host cap (``per_host``, or
-   ``hosts[h].max_concurrency``; ``hosts[h].min_interval`` spaces request starts). A "host" is the origin actually
-   contacted (host[:port] after remapping). The caps are enforced around each request and measured
-   (``CheckStats.max_in_flight``).
+4. Retries (at most ``max_retries``; a timeout at most once, so a hanging URL costs at most two
+   ``request_timeout``) with exponential backoff and full jitter on 408, 429, 5xx, timeouts, connection
+   failures/resets and temporary DNS failures. ``Retry-After`` (seconds or HTTP-date), ``RateLimit: ... reset=N``,
+   ``RateLimit-Reset`` and ``X-RateLimit-Reset`` are honoured with no cap except the run deadline: a wait that
+   would end past it is not started, and the verdict (rate-limited, timeout or error) says "deadline".
+5. Politeness: a global cap (``max_concurrency``), and per host (:mod:`.rate`) a concurrency cap (``per_host``, or
+   ``hosts[h].max_concurrency``) plus a token bucket at the rate the host is learned to allow (at most one start
+   per ``hosts[h].min_interval``). A 429, or a 503 naming a wait, closes the whole host until that wait is over
+   and cuts its rate multiplicatively; the rate is then regained and probed upward. ``RateLimit-Policy`` caps the
+   rate, an exhausted ``RateLimit``/``X-RateLimit`` budget closes the host until its reset. A host that has shown
+   a limit is asked with GET only: one request answers what HEAD and a confirming GET would. A "host" is the
+   origin actually contacted (host[:port] after remapping). The caps are enforced around each request and
+   measured (``CheckStats.max_in_flight``).
+6. The run deadline follows the work: ``config.deadline`` when set, else ``deadline_per_link`` per URL, at least
+   :data:`DEADLINE_MIN` and at most ``deadline_max`` seconds (:func:`run_deadline`). Whatever has no answer by then
+   is ``timeout`` (never dead), and its URL is listed in ``CheckStats.unanswered`` so the next run asks it first.
 
 Remap and public URLs
 ---------------------
@@ -47,16 +50,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import email.utils
 import logging
+import math
 import random
 import re
 import ssl
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
@@ -76,21 +77,22 @@ from listkeeper.links.net import (
     auth_headers_for,
 )
 from listkeeper.links.net import system_resolver as _system_resolver
+from listkeeper.links.rate import NO_HINT_WAIT, HostRate, read_headers
+from listkeeper.links.rate import retry_wait as _retry_wait
 from listkeeper.links.status import CheckStats, Hop, LinkResult, Verdict
 
 log = logging.getLogger(__name__)
 USER_AGENT = f"listkeeper/{__version__} (+{USER_AGENT_URL})"
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-SLOW_INTERVAL = 0.1  # seconds between request starts on a host right after its first 429 ...
-SLOW_INTERVAL_MAX = 10.0  # ... doubling with every further 429, up to this
-RECOVER_AFTER = 10  # answers without 429 in a row before a slowed host gets one step faster
+DEADLINE_MIN = 300.0  # seconds: the least a run gets when its deadline follows the work
 BACKOFF_CAP = 30.0  # seconds; the largest backoff we choose ourselves (server-requested waits are not capped)
 _PERMANENT = frozenset({301, 308})
 _NOT_RETRIED_5XX = frozenset({501, 505, 511})  # "not implemented" and friends do not get better with time
 _SCHEMES = ("http", "https")
 _BAD_LOCATION = "Invalid URL in location header"  # httpx's wording when a redirect's Location does not parse
+_TIMEOUTS = frozenset({"timeout", "read-timeout", "connect-timeout"})  # failure kinds retried at most once
 
-__all__ = ["USER_AGENT", "check_urls", "classify", "retry_wait", "run_check"]
+__all__ = ["USER_AGENT", "check_urls", "classify", "retry_wait", "run_check", "run_deadline"]
 
 
 # -- pure helpers --------------------------------------------------------------------------------------------------
@@ -102,34 +104,15 @@ def retry_wait(headers: Mapping[str, str], now: float | None = None) -> float | 
     ``headers`` keys are lower-cased. ``now`` is a Unix time (for HTTP-dates and epoch reset values). When several
     headers are present the longest wait wins: politeness errs on the slow side.
     """
-    now = time.time() if now is None else now
-    waits: list[float] = []
-    value = headers.get("retry-after", "").strip()
-    if value:
-        try:
-            waits.append(float(value))
-        except ValueError:
-            try:
-                when = email.utils.parsedate_to_datetime(value)
-            except (TypeError, ValueError):
-                when = None
-            if when is not None:
-                if when.tzinfo is None:
-                    when = when.replace(tzinfo=UTC)
-                waits.append(when.timestamp() - now)
-    ratelimit = headers.get("ratelimit", "")
-    if match := re.search(r"(?:^|[,;\s])(?:reset|t)=(\d+(?:\.\d+)?)", ratelimit):
-        waits.append(float(match.group(1)))
-    for name in ("ratelimit-reset", "x-ratelimit-reset"):
-        raw = headers.get(name, "").strip()
-        try:
-            number = float(raw)
-        except ValueError:
-            continue
-        waits.append(number - now if number > 1e9 else number)  # GitHub sends an epoch time, others a delta
-    if not waits:
-        return None
-    return max(0.0, max(waits))
+    return _retry_wait(headers, time.time() if now is None else now)
+
+
+def run_deadline(config: CheckConfig, n_urls: int) -> float:
+    """Seconds the run may take: ``config.deadline`` when set, else ``deadline_per_link`` for each URL, at least
+    :data:`DEADLINE_MIN` and at most ``deadline_max``."""
+    if config.deadline is not None:
+        return config.deadline
+    return min(config.deadline_max, max(DEADLINE_MIN, config.deadline_per_link * n_urls))
 
 
 def backoff(attempt: int, base: float, rng: random.Random) -> float:
@@ -237,102 +220,58 @@ class _DeadlineReached(Exception):
 
 
 class _HostGate:
-    """Per-host admission: a concurrency limit that can shrink at run time, a "not before" time, start spacing.
-
-    A hand-rolled FIFO of futures rather than ``asyncio.Semaphore`` because the limit must drop to 1 *immediately*
-    after a 429 (a semaphore's permits cannot be taken back ahead of its queue).
-    """
+    """Per-host admission around a :class:`.rate.HostRate`: requests start in arrival order (FIFO), each when the
+    host's controller allows (a free slot, a token, no wait the host asked for), or give up at the deadline."""
 
     def __init__(self, limit: int, min_interval: float) -> None:
-        self.cap = limit
-        self.limit = limit
-        self.base_interval = min_interval
-        self.streak = 0  # answers without a 429 since the last slow-down step
-        self.active = 0
-        self.in_flight = 0
-        self.not_before = 0.0
-        self.min_interval = min_interval
-        self.last_start = float("-inf")
-        self.slowed = False
+        self.rate = HostRate(limit, max_rate=1.0 / min_interval if min_interval > 0 else None)
+        self.in_flight = 0  # requests on the wire (measured for CheckStats.max_in_flight)
         self.use_get = False
-        self._waiters: deque[asyncio.Future[None]] = deque()
-        self._start_lock = asyncio.Lock()
-
-    def _wake(self) -> None:
-        while self._waiters and self.active < self.limit:
-            fut = self._waiters.popleft()
-            if not fut.done():
-                self.active += 1
-                fut.set_result(None)
+        self._turn = asyncio.Lock()  # FIFO: the next request in line waits for the host, the others for their turn
+        self._changed = asyncio.Event()
 
     def release(self) -> None:
-        self.active -= 1
-        self._wake()
+        self.rate.finish()
+        self._changed.set()
 
-    def slow_down(self, until: float) -> None:
-        """After a 429: nothing starts before ``until``, one request at a time, starts spaced (doubling per 429)."""
-        self.not_before = max(self.not_before, until)
-        self.limit = 1
-        self.min_interval = min(SLOW_INTERVAL_MAX, max(SLOW_INTERVAL, self.min_interval * 2))
-        self.streak = 0
-        self.slowed = True
+    def learn(self, started: float, response: _Response) -> None:
+        """Take in what an answer says about the host (429s, 503 + Retry-After, rate-limit headers)."""
+        advice = read_headers(response.headers, time.time())
+        self.rate.learn(time.monotonic(), started, response.status, advice)
+        self._changed.set()
 
-    def answered(self) -> None:
-        """A non-429 answer. A slowed host earns its speed back one step per RECOVER_AFTER such answers in a row
-        (additive increase, multiplicative decrease, as TCP does); never beyond its configured cap and spacing."""
-        if not self.slowed:
-            return
-        self.streak += 1
-        if self.streak < RECOVER_AFTER:
-            return
-        self.streak = 0
-        halved = self.min_interval / 2
-        self.min_interval = self.base_interval if halved < max(self.base_interval, 0.02) else halved
-        self.limit = min(self.cap, self.limit + 1)
-        self.slowed = self.limit < self.cap or self.min_interval > self.base_interval
-        self._wake()
+    def closed(self) -> bool:
+        """True while the host is inside a wait it asked for."""
+        return self.rate.blocked_until > time.monotonic()
 
-    async def acquire(self, deadline: float) -> None:
-        """Take a slot and wait for the host's next allowed start, or raise _DeadlineReached."""
+    async def acquire(self, deadline: float) -> float:
+        """Take a slot and start a request (returns its start time), or raise _DeadlineReached."""
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise _DeadlineReached
-        if self.active < self.limit and not self._waiters:
-            self.active += 1
-        else:
-            fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            self._waiters.append(fut)
-            try:
-                async with asyncio.timeout(remaining):
-                    await fut
-            except BaseException as exc:
-                if fut.done() and not fut.cancelled():
-                    self.release()  # the slot arrived as we gave up: pass it on
-                else:
-                    fut.cancel()
-                    with contextlib.suppress(ValueError):
-                        self._waiters.remove(fut)
-                if isinstance(exc, TimeoutError):
-                    raise _DeadlineReached from None
-                raise
         try:
-            await self.next_start(deadline)
-        except BaseException:
-            self.release()
-            raise
+            async with asyncio.timeout(remaining), self._turn:
+                return await self._start(deadline, holding_slot=False)
+        except TimeoutError:
+            raise _DeadlineReached from None
 
-    async def next_start(self, deadline: float) -> None:
-        """Wait (holding a slot) until the host's "not before" time and start spacing allow another request."""
-        async with self._start_lock:
-            while True:
-                start_at = max(self.not_before, self.last_start + self.min_interval)
-                now = time.monotonic()
-                if start_at <= now:
-                    self.last_start = now
-                    return
-                if start_at > deadline:
-                    raise _DeadlineReached
-                await asyncio.sleep(start_at - now)
+    async def pace(self, deadline: float) -> float:
+        """Start another request in the slot already held (a GET confirming a HEAD), or raise _DeadlineReached."""
+        return await self._start(deadline, holding_slot=True)
+
+    async def _start(self, deadline: float, *, holding_slot: bool) -> float:
+        while True:
+            now = time.monotonic()
+            wait = self.rate.delay(now, holding_slot=holding_slot)
+            if wait <= 0:
+                self.rate.start(now, holding_slot=holding_slot)
+                return now
+            if now >= deadline or (math.isfinite(wait) and now + wait > deadline):
+                raise _DeadlineReached
+            self._changed.clear()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(min(wait, deadline - now)):
+                    await self._changed.wait()
 
 
 # -- per-request outcomes ------------------------------------------------------------------------------------------
@@ -353,6 +292,7 @@ class _Failure:
     retryable: bool
     kind: str = ""  # groups failures for "after N attempts" messages
     status: int | None = None  # the HTTP status of the last answer, when the failure is one (429, 5xx after retries)
+    deadline: bool = False  # cut short by the run deadline: the URL is left for the next run
 
 
 @dataclass
@@ -419,6 +359,8 @@ class _Engine:
             elapsed = time.monotonic() - started
             if hop.failure is not None:
                 failure = hop.failure
+                if failure.deadline:
+                    self.stats.unanswered.append(url)
                 return LinkResult(
                     url, failure.verdict, failure.status, None, tuple(chain), failure.detail, attempts, elapsed
                 )
@@ -490,31 +432,34 @@ class _Engine:
         last: _Failure | None = None
         while True:
             try:
-                await gate.acquire(self.deadline)
+                started = await gate.acquire(self.deadline)
             except _DeadlineReached:
                 return _HopResult(None, self._deadline_failure(last, attempts), attempts)
-            if gate.use_get:
-                method = "GET"  # learned while this request waited for its slot
+            if gate.use_get or gate.rate.limited:
+                method = "GET"  # learned while this request waited: HEAD fails, or every request counts
             try:
                 attempts += 1
                 outcome = await self.send(method, request_url, headers, host_key, gate)
-                if method == "HEAD" and _head_unconvincing(outcome, accept):
+                if isinstance(outcome, _Response):
+                    gate.learn(started, outcome)
+                if method == "HEAD" and _head_unconvincing(outcome, accept) and not gate.closed():
                     # Confirm with GET at once, in the same slot: HEAD is too often answered wrongly to trust.
                     if isinstance(outcome, _Response) and outcome.status in (405, 501):
                         gate.use_get = True  # the host does not do HEAD at all: save the round trip from now on
                     method = "GET"
                     try:
-                        await gate.next_start(self.deadline)
+                        started = await gate.pace(self.deadline)
                     except _DeadlineReached:
                         return _HopResult(None, self._deadline_failure(None, attempts), attempts)
                     attempts += 1
                     outcome = await self.send(method, request_url, headers, host_key, gate)
+                    if isinstance(outcome, _Response):
+                        gate.learn(started, outcome)
             finally:
                 gate.release()
+            closes_host = False  # a refusal closes the host (its gate holds every request) until the wait is over
             if isinstance(outcome, _Response):
                 status = outcome.status
-                if status != 429:
-                    gate.answered()
                 if not _retryable_status(status) or quirks.bot_wall(status, outcome.headers, outcome.body):
                     return _HopResult(outcome, None, attempts)
                 verdict, detail = classify(status, outcome.headers, outcome.body)
@@ -522,6 +467,8 @@ class _Engine:
                 asked = retry_wait(outcome.headers)
                 if status == 429:
                     self.stats.rate_limited += 1
+                    asked = NO_HINT_WAIT if asked is None else asked
+                closes_host = asked is not None and status in (429, 503)
             else:
                 if not outcome.retryable:
                     if outcome.kind == "forbidden" and not first:
@@ -530,15 +477,13 @@ class _Engine:
                         outcome = _Failure(Verdict.EXCLUDED, f"private address: {outcome.detail}", False)
                     return _HopResult(None, outcome, attempts)
                 last, asked = outcome, None
-            if retries >= self.config.max_retries:
+            if retries >= (1 if last.kind in _TIMEOUTS else self.config.max_retries):
                 return _HopResult(None, self._exhausted(last, attempts), attempts)
             wait = asked if asked is not None else backoff(retries, self.retry_base, self.rng)
             now = time.monotonic()
             if now + wait > self.deadline:
                 return _HopResult(None, self._deadline_failure(last, attempts, wait), attempts)
-            if last.kind == "http429":
-                gate.slow_down(now + wait)  # the gate holds every request to this host until then
-            else:
+            if not closes_host:
                 await asyncio.sleep(wait)
             retries += 1
             self.stats.retries += 1
@@ -560,7 +505,8 @@ class _Engine:
                 async with asyncio.timeout(budget):
                     return await self._exchange(method, url, hop_headers)
             except TimeoutError:
-                return _Failure(Verdict.TIMEOUT, f"no complete answer within {budget:.3g} s", True, "timeout")
+                detail = f"no complete answer within {budget:.3g} s"
+                return _Failure(Verdict.TIMEOUT, detail, True, "timeout", deadline=budget < self.config.request_timeout)
             except ForbiddenAddress as exc:
                 self._uncount(host_key)  # refused before connecting: nothing was sent
                 return _Failure(Verdict.EXCLUDED, f"{exc.address} ({exc.reason}), not contacted", False, "forbidden")
@@ -630,14 +576,16 @@ class _Engine:
     # -- failure wording ------------------------------------------------------------------------------------------
 
     def _exhausted(self, last: _Failure, attempts: int) -> _Failure:
-        return _Failure(last.verdict, f"{last.detail} after {_attempts(attempts)}", False, last.kind, last.status)
+        detail = f"{last.detail} after {_attempts(attempts)}"
+        return _Failure(last.verdict, detail, False, last.kind, last.status, deadline=last.deadline)
 
     def _deadline_failure(self, last: _Failure | None, attempts: int, wait: float | None = None) -> _Failure:
         if last is None:
-            return _Failure(Verdict.TIMEOUT, "deadline: the run deadline passed before a request was sent", False)
+            detail = "deadline: the run deadline passed before a request was sent"
+            return _Failure(Verdict.TIMEOUT, detail, False, deadline=True)
         asked = f"; the next try ({wait:.3g} s away) would end past the run deadline" if wait is not None else ""
         detail = f"{last.detail} after {_attempts(attempts)} (deadline{asked})"
-        return _Failure(last.verdict, detail, False, last.kind, last.status)
+        return _Failure(last.verdict, detail, False, last.kind, last.status, deadline=True)
 
 
 def _attempts(n: int) -> str:
@@ -720,7 +668,8 @@ async def check_urls(
     """
     stats = stats if stats is not None else CheckStats()
     started = time.monotonic()
-    unique = list(dict.fromkeys(urls))
+    unique = list(dict.fromkeys(urls))  # in the order given: the first ones are asked first
+    stats.deadline = run_deadline(config, len(unique))
     results: dict[str, LinkResult] = {}
     async with make_client(config, resolver=resolver or _system_resolver) as client:
         engine = _Engine(
@@ -730,7 +679,7 @@ async def check_urls(
             user_agent=user_agent or USER_AGENT,
             tokens=dict(tokens or {}),
             retry_base=retry_base,
-            deadline=started + config.deadline,
+            deadline=started + stats.deadline,
             rng=random.Random(seed),
             remap=Remapper(config.remap),
             global_sem=asyncio.Semaphore(config.max_concurrency),

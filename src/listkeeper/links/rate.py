@@ -45,6 +45,7 @@ CUT = 0.8  # after a 429: rate = CUT x the ceiling measured there
 SAFE = 0.95  # the rate regained quickly after a cut, as a fraction of the ceiling
 REGAIN_TAU = 1.5  # seconds: the gap to SAFE x ceiling shrinks by e every REGAIN_TAU seconds
 PROBE = 0.005  # above SAFE: + PROBE x ceiling per second, halved for every further 429
+PROBE_MIN = 0.02  # requests per second per second: the least probing speed (after one refusal)
 MIN_RATE = 0.05  # requests per second: the slowest pace (one request every 20 s)
 NO_HINT_WAIT = 1.0  # seconds a host is left alone after a 429 that names no wait
 BUDGET_WINDOW = 10.0  # seconds: a remaining budget that resets later than this is spread over the time left
@@ -228,9 +229,10 @@ class HostRate:
         wait = advice.wait if advice.wait is not None else NO_HINT_WAIT
         self.blocked_until = max(self.blocked_until, now + wait)
         if started >= self._cut_at:  # sent at the current rate: a new signal (older ones belong to the last cut)
-            # the requests started in the WINDOW up to the refused one (itself excluded): what the host accepted
+            # the requests started in the WINDOW up to the refused one (itself excluded): what the host accepted,
+            # and at least one per WINDOW (a refusal of the first request says little about the rate)
             accepted = sum(1 for t in self._starts if started - WINDOW < t <= started) - 1
-            self.ceiling = max(MIN_RATE, accepted / WINDOW)
+            self.ceiling = max(1, accepted) / WINDOW
             if self.max_rate is not None:
                 self.ceiling = min(self.ceiling, self.max_rate)
             self.refusals += 1
@@ -260,7 +262,7 @@ class HostRate:
             if learned > 0.99 * safe:
                 learned = safe  # close enough: probing starts from here
         else:
-            learned += PROBE * self.ceiling * dt / 2 ** (self.refusals - 1)
+            learned += max(PROBE * self.ceiling, PROBE_MIN) * dt / 2 ** (self.refusals - 1)
         if self.max_rate is not None:
             learned = min(learned, self.max_rate)
         self.learned = learned

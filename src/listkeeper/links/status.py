@@ -59,3 +59,6 @@ class CheckStats:
     retries: int = 0
     host_time: Counter[str] = field(default_factory=Counter)  # seconds spent per host (for "slowest hosts")
     wall: float = 0.0
+    deadline: float = 0.0  # seconds the run was allowed (the deadline follows the number of URLs)
+    unanswered: list[str] = field(default_factory=list)  # URLs the deadline cut short: asked first next run
+    carried_over: int = 0  # URLs a previous run left unanswered, asked first in this one

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from listkeeper import deadline, memory, subjects
+from listkeeper import carryover, deadline, memory, subjects
 from listkeeper.catalog.load import LoadedCatalog, load_catalog
 from listkeeper.catalog.model import Catalog
 from listkeeper.catalog.refs import Ref, catalog_refs
@@ -355,6 +355,14 @@ def _cached(
     return cached
 
 
+def _carried_first(to_check: list[str], left: list[str]) -> tuple[list[str], int]:
+    """``to_check`` with the URLs a previous run left unanswered first (in their order), and how many those are."""
+    wanted = set(to_check)
+    first = [url for url in left if url in wanted]
+    firsts = set(first)
+    return first + [url for url in to_check if url not in firsts], len(first)
+
+
 # -- badges -------------------------------------------------------------------------------------------------------
 
 
@@ -397,6 +405,7 @@ def run_check(
     and tools simulate the passing of hours with it.
     """
     from listkeeper.links.check import run_check as check_links
+    from listkeeper.links.check import work_deadline
     from listkeeper.sources import build_all
 
     env = os.environ if env is None else env
@@ -419,12 +428,6 @@ def run_check(
             return any(source.wants(subject) for source in active)
 
         split = _split_markdown(md_links, covered)
-        # One deadline for the whole run (check.deadline, counted from the start of run_check): every source
-        # request has a total budget within it, and the link checker gets what is left.
-        with deadline.run_deadline(cfg.check.deadline - (time.monotonic() - clock)):
-            source_results = [source.run(loaded, [*refs, *split.refs], state, started) for source in active]
-            links_left = deadline.budget(cfg.check.deadline)
-
         targets = _Targets()
         if options.only != "sources":
             for ref in refs:
@@ -435,6 +438,15 @@ def run_check(
         ts = started.timestamp()
         cached = _cached(state, targets, cfg.check.ok_ttl_hours, ts, options.recheck) if options.use_cache else {}
         to_check = [url for url in targets.subject if url not in cached]
+        to_check, carried = _carried_first(to_check, carryover.pending(state))
+        # One deadline for the whole run, sources included (check.deadline, or one that follows the work: see
+        # links.check.work_deadline), counted from the start of run_check: every source request has a total budget
+        # within it, and the link checker gets what is left.
+        total = work_deadline(cfg.check, len(to_check))
+        with deadline.run_deadline(total - (time.monotonic() - clock)):
+            source_results = [source.run(loaded, [*refs, *split.refs], state, started) for source in active]
+            links_left = deadline.budget(total)
+
         if options.on_links is not None:
             options.on_links(len(to_check))
         results, stats = (
@@ -442,6 +454,7 @@ def run_check(
             if to_check
             else ({}, CheckStats())
         )
+        stats.carried_over = carried
         results = distrust_lone_nxdomain(results, source_results, started)
         all_results = {**cached, **results}
         nothing = nothing_checked(all_results, source_results, started)
@@ -451,6 +464,7 @@ def run_check(
             findings += result.findings
         if not nothing:
             _record(state, all_results, targets, source_results, started)
+            carryover.replace(state, stats.unanswered, at=ts)
             findings = memory.apply_dead_rule(
                 findings,
                 state,

@@ -132,6 +132,18 @@ def _requests(report: CheckReport) -> int:
     return report.stats.requests + sum(int(s.get("requests", 0)) for s in report.sources.values())
 
 
+def _left(report: CheckReport) -> str:
+    """The line about links the deadline left unanswered (asked first next run), or "" when there are none."""
+    n = len(report.stats.unanswered)
+    if not n:
+        return ""
+    links = "link" if n == 1 else "links"
+    return (
+        f"{n} {links} left unanswered by the run deadline ({report.stats.deadline:g} s): "
+        "reported as timeout, asked first next run."
+    )
+
+
 def _subject(finding: Finding) -> str:
     """The subject as shown to people; an empty link has none worth showing (``url:``)."""
     return "" if finding.subject.kind == "url" and not finding.subject.id else str(finding.subject)
@@ -172,6 +184,9 @@ def _stats_json(stats: CheckStats) -> dict[str, Any]:
         "retries": stats.retries,
         "host_time": _counter_json(stats.host_time, 3),
         "wall": round(stats.wall, 3),
+        "deadline": round(stats.deadline, 3),
+        "unanswered": len(stats.unanswered),
+        "carried_over": stats.carried_over,
     }
 
 
@@ -251,6 +266,8 @@ def to_markdown(report: CheckReport, *, heading: str = "listkeeper check", max_r
         f"{_duration(report):g} s ({_iso(report.started)} to {_iso(report.finished)}).",
         "",
     ]
+    if left := _left(report):
+        out += [left, ""]
     verdicts = [[escape_inline(v), str(n)] for v, n in verdict_counts(report).items() if n]
     kinds = [[escape_inline(k), level(Kind(k)), str(n)] for k, n in kind_counts(report).items() if n]
     if verdicts:
@@ -398,6 +415,8 @@ def print_terminal(report: CheckReport, console: Console) -> None:
             f"{_requests(report)} requests, {_duration(report):g} s"
         )
     )
+    if left := _left(report):
+        console.print(Text(left, style="yellow"))
     if report.nothing_checked:
         console.print(Text(f"Nothing was checked: {NOTHING_CHECKED}", style="bold red"))
 

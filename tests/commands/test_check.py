@@ -253,9 +253,12 @@ def test_bot_walls_429_timeouts_and_5xx_are_never_dead(world: World, capsys: pyt
         "/broken": Status(503),
         "/oops": Status(500),
     }
+    busy = world.web.host("busy.example")  # its Retry-After closes its host: the others are on a host of their own
     for path, behaviour in behaviours.items():
-        world.docs.route(path, behaviour)
-    links = [{"title": path, "url": f"https://docs.example{path}"} for path in behaviours]
+        (busy if path == "/busy" else world.docs).route(path, behaviour)
+    links = [
+        {"title": path, "url": f"https://{'busy' if path == '/busy' else 'docs'}.example{path}"} for path in behaviours
+    ]
     world.write([default_entry(links=links)])
     code, data = check_json(capsys, "--strict")
     assert code == 0
@@ -853,3 +856,39 @@ def test_more_links_than_the_limit_exits_2_before_any_request(world: World, caps
     code, _, err = check(capsys, "list.md")
     assert code == 2 and "list.md: more than 2 links, the limit ([limits] links_per_file)" in err
     assert world.docs.server.requests == [] and world.api_requests() == {"hf": 0, "arxiv": 0, "github": 0}
+
+
+def test_links_the_deadline_left_are_reported_and_asked_first_next_run(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A host that asks for a minute's quiet in a run of one second: its links are timeout (never dead), the report
+    says how many were left, and the next run asks them before anything else."""
+    site = world.web.host("slow.example")
+    site.route("/block", RateLimited(retry_after=60, times=1))
+    for name in ("a0", "a1", "a2", "b0", "b1"):
+        site.route(f"/{name}", Ok())
+    links = ["b0", "b1", "block", "a0", "a1", "a2"]
+    (world.root / "list.md").write_text("".join(f"- [{n}](https://slow.example/{n})\n" for n in links))
+    world.write(deadline=1.0, per_host=1, max_retries=1)
+    code, data = check_json(capsys, "--only", "links", "list.md")
+    assert code == 0
+    verdicts = {link["url"].rsplit("/", 1)[1]: link["verdict"] for link in data["links"] if "slow" in link["url"]}
+    assert verdicts == {
+        **{"b0": "ok", "b1": "ok", "block": "rate-limited"},
+        **{"a0": "timeout", "a1": "timeout", "a2": "timeout"},
+    }
+    assert data["stats"]["unanswered"] == 4 and data["stats"]["carried_over"] == 0
+    assert not [f for f in findings(data) if "slow.example" in f["subject"] and f["kind"] in ("dead", "suspect")]
+    assert site.server.paths() == ["/b0", "/b1", "/block"]
+
+    site.server.reset()
+    code, out, _ = check(capsys, "--only", "links", "--no-cache", "--format", "markdown", "list.md")
+    assert code == 0
+    assert site.server.paths()[:4] == ["/block", "/a0", "/a1", "/a2"]  # what was left goes first
+    assert sorted(site.server.paths()[4:]) == ["/b0", "/b1"]
+    assert "left unanswered" not in out
+
+    world.write(deadline=1.0, per_host=1, max_retries=1)
+    site.route("/block", RateLimited(retry_after=60, times=1))  # refuses again: one left, said in the report
+    code, out, _ = check(capsys, "--only", "links", "--no-cache", "--format", "markdown", "list.md")
+    assert "4 links left unanswered by the run deadline (1 s)" in out

@@ -18,7 +18,7 @@ from listkeeper.links.check import (
     classify,
     retry_wait,
     run_check,
-    run_deadline,
+    work_deadline,
 )
 from listkeeper.links.status import CheckStats, Hop, LinkResult, Verdict
 from tests.fakes.web import (
@@ -326,11 +326,11 @@ def test_a_hanging_url_is_retried_once_whatever_max_retries_says(web: FakeWeb) -
 
 
 def test_the_deadline_follows_the_number_of_links() -> None:
-    assert run_deadline(CheckConfig(deadline=42), 10_000) == 42  # set: fixed
+    assert work_deadline(CheckConfig(deadline=42), 10_000) == 42  # set: fixed
     auto = CheckConfig()
-    assert run_deadline(auto, 10) == DEADLINE_MIN
-    assert run_deadline(auto, 10_000) == pytest.approx(10_000 * auto.deadline_per_link)
-    assert run_deadline(auto, 10_000_000) == auto.deadline_max
+    assert work_deadline(auto, 10) == DEADLINE_MIN
+    assert work_deadline(auto, 10_000) == pytest.approx(10_000 * auto.deadline_per_link)
+    assert work_deadline(auto, 10_000_000) == auto.deadline_max
 
 
 def test_what_the_deadline_cut_short_is_timeout_and_listed_for_the_next_run(web: FakeWeb) -> None:

@@ -29,7 +29,7 @@ How a URL is checked
    origin actually contacted (host[:port] after remapping). The caps are enforced around each request and
    measured (``CheckStats.max_in_flight``).
 6. The run deadline follows the work: ``config.deadline`` when set, else ``deadline_per_link`` per URL, at least
-   :data:`DEADLINE_MIN` and at most ``deadline_max`` seconds (:func:`run_deadline`). Whatever has no answer by then
+   :data:`DEADLINE_MIN` and at most ``deadline_max`` seconds (:func:`work_deadline`). Whatever has no answer by then
    is ``timeout`` (never dead), and its URL is listed in ``CheckStats.unanswered`` so the next run asks it first.
 
 Remap and public URLs
@@ -92,7 +92,7 @@ _SCHEMES = ("http", "https")
 _BAD_LOCATION = "Invalid URL in location header"  # httpx's wording when a redirect's Location does not parse
 _TIMEOUTS = frozenset({"timeout", "read-timeout", "connect-timeout"})  # failure kinds retried at most once
 
-__all__ = ["USER_AGENT", "check_urls", "classify", "retry_wait", "run_check", "run_deadline"]
+__all__ = ["USER_AGENT", "check_urls", "classify", "retry_wait", "run_check", "work_deadline"]
 
 
 # -- pure helpers --------------------------------------------------------------------------------------------------
@@ -107,7 +107,7 @@ def retry_wait(headers: Mapping[str, str], now: float | None = None) -> float | 
     return _retry_wait(headers, time.time() if now is None else now)
 
 
-def run_deadline(config: CheckConfig, n_urls: int) -> float:
+def work_deadline(config: CheckConfig, n_urls: int) -> float:
     """Seconds the run may take: ``config.deadline`` when set, else ``deadline_per_link`` for each URL, at least
     :data:`DEADLINE_MIN` and at most ``deadline_max``."""
     if config.deadline is not None:
@@ -669,7 +669,7 @@ async def check_urls(
     stats = stats if stats is not None else CheckStats()
     started = time.monotonic()
     unique = list(dict.fromkeys(urls))  # in the order given: the first ones are asked first
-    stats.deadline = run_deadline(config, len(unique))
+    stats.deadline = work_deadline(config, len(unique))
     results: dict[str, LinkResult] = {}
     async with make_client(config, resolver=resolver or _system_resolver) as client:
         engine = _Engine(

@@ -13,6 +13,7 @@ from listkeeper.links.rate import (
     CUT,
     MIN_RATE,
     NO_HINT_WAIT,
+    QUOTA_SHARE,
     SAFE,
     Advice,
     HostRate,
@@ -32,6 +33,7 @@ def run_at(rate: HostRate, times: list[float]) -> None:
     """Requests started (and finished) at the given times."""
     for t in times:
         rate.start(t)
+        rate.sent(t)
         rate.finish()
 
 
@@ -130,6 +132,7 @@ def test_a_429_cuts_the_rate_multiplicatively_not_to_one() -> None:
     rate = HostRate(cap=4)
     run_at(rate, [i * 0.05 for i in range(10)])  # ten accepted in the last second
     rate.start(0.5)  # the eleventh is refused
+    rate.sent(0.5)
     rate.learn(0.55, 0.5, 429, refusal(2.0))
     assert rate.ceiling == 10
     assert rate.rate == pytest.approx(CUT * 10)
@@ -142,6 +145,7 @@ def test_a_429_storm_cuts_once() -> None:
     run_at(rate, [i * 0.025 for i in range(10)])
     for t in (0.25, 0.26, 0.27, 0.28):
         rate.start(t)
+        rate.sent(t)
     for answered, started in ((0.35, 0.25), (0.36, 0.26), (0.37, 0.27), (0.38, 0.28)):
         rate.learn(answered, started, 429, refusal(2.0))
     assert rate.refusals == 1
@@ -149,6 +153,7 @@ def test_a_429_storm_cuts_once() -> None:
     assert rate.blocked_until == pytest.approx(2.38)  # the latest refusal's wait
     # a refusal of a request sent after the cut is a new signal
     rate.start(3.0)
+    rate.sent(3.0)
     rate.learn(3.1, 3.0, 429, refusal(2.0))
     assert rate.refusals == 2
 
@@ -157,6 +162,7 @@ def test_the_rate_recovers_quickly_to_safe_then_probes_upward_slowly() -> None:
     rate = HostRate(cap=4)
     run_at(rate, [i * 0.1 for i in range(10)])
     rate.start(1.0)
+    rate.sent(1.0)
     rate.learn(1.0, 1.0, 429, refusal(2.0))
     ceiling = rate.ceiling
     assert ceiling is not None and ceiling >= 9
@@ -178,6 +184,7 @@ def test_repeated_refusals_at_the_same_rate_slow_the_probing() -> None:
             run_at(rate, [t + i * 0.1 for i in range(10)])
             t += 1.0
             rate.start(t)
+            rate.sent(t)
             rate.learn(t, t, 429, refusal(1.0))
             t += 1.0
         rate.delay(t + 30)  # back at the safe rate
@@ -186,28 +193,41 @@ def test_repeated_refusals_at_the_same_rate_slow_the_probing() -> None:
         assert before is not None and rate.rate is not None
         return rate.rate - before
 
-    assert probe_speed(2) == pytest.approx(probe_speed(1) / 2)
-    assert probe_speed(3) == pytest.approx(probe_speed(1) / 4)
+    assert 0 < probe_speed(2) < 0.6 * probe_speed(1)
+    assert 0 < probe_speed(3) < 0.6 * probe_speed(2)
 
 
-def test_a_refused_first_request_cuts_to_below_one_per_second_not_to_nothing() -> None:
+def test_a_refused_first_request_is_a_wait_but_no_rate() -> None:
     rate = HostRate(cap=1)
     rate.start(0.0)
-    rate.learn(0.1, 0.0, 429, refusal(1.0))  # nothing accepted before it
+    rate.sent(0.0)
+    assert rate.learn(0.1, 0.0, 429, refusal(1.0)) == 1.0
     rate.finish()
-    assert rate.rate == pytest.approx(CUT * 1.0)
-    assert rate.delay(1.1) == 0
-    rate.start(1.1)
-    rate.finish()
-    assert rate.delay(1.1) == pytest.approx(1 / (CUT * 1.0))
-    assert rate.rate is not None and rate.rate >= MIN_RATE
+    assert rate.delay(0.5) == pytest.approx(0.6) and not rate.limited
+
+
+def test_refusals_right_after_a_wait_do_not_ratchet_the_rate_down() -> None:
+    """A paced host reopens after a wait and refuses again within a moment (another path's own 429): the few
+    requests sent since it reopened are no measure of its rate; the cut is taken from the pace."""
+    rate = HostRate(cap=4)
+    run_at(rate, [i * 0.1 for i in range(10)])
+    rate.start(1.0)
+    rate.sent(1.0)
+    rate.learn(1.0, 1.0, 429, refusal(2.0))
+    paced = rate.rate
+    assert rate.ceiling is not None and paced == pytest.approx(CUT * rate.ceiling)
+    run_at(rate, [3.0, 3.15])  # the host reopened at 3.0
+    rate.start(3.3)
+    rate.sent(3.3)
+    rate.learn(3.3, 3.3, 429, refusal(1.0))
+    assert rate.rate == pytest.approx(CUT * paced)  # one more multiplicative cut, not down to 2 per second
 
 
 def test_a_stated_policy_caps_the_rate_and_an_exhausted_budget_closes_the_host() -> None:
     rate = HostRate(cap=8)
     rate.start(0.0)
     rate.learn(0.1, 0.0, 200, read_headers({"ratelimit-policy": "5;w=1", "ratelimit": "remaining=4, reset=1"}, NOW))
-    assert rate.rate == 5 and rate.limited
+    assert rate.rate == pytest.approx(QUOTA_SHARE * 5) and rate.limited
     rate.start(0.2)
     rate.learn(0.3, 0.2, 200, read_headers({"ratelimit": "remaining=0, reset=3"}, NOW))
     assert rate.delay(0.3) == pytest.approx(3.0)
@@ -260,6 +280,7 @@ def simulate(host: SlidingWindowHost, n: int, *, latency: float = 0.1, cap: int 
         wait = rate.delay(t) if pending > 0 else math.inf
         if wait == 0:
             rate.start(t)
+            rate.sent(t)
             requests += 1
             in_flight.append((t + latency, t, host.arrive(t)))
             continue
@@ -280,4 +301,4 @@ def test_converges_on_slower_and_faster_hosts(limit: int) -> None:
     n = limit * 60
     seconds, requests, refused = simulate(SlidingWindowHost(limit=limit), n)
     assert seconds <= 1.15 * n / limit
-    assert refused <= 4 + 0.01 * requests
+    assert refused <= 4 + 0.02 * requests

@@ -234,38 +234,38 @@ class _HostGate:
         self.rate.finish()
         self._changed.set()
 
-    def learn(self, started: float, response: _Response) -> None:
+    def learn(self, response: _Response) -> None:
         """Take in what an answer says about the host (429s, 503 + Retry-After, rate-limit headers)."""
         advice = read_headers(response.headers, time.time())
-        self.rate.learn(time.monotonic(), started, response.status, advice)
+        self.rate.learn(time.monotonic(), response.sent, response.status, advice)
         self._changed.set()
 
     def closed(self) -> bool:
         """True while the host is inside a wait it asked for."""
         return self.rate.blocked_until > time.monotonic()
 
-    async def acquire(self, deadline: float) -> float:
-        """Take a slot and start a request (returns its start time), or raise _DeadlineReached."""
+    async def acquire(self, deadline: float) -> None:
+        """Take a slot and the host's permission to send, or raise _DeadlineReached."""
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise _DeadlineReached
         try:
             async with asyncio.timeout(remaining), self._turn:
-                return await self._start(deadline, holding_slot=False)
+                await self._start(deadline, holding_slot=False)
         except TimeoutError:
             raise _DeadlineReached from None
 
-    async def pace(self, deadline: float) -> float:
-        """Start another request in the slot already held (a GET confirming a HEAD), or raise _DeadlineReached."""
-        return await self._start(deadline, holding_slot=True)
+    async def pace(self, deadline: float) -> None:
+        """Permission to send another request in the slot already held (a GET confirming a HEAD)."""
+        await self._start(deadline, holding_slot=True)
 
-    async def _start(self, deadline: float, *, holding_slot: bool) -> float:
+    async def _start(self, deadline: float, *, holding_slot: bool) -> None:
         while True:
             now = time.monotonic()
             wait = self.rate.delay(now, holding_slot=holding_slot)
             if wait <= 0:
                 self.rate.start(now, holding_slot=holding_slot)
-                return now
+                return
             if now >= deadline or (math.isfinite(wait) and now + wait > deadline):
                 raise _DeadlineReached
             self._changed.clear()
@@ -283,6 +283,7 @@ class _Response:
     headers: dict[str, str]
     body: bytes
     location: str | None = None
+    sent: float = 0.0  # when the request went out (time.monotonic()): the arrival the host counted
 
 
 @dataclass
@@ -432,7 +433,7 @@ class _Engine:
         last: _Failure | None = None
         while True:
             try:
-                started = await gate.acquire(self.deadline)
+                await gate.acquire(self.deadline)
             except _DeadlineReached:
                 return _HopResult(None, self._deadline_failure(last, attempts), attempts)
             if gate.use_get or gate.rate.limited:
@@ -441,20 +442,20 @@ class _Engine:
                 attempts += 1
                 outcome = await self.send(method, request_url, headers, host_key, gate)
                 if isinstance(outcome, _Response):
-                    gate.learn(started, outcome)
+                    gate.learn(outcome)
                 if method == "HEAD" and _head_unconvincing(outcome, accept) and not gate.closed():
                     # Confirm with GET at once, in the same slot: HEAD is too often answered wrongly to trust.
                     if isinstance(outcome, _Response) and outcome.status in (405, 501):
                         gate.use_get = True  # the host does not do HEAD at all: save the round trip from now on
                     method = "GET"
                     try:
-                        started = await gate.pace(self.deadline)
+                        await gate.pace(self.deadline)
                     except _DeadlineReached:
                         return _HopResult(None, self._deadline_failure(None, attempts), attempts)
                     attempts += 1
                     outcome = await self.send(method, request_url, headers, host_key, gate)
                     if isinstance(outcome, _Response):
-                        gate.learn(started, outcome)
+                        gate.learn(outcome)
             finally:
                 gate.release()
             closes_host = False  # a refusal closes the host (its gate holds every request) until the wait is over
@@ -502,8 +503,11 @@ class _Engine:
             self.max_in_flight_total = max(self.max_in_flight_total, self.in_flight_total)
             try:
                 budget = min(self.config.request_timeout, self.deadline - started)
+                gate.rate.sent(sent := time.monotonic())
                 async with asyncio.timeout(budget):
-                    return await self._exchange(method, url, hop_headers)
+                    response = await self._exchange(method, url, hop_headers)
+                    response.sent = sent
+                    return response
             except TimeoutError:
                 detail = f"no complete answer within {budget:.3g} s"
                 return _Failure(Verdict.TIMEOUT, detail, True, "timeout", deadline=budget < self.config.request_timeout)

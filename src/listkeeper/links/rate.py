@@ -2,7 +2,8 @@
 
     rate = HostRate(cap=4)                       # nothing known yet: the concurrency cap alone paces the host
     rate.delay(now)                              # seconds until the next request may start (inf: no free slot)
-    rate.start(now)                              # a request starts: takes a slot and a token
+    rate.start(now)                              # a request may go: takes a slot and a token
+    rate.sent(now)                               # ... and went out now (what the host will count)
     rate.learn(now, started, status, headers)    # what the answer says about the host
     rate.finish()                                # the request is done: frees its slot
 
@@ -23,7 +24,7 @@ How it learns
   oscillating. Refusals of requests sent before the last cut were sent at the old rate: they extend the wait but
   do not cut again (one cut per 429 storm).
 * **RateLimit-Policy** (``10;w=1`` or ``"default";q=10;w=1``): the host's stated quota; the rate never exceeds
-  ``q / w``.
+  :data:`QUOTA_SHARE` x ``q / w`` (pacing at the quota itself would empty the budget every window).
 * **Remaining / reset** (``RateLimit: remaining=3, reset=2``, ``"default";r=3;t=2``, ``RateLimit-Remaining`` and
   ``RateLimit-Reset``, ``X-RateLimit-Remaining`` and ``X-RateLimit-Reset``): with nothing remaining the host is
   closed until the reset; a budget that resets more than :data:`BUDGET_WINDOW` seconds away is spread over the
@@ -44,8 +45,9 @@ WINDOW = 1.0  # seconds: arrivals counted before a refused request (most limits 
 CUT = 0.8  # after a 429: rate = CUT x the ceiling measured there
 SAFE = 0.95  # the rate regained quickly after a cut, as a fraction of the ceiling
 REGAIN_TAU = 1.5  # seconds: the gap to SAFE x ceiling shrinks by e every REGAIN_TAU seconds
-PROBE = 0.005  # above SAFE: + PROBE x ceiling per second, halved for every further 429
+PROBE = 0.0025  # above SAFE: + PROBE x ceiling per second, halved for every further 429
 PROBE_MIN = 0.02  # requests per second per second: the least probing speed (after one refusal)
+QUOTA_SHARE = 0.9  # of a stated quota (RateLimit-Policy) that we use
 MIN_RATE = 0.05  # requests per second: the slowest pace (one request every 20 s)
 NO_HINT_WAIT = 1.0  # seconds a host is left alone after a 429 that names no wait
 BUDGET_WINDOW = 10.0  # seconds: a remaining budget that resets later than this is spread over the time left
@@ -190,12 +192,16 @@ class HostRate:
         return wait
 
     def start(self, now: float, *, holding_slot: bool = False) -> None:
-        """A request starts now (after :meth:`delay` said 0): take a token, and a slot unless already held."""
+        """A request may go now (after :meth:`delay` said 0): take a token, and a slot unless already held."""
         self._update(now)
         if not holding_slot:
             self.active += 1
         if self.rate is not None:
             self.tokens -= 1.0
+
+    def sent(self, now: float) -> None:
+        """A request went out now: an arrival the host counts (pass this time as ``started`` to :meth:`learn`).
+        Separate from :meth:`start` because a busy client can send a while after it was allowed to."""
         self._starts.append(now)
         self._trim(now)
 
@@ -213,7 +219,7 @@ class HostRate:
         """
         self._update(now)
         if advice.quota is not None:
-            quota = max(MIN_RATE, advice.quota)
+            quota = max(MIN_RATE, QUOTA_SHARE * advice.quota)
             self.max_rate = quota if self.max_rate is None else min(self.max_rate, quota)
         if advice.remaining is not None and advice.reset is not None and advice.reset > 0:
             if advice.remaining < 1:
@@ -227,17 +233,27 @@ class HostRate:
         if not refused:
             return None
         wait = advice.wait if advice.wait is not None else NO_HINT_WAIT
+        reopened = self.blocked_until  # when the host last let us send again (-inf: never closed)
         self.blocked_until = max(self.blocked_until, now + wait)
-        if started >= self._cut_at:  # sent at the current rate: a new signal (older ones belong to the last cut)
-            # the requests started in the WINDOW up to the refused one (itself excluded): what the host accepted,
-            # and at least one per WINDOW (a refusal of the first request says little about the rate)
-            accepted = sum(1 for t in self._starts if started - WINDOW < t <= started) - 1
-            self.ceiling = max(1, accepted) / WINDOW
-            if self.max_rate is not None:
-                self.ceiling = min(self.ceiling, self.max_rate)
-            self.refusals += 1
-            self._cut_at = now
-            self.learned = max(MIN_RATE, CUT * self.ceiling)
+        if started < self._cut_at:
+            return wait  # sent before the last cut, at the old rate: that storm was already answered
+        # What the host accepted: the requests we sent in the WINDOW up to the refused one (itself excluded),
+        # counting only from when the host last reopened (nothing could be sent while it was closed).
+        since = max(started - WINDOW, reopened - 1e-6)
+        accepted = sum(1 for t in self._starts if since < t <= started) - 1
+        if self.learned is None:
+            if accepted < 1:
+                return wait  # its first request refused: a wait, but nothing about a rate
+            ceiling = accepted / WINDOW
+        else:  # paced: the pace it refused is the finer measure (a count is +-1), unless we sent less than it
+            period = started - since
+            ceiling = self.learned if period <= 0 else min(self.learned, (accepted + 1) / period)
+        if self.max_rate is not None:
+            ceiling = min(ceiling, self.max_rate)
+        self.ceiling = ceiling
+        self.refusals += 1
+        self._cut_at = now
+        self.learned = max(MIN_RATE, CUT * ceiling)
         return wait
 
     # -- time passing -----------------------------------------------------------------------------------------

@@ -874,8 +874,12 @@ def test_links_the_deadline_left_are_reported_and_asked_first_next_run(
     assert code == 0
     verdicts = {link["url"].rsplit("/", 1)[1]: link["verdict"] for link in data["links"] if "slow" in link["url"]}
     assert verdicts == {
-        **{"b0": "ok", "b1": "ok", "block": "rate-limited"},
-        **{"a0": "timeout", "a1": "timeout", "a2": "timeout"},
+        "b0": "ok",
+        "b1": "ok",
+        "block": "rate-limited",
+        "a0": "timeout",
+        "a1": "timeout",
+        "a2": "timeout",
     }
     assert data["stats"]["unanswered"] == 4 and data["stats"]["carried_over"] == 0
     assert not [f for f in findings(data) if "slow.example" in f["subject"] and f["kind"] in ("dead", "suspect")]

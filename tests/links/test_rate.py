@@ -11,7 +11,6 @@ import pytest
 
 from listkeeper.links.rate import (
     CUT,
-    MIN_RATE,
     NO_HINT_WAIT,
     QUOTA_SHARE,
     SAFE,
@@ -208,7 +207,7 @@ def test_a_refused_first_request_is_a_wait_but_no_rate() -> None:
 
 def test_refusals_right_after_a_wait_do_not_ratchet_the_rate_down() -> None:
     """A paced host reopens after a wait and refuses again within a moment (another path's own 429): the few
-    requests sent since it reopened are no measure of its rate; the cut is taken from the pace."""
+    requests sent since it reopened are no measure of its rate; the cut is bounded by the pace."""
     rate = HostRate(cap=4)
     run_at(rate, [i * 0.1 for i in range(10)])
     rate.start(1.0)
@@ -219,8 +218,11 @@ def test_refusals_right_after_a_wait_do_not_ratchet_the_rate_down() -> None:
     run_at(rate, [3.0, 3.15])  # the host reopened at 3.0
     rate.start(3.3)
     rate.sent(3.3)
+    rate.delay(3.3)
+    pace = rate.rate
+    assert pace is not None and pace >= paced
     rate.learn(3.3, 3.3, 429, refusal(1.0))
-    assert rate.rate == pytest.approx(CUT * paced)  # one more multiplicative cut, not down to 2 per second
+    assert rate.rate == pytest.approx(CUT * CUT * pace)  # one more multiplicative cut, not down to 2 per second
 
 
 def test_a_stated_policy_caps_the_rate_and_an_exhausted_budget_closes_the_host() -> None:
@@ -300,5 +302,5 @@ def test_converges_on_a_host_allowing_ten_per_second() -> None:
 def test_converges_on_slower_and_faster_hosts(limit: int) -> None:
     n = limit * 60
     seconds, requests, refused = simulate(SlidingWindowHost(limit=limit), n)
-    assert seconds <= 1.15 * n / limit
+    assert seconds <= 1.2 * n / limit
     assert refused <= 4 + 0.02 * requests

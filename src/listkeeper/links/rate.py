@@ -245,9 +245,10 @@ class HostRate:
             if accepted < 1:
                 return wait  # its first request refused: a wait, but nothing about a rate
             ceiling = accepted / WINDOW
-        else:  # paced: the pace it refused is the finer measure (a count is +-1), unless we sent less than it
-            period = started - since
-            ceiling = self.learned if period <= 0 else min(self.learned, (accepted + 1) / period)
+        else:
+            # paced: what it accepted, but never below CUT x the pace (a refusal soon after a wait, or another
+            # path's own 429, comes after a few sends that say little about its rate: one refusal, one cut)
+            ceiling = min(self.learned, max(accepted / WINDOW, CUT * self.learned))
         if self.max_rate is not None:
             ceiling = min(ceiling, self.max_rate)
         self.ceiling = ceiling

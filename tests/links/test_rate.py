@@ -304,3 +304,14 @@ def test_converges_on_slower_and_faster_hosts(limit: int) -> None:
     seconds, requests, refused = simulate(SlidingWindowHost(limit=limit), n)
     assert seconds <= 1.2 * n / limit
     assert refused <= 4 + 0.02 * requests
+
+
+def test_the_first_storm_of_a_run_counts_every_send_before_it() -> None:
+    """At the start of a run sends reach a host later than the client records them: the ten the host accepted
+    may span more than a second of the client's clock. They all count."""
+    rate = HostRate(cap=4)
+    run_at(rate, [0.0, 0.0, 0.05, 0.1, 0.4, 0.6, 0.9, 1.1, 1.2, 1.25])
+    rate.start(1.3)
+    rate.sent(1.3)
+    rate.learn(1.35, 1.3, 429, refusal(2.0))
+    assert rate.ceiling == 10

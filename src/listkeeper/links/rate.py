@@ -51,6 +51,7 @@ QUOTA_SHARE = 0.9  # of a stated quota (RateLimit-Policy) that we use
 MIN_RATE = 0.05  # requests per second: the slowest pace (one request every 20 s)
 NO_HINT_WAIT = 1.0  # seconds a host is left alone after a 429 that names no wait
 BUDGET_WINDOW = 10.0  # seconds: a remaining budget that resets later than this is spread over the time left
+STARTUP_SLACK = 0.5  # seconds: a first refusal this soon after our first send counts every send before it
 _RETAIN = 30.0  # seconds of request starts kept (a refusal can answer a request started this long ago)
 _EPOCH = 1e9  # reset values above this are Unix times (GitHub), below it deltas
 
@@ -161,7 +162,8 @@ class HostRate:
         self._filled_at: float | None = None
         self._adjusted_at: float | None = None
         self._cut_at = -math.inf
-        self._starts: deque[float] = deque()  # request starts within the last WINDOW
+        self._starts: deque[float] = deque()  # when requests went out, over the last _RETAIN seconds
+        self._first_sent: float | None = None
 
     @property
     def rate(self) -> float | None:
@@ -203,6 +205,8 @@ class HostRate:
         """A request went out now: an arrival the host counts (pass this time as ``started`` to :meth:`learn`).
         Separate from :meth:`start` because a busy client can send a while after it was allowed to."""
         self._starts.append(now)
+        if self._first_sent is None:
+            self._first_sent = now
         self._trim(now)
 
     def finish(self) -> None:
@@ -242,6 +246,10 @@ class HostRate:
         since = max(started - WINDOW, reopened - 1e-6)
         accepted = sum(1 for t in self._starts if since < t <= started) - 1
         if self.learned is None:
+            if self._first_sent is not None and self._first_sent >= started - WINDOW - STARTUP_SLACK:
+                # the first storm of a run: everything sent so far reached the host's window (at the start, sends
+                # reach a host later than we record them, so a window of our own clock would miss some)
+                accepted = sum(1 for t in self._starts if t <= started) - 1
             if accepted < 1:
                 return wait  # its first request refused: a wait, but nothing about a rate
             ceiling = accepted / WINDOW

@@ -469,7 +469,7 @@ class _Engine:
                 if status == 429:
                     self.stats.rate_limited += 1
                     asked = NO_HINT_WAIT if asked is None else asked
-                closes_host = asked is not None and status in (429, 503)
+                closes_host = status in (429, 503) and gate.closed()
             else:
                 if not outcome.retryable:
                     if outcome.kind == "forbidden" and not first:

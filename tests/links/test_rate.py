@@ -315,3 +315,28 @@ def test_the_first_storm_of_a_run_counts_every_send_before_it() -> None:
     rate.sent(1.3)
     rate.learn(1.35, 1.3, 429, refusal(2.0))
     assert rate.ceiling == 10
+
+
+def test_late_starts_are_made_up_for_within_the_room_the_window_leaves() -> None:
+    """Paced below a ceiling of 10/s, a start that came late may be followed sooner, yet no window of one second
+    ever holds more than the ceiling's 10 arrivals plus the one that opens it."""
+    rate = HostRate(cap=4)
+    run_at(rate, [i * 0.1 for i in range(10)])
+    rate.start(1.0)
+    rate.sent(1.0)
+    rate.learn(1.0, 1.0, 429, refusal(2.0))
+    rate.delay(20.0)  # long after: back at the safe rate
+    assert rate.rate == pytest.approx(SAFE * 10)
+    assert 1.0 < rate.burst() <= 1.0 + 0.9 * (10 - SAFE * 10) + 1e-9
+    t, starts = 20.0, []
+    while t < 40.0:  # a client that sends when allowed, but wakes late for every third start
+        wait = rate.delay(t)
+        if wait == 0:
+            rate.start(t)
+            rate.sent(t)
+            rate.finish()
+            starts.append(t)
+        else:
+            t += wait + (0.05 if len(starts) % 3 == 0 else 0.0)
+    assert max(sum(1 for s in starts if a <= s < a + 1.0) for a in starts) <= 10
+    assert len(starts) / 20.0 >= 0.9 * SAFE * 10  # the late starts were made up for

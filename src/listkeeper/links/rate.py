@@ -9,9 +9,11 @@
 
 How it paces
 ------------
-A host gets at most ``cap`` requests in flight and, once a limit is known, a token bucket of one token at ``rate``
-requests per second, so request starts are at least ``1 / rate`` apart (a server counting arrivals in a sliding
-window never sees a burst). No request starts while the host is inside a wait it asked for (``blocked_until``).
+A host gets at most ``cap`` requests in flight and, once a limit is known, a token bucket at ``rate`` requests per
+second. The bucket holds one token, so starts are ``1 / rate`` apart, plus what the host's window has room for
+beyond the pace (:meth:`HostRate.burst`): a start that came late (a busy event loop) is made up for without ever
+putting more arrivals in a :data:`WINDOW` than the host accepted. No request starts while the host is inside a wait
+it asked for (``blocked_until``).
 
 How it learns
 -------------
@@ -172,6 +174,15 @@ class HostRate:
         rates = [r for r in (self.learned, self.max_rate, self.budget) if r is not None]
         return min(rates) if rates else None
 
+    def burst(self) -> float:
+        """Tokens the bucket holds: one, plus 90% of the room the host's window has beyond the pace (when its
+        ceiling is known, and at most half a token), so a window never holds more than ``1 + ceiling x WINDOW``
+        arrivals."""
+        rate = self.rate
+        if self.ceiling is None or rate is None:
+            return 1.0
+        return 1.0 + min(0.5, max(0.0, 0.9 * (self.ceiling - rate) * WINDOW))
+
     @property
     def limited(self) -> bool:
         """True once the host has shown a limit (a refusal, a stated policy or budget): every request counts."""
@@ -232,7 +243,7 @@ class HostRate:
                 self.budget = max(MIN_RATE, advice.remaining / advice.reset)
             else:
                 self.budget = None
-        self.tokens = min(self.tokens, 1.0)
+        self.tokens = min(self.tokens, self.burst())
         refused = status == 429 or (status == 503 and advice.wait is not None)
         if not refused:
             return None
@@ -271,7 +282,7 @@ class HostRate:
         """Refill tokens and move the rate toward (and, slowly, above) what the host accepted."""
         rate = self.rate
         if self._filled_at is not None and rate is not None:
-            self.tokens = min(1.0, self.tokens + (now - self._filled_at) * rate)
+            self.tokens = min(self.burst(), self.tokens + (now - self._filled_at) * rate)
         self._filled_at = now
         last, self._adjusted_at = self._adjusted_at, now
         if last is None or self.learned is None or self.ceiling is None:

@@ -307,13 +307,13 @@ def test_converges_on_slower_and_faster_hosts(limit: int) -> None:
 
 
 def test_the_first_storm_of_a_run_counts_every_send_before_it() -> None:
-    """At the start of a run sends reach a host later than the client records them: the ten the host accepted
-    may span more than a second of the client's clock. They all count."""
+    """At the start of a large run sends reach a host later than the client records them: the ten the host
+    accepted may span seconds of the client's clock. They all count."""
     rate = HostRate(cap=4)
-    run_at(rate, [0.0, 0.0, 0.05, 0.1, 0.4, 0.6, 0.9, 1.1, 1.2, 1.25])
-    rate.start(1.3)
-    rate.sent(1.3)
-    rate.learn(1.35, 1.3, 429, refusal(2.0))
+    run_at(rate, [0.0, 0.0, 0.3, 0.6, 1.0, 1.4, 1.8, 2.1, 2.3, 2.45])  # 2.5 s of a busy start-up
+    rate.start(2.5)
+    rate.sent(2.5)
+    rate.learn(2.55, 2.5, 429, refusal(2.0))
     assert rate.ceiling == 10
 
 

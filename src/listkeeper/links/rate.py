@@ -53,7 +53,7 @@ QUOTA_SHARE = 0.9  # of a stated quota (RateLimit-Policy) that we use
 MIN_RATE = 0.05  # requests per second: the slowest pace (one request every 20 s)
 NO_HINT_WAIT = 1.0  # seconds a host is left alone after a 429 that names no wait
 BUDGET_WINDOW = 10.0  # seconds: a remaining budget that resets later than this is spread over the time left
-STARTUP_SLACK = 0.5  # seconds: a first refusal this soon after our first send counts every send before it
+STARTUP_SLACK = 3.0  # seconds: a first refusal this soon after our first send counts every send before it
 _RETAIN = 30.0  # seconds of request starts kept (a refusal can answer a request started this long ago)
 _EPOCH = 1e9  # reset values above this are Unix times (GitHub), below it deltas
 

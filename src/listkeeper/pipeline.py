@@ -455,6 +455,7 @@ def run_check(
             else ({}, CheckStats())
         )
         stats.carried_over = carried
+        stats.deadline = total  # the run's deadline (the link checker had what the sources left of it)
         results = distrust_lone_nxdomain(results, source_results, started)
         all_results = {**cached, **results}
         nothing = nothing_checked(all_results, source_results, started)

@@ -299,6 +299,7 @@ def load(root: Path | str = ".", config_file: Path | None = None, env: Mapping[s
     root = Path(root)
     env = os.environ if env is None else env
     if config_file is not None:
+        origin: str | None
         data, origin = _parse_toml(config_file), str(config_file)
         data = data.get("tool", {}).get("listkeeper", data) if config_file.name == "pyproject.toml" else data
     else:

@@ -183,7 +183,7 @@ def sync_jobs(scheduler: Any, config: Config) -> None:
 def _events() -> int:
     from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED
 
-    return EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES
+    return int(EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
 
 
 def _log_event(event: Any) -> None:

@@ -145,7 +145,7 @@ def _plain_ok(value: str) -> bool:
     """Whether ``value`` reads back as the same string written plain, in block and in flow context."""
     if not value or value != value.strip() or "\n" in value or "\r" in value:
         return False
-    return (
+    return bool(
         _loads(f"k: {value}\n") == {"k": value}
         and _loads(f"{{k: {value}}}\n") == {"k": value}
         and _loads(f"[{value}]\n") == [value]
@@ -183,7 +183,8 @@ def render_flow(value: Any) -> str:
 
 def _scalar_tokens(value: str, style: str | None) -> list[str]:
     """Candidate tokens for replacing a scalar, the original quoting style first."""
-    order = {None: [None, "'", '"'], "'": ["'", '"'], '"': ['"']}[style]
+    orders: dict[str | None, list[str | None]] = {None: [None, "'", '"'], "'": ["'", '"'], '"': ['"']}
+    order = orders[style]
     tokens = []
     for candidate in order:
         if candidate is None:
@@ -364,7 +365,7 @@ def _insert_key(text: str, mapping: yaml.MappingNode, key: str, flow_value: str)
     if mapping.flow_style:
         at = _content_end(text, last_value)
         return text[:at] + f", {key}: {flow_value}" + text[at:]
-    indent = mapping.value[0][0].start_mark.column
+    indent: int = mapping.value[0][0].start_mark.column
     at = _line_end(text, _content_end(text, last_value) - 1)
     return text[:at] + _eol(text, at) + " " * indent + f"{key}: {flow_value}" + text[at:]
 
@@ -479,7 +480,8 @@ def _sequence_offset(text: str, root: yaml.Node) -> int:
                     first = value_node.value[0]
                     match = _DASH_PREFIX.match(text[_line_start(text, first.start_mark.index) : first.start_mark.index])
                     if match is not None and first.start_mark.line > key_node.start_mark.line:
-                        return len(match.group(1)) - key_node.start_mark.column
+                        column: int = key_node.start_mark.column
+                        return len(match.group(1)) - column
                 stack.append(value_node)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)

@@ -261,7 +261,7 @@ class HfAuthorRule(Strict):
     author: Annotated[str, _check(HF_OWNER, "Hugging Face user or organisation name", "zai-org")]
     include: list[Text] = Field(default_factory=lambda: ["*"])
     exclude: list[Text] = Field(default_factory=list)
-    kinds: list[Literal["model", "dataset", "space"]] = Field(default_factory=lambda: ["model"])
+    kinds: list[Literal["model", "dataset", "space"]] = Field(default_factory=lambda: ["model"])  # type: ignore[arg-type]
     # Repos created before this are never "new"; without it, the first listing is the baseline.
     since: date | None = None
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from listkeeper import config as config_module
 from listkeeper import history
@@ -126,9 +127,9 @@ def _progress(console: Console) -> Progress:
     )
 
 
-def _advance(progress: Progress, task: object) -> object:
+def _advance(progress: Progress, task: TaskID) -> Callable[[LinkResult], None]:
     def on_result(_: LinkResult) -> None:
-        progress.advance(task)  # type: ignore[arg-type]
+        progress.advance(task)
 
     return on_result
 

@@ -103,6 +103,7 @@ def _track(rule: Callable[..., bool]) -> Callable[..., bool]:
 def _parser(depth: int = DEFAULT_LIMITS.markdown_depth) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"linkify": True, "maxNesting": depth}).enable(["table", "linkify"])
     # Only "scheme://" URLs: fuzzy links would turn "et.al." or "config.json" into http:// links.
+    assert md.linkify is not None  # linkify-it-py is a dependency (markdown-it-py[linkify])
     md.linkify.set({"fuzzy_link": False, "fuzzy_email": False, "fuzzy_ip": False})
     # Keep destinations as written (after unescaping): no percent-encoding or punycode by the parser.
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
@@ -344,9 +345,9 @@ def _inline_images(token: Token, file: str) -> Iterator[ImageLink]:
         elif child.type == "link_close" and hrefs:
             hrefs.pop()
         elif child.type == "image":
-            href = hrefs[-1] if hrefs else html.open_href()
-            if href is not None:
-                yield ImageLink(href, str(child.attrs.get("src", "")), child.content, file, line)
+            around = hrefs[-1] if hrefs else html.open_href()
+            if around is not None:
+                yield ImageLink(around, str(child.attrs.get("src", "")), child.content, file, line)
 
 
 def image_links(text: str, file: str) -> list[ImageLink]:

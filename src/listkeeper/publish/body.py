@@ -102,7 +102,8 @@ def parse_marker(body: str | None) -> Marker | None:
         return None
     if not isinstance(data, dict) or data.get("v") != 1 or not isinstance(data.get("fingerprint"), str):
         return None
-    subjects = data.get("subjects") if isinstance(data.get("subjects"), list) else []
+    listed = data.get("subjects")
+    subjects = listed if isinstance(listed, list) else []
     head, base = data.get("head"), data.get("base")
     return Marker(
         data["fingerprint"],
@@ -208,8 +209,8 @@ def item_name(value: Any) -> str:
     """An item as a reviewer recognises it: its id or URL (``{hf: a/b, size: 7B}`` → ``a/b``)."""
     if isinstance(value, dict):
         for key in ("hf", "arxiv", "space", "repo", "url", "title"):
-            if isinstance(value.get(key), str):
-                return value[key]
+            if isinstance(found := value.get(key), str):
+                return found
         return str(next(iter(value.values()), ""))
     return "" if value is None else str(value)
 

@@ -275,7 +275,7 @@ def _local(
             return LocalResult("unchanged", f"{branch} is up to date ({old[:12]})", old)
     new = build_commit(git, base_sha, proposal, identity)
     _move(git, branch, new, old, proposal.title)
-    verb = "updated" if old is not None else "created"
+    verb: Literal["updated", "created"] = "updated" if old is not None else "created"
     return LocalResult(verb, f"{verb} {branch} at {new[:12]}: {proposal.title}", new)
 
 

@@ -104,7 +104,7 @@ def delay_hours(outcome: Outcome, failures: int, ttl_hours: float) -> float:
     """How long to wait before asking again after ``failures`` negative answers in a row."""
     if outcome == "dead":
         return ttl_hours
-    return min(ttl_hours, UNKNOWN_FIRST_HOURS * 2 ** max(0, failures - 1))
+    return min(ttl_hours, UNKNOWN_FIRST_HOURS * 2.0 ** max(0, failures - 1))
 
 
 def remember(

@@ -286,3 +286,28 @@ def test_validate_checks_a_large_catalog_file_by_file(tmp_path: Path, capsys: py
         f"checkpoint 'ORG/model-12' is listed also in entry 'model-12' "
         f"(first at {first}:{line_of(files['family-00.yaml'], 'hf: org/model-12,')})",
     ]
+
+
+def test_a_large_catalog_is_scanned_in_parallel_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above PARALLEL_BYTES the files are parsed by a process pool: the problems and their order are the same as
+    when they are read one by one (cross-file duplicates included, and a broken file stops the cross-file rules)."""
+    from listkeeper.catalog import validate as validate_module
+    from listkeeper.errors import CatalogError
+
+    broken = "id: fam-c\nname: C\nentries:\n  - id: gamma\n    nme: typo\n"
+    results = {}
+    for case, files in {
+        "dupes": {"a.yaml": A, "b.yaml": B},
+        "broken": {"a.yaml": A, "b.yaml": B, "c.yaml": broken},
+    }.items():
+        folder = write_catalog(tmp_path / case, files)
+        for mode, threshold in (("one by one", 1 << 60), ("parallel", 0)):
+            monkeypatch.setattr(validate_module, "PARALLEL_BYTES", threshold)
+            with pytest.raises(CatalogError) as caught:
+                validate_module.scan_catalog(folder)
+            results[case, mode] = [str(p) for p in caught.value.problems]
+        assert results[case, "one by one"] == results[case, "parallel"]
+    assert any("duplicate entry id 'shared'" in p for p in results["dupes", "parallel"])
+    assert any("unknown key" in p for p in results["broken", "parallel"])

@@ -8,8 +8,10 @@ and a duplicate also names where the first occurrence is, so the reader can deci
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +48,33 @@ class _Site:
         return Problem(self.file, self.line, format_path(self.path), message)
 
 
+@dataclass(frozen=True)
+class _FileKeys:
+    """What the catalog-wide rules need of one family file, small enough to pass between processes: its ids and
+    checkpoint names with their sites, and the problems it has on its own (within-entry duplicates, dismissals)."""
+
+    file: str
+    family: tuple[str, _Site]
+    entries: list[tuple[str, _Site]]
+    checkpoints: list[tuple[str, _Site, int, str]]  # (hf name, site, entry index, entry id)
+    local: list[Problem]
+
+
+def _file_keys(file: str, family: model.Family, lines: LineMap) -> _FileKeys:
+    def site(path: KeyPath) -> _Site:
+        return _Site(file, lines.line(path), path)
+
+    entries, checkpoints, local = [], [], []
+    for e_index, entry in enumerate(family.entries):
+        entries.append((entry.id, site(("entries", e_index, "id"))))
+        for c_index, checkpoint in enumerate(entry.checkpoints):
+            here = site(("entries", e_index, "checkpoints", c_index, "hf"))
+            checkpoints.append((checkpoint.hf, here, e_index, entry.id))
+        local += _duplicates_within_entry(e_index, entry, site)
+        local += _bad_dismissals(e_index, entry, site)
+    return _FileKeys(file, (family.id, site(("id",))), entries, checkpoints, local)
+
+
 class _Rules:
     """The catalog-wide rules, fed one family file at a time in file-name order (so "first occurrence" means the
     same thing on every run). Only what later files are compared with is kept: ids and checkpoint names with their
@@ -56,36 +85,22 @@ class _Rules:
         self.entries: dict[str, _Site] = {}
         self.checkpoints: dict[str, tuple[_Site, tuple[str, int], str]] = {}
 
-    def add(self, file: str, family: model.Family, lines: LineMap) -> list[Problem]:
-        def site(path: KeyPath) -> _Site:
-            return _Site(file, lines.line(path), path)
-
-        problems: list[Problem] = []
-        here = site(("id",))
-        if (first := self.families.setdefault(family.id, here)) is not here:
-            problems.append(here.problem(f"duplicate family id {family.id!r} (first at {first})"))
-        for e_index, entry in enumerate(family.entries):
-            here = site(("entries", e_index, "id"))
-            if (first := self.entries.setdefault(entry.id, here)) is not here:
-                problems.append(here.problem(f"duplicate entry id {entry.id!r} (first at {first})"))
-            problems += self._checkpoints(file, e_index, entry, site)
-            problems += _duplicates_within_entry(e_index, entry, site)
-            problems += _bad_dismissals(e_index, entry, site)
-        return problems
-
-    def _checkpoints(
-        self, file: str, e_index: int, entry: model.Entry, site: Callable[[KeyPath], _Site]
-    ) -> list[Problem]:
-        """A checkpoint belongs to one entry, once. The Hub treats repo ids case-insensitively, and so do we."""
-        problems = []
-        for c_index, checkpoint in enumerate(entry.checkpoints):
-            here = site(("entries", e_index, "checkpoints", c_index, "hf"))
+    def add(self, keys: _FileKeys) -> list[Problem]:
+        problems: list[Problem] = list(keys.local)
+        family_id, here = keys.family
+        if (first := self.families.setdefault(family_id, here)) is not here:
+            problems.append(here.problem(f"duplicate family id {family_id!r} (first at {first})"))
+        for entry_id, here in keys.entries:
+            if (first := self.entries.setdefault(entry_id, here)) is not here:
+                problems.append(here.problem(f"duplicate entry id {entry_id!r} (first at {first})"))
+        # A checkpoint belongs to one entry, once. The Hub treats repo ids case-insensitively, and so do we.
+        for hf, here, e_index, entry_id in keys.checkpoints:
             # The entry is named by its place, not its id: two entries may share an id (reported on its own).
-            first, place, owner = self.checkpoints.setdefault(checkpoint.hf.lower(), (here, (file, e_index), entry.id))
+            first, place, owner = self.checkpoints.setdefault(hf.lower(), (here, (keys.file, e_index), entry_id))
             if first is here:
                 continue
-            where = "twice in this entry" if place == (file, e_index) else f"also in entry {owner!r}"
-            problems.append(here.problem(f"checkpoint {checkpoint.hf!r} is listed {where} (first at {first})"))
+            where = "twice in this entry" if place == (keys.file, e_index) else f"also in entry {owner!r}"
+            problems.append(here.problem(f"checkpoint {hf!r} is listed {where} (first at {first})"))
         return problems
 
 
@@ -169,27 +184,66 @@ class Summary:
     references: int
 
 
+@dataclass(frozen=True)
+class _Scanned:
+    """One family file as :func:`scan_catalog` needs it: its problems, or its counts and rule keys."""
+
+    problems: list[Problem]
+    keys: _FileKeys | None
+    entries: int = 0
+    references: int = 0
+
+
+def _scan_file(path: Path, name: str, limits: LimitsConfig) -> _Scanned:
+    with gc_paused():
+        family, lines, found = load_family(path, name, limits)
+        if family is None:
+            return _Scanned(found, None)
+        references = sum(1 for entry in family.entries for _ in entry_subjects(entry))
+        return _Scanned(found, _file_keys(name, family, lines), len(family.entries), references)
+
+
+#: A catalog at least this large (bytes of YAML) is read by one worker process per core: parsing is CPU-bound.
+PARALLEL_BYTES = 4 * 1024 * 1024
+
+
+def _scan_files(root: Path, limits: LimitsConfig) -> Iterator[_Scanned]:
+    """Every family file scanned, in file-name order; by a pool of processes when the catalog is large."""
+    paths = list(family_files(root))
+    names = [(root / path.name).as_posix() for path in paths]
+    workers = min(os.cpu_count() or 1, len(paths))
+    if workers < 2 or sum(_size(path) for path in paths) < PARALLEL_BYTES:
+        yield from map(_scan_file, paths, names, [limits] * len(paths))
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_scan_file, paths, names, [limits] * len(paths), chunksize=max(1, len(paths) // 32))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def scan_catalog(root: Path, *, limits: LimitsConfig = DEFAULT_LIMITS) -> Summary:
     """Validate the catalog as :func:`~listkeeper.catalog.load.load_catalog` does (the same problems, raised as one
     :class:`CatalogError`), one family file at a time: nothing but the cross-file keys outlives its file, so memory
-    stays flat however large the catalog (``listkeeper validate``)."""
+    stays flat however large the catalog (``listkeeper validate``). A large catalog's files are parsed in parallel."""
     check_root(root)
     rules = _Rules()
     problems: list[Problem] = []
     cross: list[Problem] = []
     families = entries = references = 0
-    with gc_paused():
-        for path in family_files(root):
-            name = (root / path.name).as_posix()
-            family, lines, found = load_family(path, name, limits)
-            problems += found
-            if family is None:
-                continue
-            families += 1
-            entries += len(family.entries)
-            references += sum(1 for entry in family.entries for _ in entry_subjects(entry))
-            if not problems:  # as load_catalog: cross-file rules only for a catalog whose files are all valid
-                cross += rules.add(name, family, lines)
+    for scanned in _scan_files(root, limits):
+        problems += scanned.problems
+        if scanned.keys is None:
+            continue
+        families += 1
+        entries += scanned.entries
+        references += scanned.references
+        if not problems:  # as load_catalog: cross-file rules only for a catalog whose files are all valid
+            cross += rules.add(scanned.keys)
     if not families and not problems:
         problems.append(Problem(str(root), None, "", "no catalog files (*.yaml) found"))
     if problems or cross:
@@ -206,5 +260,5 @@ def cross_file_problems(loaded: LoadedCatalog) -> list[Problem]:
     rules = _Rules()
     problems: list[Problem] = []
     for file, family in sorted(loaded.catalog.families.items()):
-        problems += rules.add(file, family, loaded.lines.get(file, LineMap()))
+        problems += rules.add(_file_keys(file, family, loaded.lines.get(file, LineMap())))
     return sort_problems(problems)

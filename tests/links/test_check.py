@@ -15,8 +15,6 @@ from listkeeper.links.check import (
     USER_AGENT,
     Remapper,
     backoff,
-    classify,
-    retry_wait,
     run_check,
     work_deadline,
 )
@@ -534,43 +532,6 @@ def test_remapper_inverts_only_simple_prefix_rules() -> None:
 
 
 # -- pure helpers --------------------------------------------------------------------------------------------------
-
-
-def test_retry_wait_headers() -> None:
-    now = 1_700_000_000.0
-    assert retry_wait({"retry-after": "7"}, now) == 7
-    assert retry_wait({"retry-after": "Tue, 14 Nov 2023 22:13:40 GMT"}, now) == pytest.approx(20, abs=1)
-    assert retry_wait({"ratelimit": "limit=100, remaining=0, reset=12"}, now) == 12
-    assert retry_wait({"ratelimit": '"default";r=0;t=25'}, now) == 25  # the current IETF draft's structured form
-    assert retry_wait({"ratelimit-reset": "4"}, now) == 4
-    assert retry_wait({"x-ratelimit-reset": str(int(now) + 30)}, now) == 30  # GitHub: epoch seconds
-    assert retry_wait({"x-ratelimit-reset": "5"}, now) == 5  # others: a delta
-    assert retry_wait({"retry-after": "2", "x-ratelimit-reset": "9"}, now) == 9  # the longest wins
-    assert retry_wait({"retry-after": "Tue, 14 Nov 2000 22:13:40 GMT"}, now) == 0  # past dates never go negative
-    assert retry_wait({"retry-after": "soon"}, now) is None
-    assert retry_wait({}, now) is None
-
-
-@pytest.mark.parametrize(
-    ("status", "headers", "verdict"),
-    [
-        (200, {}, Verdict.OK),
-        (204, {}, Verdict.OK),
-        (404, {}, Verdict.DEAD),
-        (410, {}, Verdict.DEAD),
-        (403, {}, Verdict.BLOCKED),
-        (503, {"cf-mitigated": "challenge"}, Verdict.BLOCKED),
-        (503, {"server": "ddos-guard"}, Verdict.BLOCKED),
-        (429, {}, Verdict.RATE_LIMITED),
-        (408, {}, Verdict.TIMEOUT),
-        (500, {}, Verdict.ERROR),
-        (503, {}, Verdict.ERROR),
-        (451, {}, Verdict.ERROR),
-        (300, {}, Verdict.ERROR),
-    ],
-)
-def test_classify(status: int, headers: dict[str, str], verdict: Verdict) -> None:
-    assert classify(status, headers, b"")[0] is verdict
 
 
 def test_backoff_is_exponential_with_full_jitter() -> None:

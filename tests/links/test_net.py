@@ -14,9 +14,7 @@ from listkeeper.links.net import (
     ForbiddenAddress,
     NameNotResolved,
     VettingBackend,
-    auth_headers_for,
     forbidden_reason,
-    origin,
     vetted_addresses,
 )
 from tests.fakes.server import FakeServer, Response
@@ -123,40 +121,6 @@ def test_backend_connects_to_the_address_it_vetted() -> None:
         with pytest.raises(ForbiddenAddress):
             asyncio.run(fetch(url))
         assert len(server.requests) == 1
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("https://api.github.com/repos/x/y", "https://api.github.com:443"),
-        ("HTTPS://API.GitHub.com:443/", "https://api.github.com:443"),
-        ("http://127.0.0.1:8080/a?b", "http://127.0.0.1:8080"),
-        ("http://[::1]/", "http://[::1]:80"),
-        ("ftp://example.org/", None),
-        ("not a url", None),
-    ],
-)
-def test_origin(url: str, expected: str | None) -> None:
-    assert origin(url) == expected
-
-
-def test_token_goes_only_to_its_exact_origin() -> None:
-    tokens = {"https://api.github.com": "gh", "http://127.0.0.1:9000/base/path": "local"}
-    assert auth_headers_for("https://api.github.com/repos/a/b", tokens) == {"Authorization": "Bearer gh"}
-    assert auth_headers_for("https://API.github.com:443/x", tokens) == {"Authorization": "Bearer gh"}
-    assert auth_headers_for("http://127.0.0.1:9000/other", tokens) == {"Authorization": "Bearer local"}
-    for url in (
-        "http://api.github.com/repos/a/b",  # scheme differs
-        "https://api.github.com:8443/",  # port differs
-        "https://github.com/a/b",  # host differs
-        "https://api.github.com.evil.test/",  # suffix trick
-        "https://evil.test/?https://api.github.com",
-        "http://127.0.0.1:9001/",
-        "mailto:someone@api.github.com",
-    ):
-        assert auth_headers_for(url, tokens) == {}, url
-    assert auth_headers_for("https://api.github.com/", {}) == {}
-    assert auth_headers_for("https://api.github.com/", {"https://api.github.com": ""}) == {}
 
 
 def test_caching_resolver_asks_once_per_host_and_remembers_nxdomain() -> None:

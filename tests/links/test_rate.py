@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import email.utils
 import math
 from collections import deque
 from dataclasses import dataclass, field
 
 import pytest
 
+from listkeeper.http.retry import Advice, read_headers
 from listkeeper.links.rate import (
     CUT,
     NO_HINT_WAIT,
     QUOTA_SHARE,
     SAFE,
-    Advice,
     HostRate,
-    parse_retry_after,
-    read_headers,
-    retry_wait,
 )
 
 NOW = 1_700_000_000.0  # a Unix time for HTTP-dates and epoch resets
@@ -34,50 +30,6 @@ def run_at(rate: HostRate, times: list[float]) -> None:
         rate.start(t)
         rate.sent(t)
         rate.finish()
-
-
-# -- headers -------------------------------------------------------------------------------------------------------
-
-
-def test_retry_after_in_seconds_and_as_an_http_date() -> None:
-    assert parse_retry_after("2", NOW) == 2
-    assert parse_retry_after(" 0.5 ", NOW) == 0.5
-    assert parse_retry_after(email.utils.formatdate(NOW + 30, usegmt=True), NOW) == pytest.approx(30)
-    assert parse_retry_after("Tue, 14 Nov 2000 22:13:40 GMT", NOW) == 0  # a past date is no wait, never negative
-    assert parse_retry_after("-5", NOW) == 0
-    assert parse_retry_after("soon", NOW) is None
-    assert parse_retry_after("", NOW) is None
-
-
-def test_ratelimit_headers_are_read() -> None:
-    # draft-ietf-httpapi-ratelimit-headers, older combined form and the structured form of the current draft
-    advice = read_headers({"ratelimit": "limit=10, remaining=0, reset=3", "ratelimit-policy": "10;w=1"}, NOW)
-    assert advice == Advice(wait=3, quota=10, remaining=0, reset=3)
-    advice = read_headers({"ratelimit": '"default";r=5;t=20', "ratelimit-policy": '"default";q=100;w=60'}, NOW)
-    assert (advice.wait, advice.quota, advice.remaining, advice.reset) == (None, pytest.approx(100 / 60), 5, 20)
-    # several policies: the strictest wins
-    assert read_headers({"ratelimit-policy": '"burst";q=10;w=1, "day";q=1000;w=86400'}, NOW).quota == pytest.approx(
-        1000 / 86400
-    )
-    # separate fields; X-RateLimit-Reset as GitHub sends it (epoch seconds) or as a delta
-    advice = read_headers({"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(NOW) + 40)}, NOW)
-    assert (advice.wait, advice.remaining) == (40, 0)
-    assert read_headers({"ratelimit-remaining": "7", "ratelimit-reset": "4"}, NOW) == Advice(None, None, 7, 4)
-    # Retry-After and an exhausted budget both name a wait: the longest wins
-    assert read_headers({"retry-after": "2", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "9"}, NOW).wait == 9
-    assert read_headers({}, NOW) == Advice()
-
-
-def test_retry_wait_of_a_refusal() -> None:
-    assert retry_wait({"retry-after": "7"}, NOW) == 7
-    assert retry_wait({"ratelimit": "limit=100, remaining=0, reset=12"}, NOW) == 12
-    assert retry_wait({"ratelimit": '"default";r=0;t=25'}, NOW) == 25
-    assert retry_wait({"x-ratelimit-reset": str(int(NOW) + 30)}, NOW) == 30
-    assert retry_wait({"retry-after": "2", "x-ratelimit-reset": "9"}, NOW) == 9
-    assert retry_wait({}, NOW) is None
-
-
-# -- pacing --------------------------------------------------------------------------------------------------------
 
 
 def test_nothing_known_means_only_the_cap_paces() -> None:

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import email.utils
 import itertools
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import arxiv
 import pytest
+import requests
 import yaml
 
 from listkeeper.catalog.load import LoadedCatalog, load_catalog
 from listkeeper.catalog.refs import Ref, catalog_refs
 from listkeeper.config import Config, SourcesConfig
 from listkeeper.findings import Kind, Location
-from listkeeper.sources.arxiv import ArxivSource, build, split_version, valid_id
+from listkeeper.sources.arxiv import ArxivSource, build, library_session, split_version, valid_id
 from listkeeper.state import State, open_state
 from listkeeper.subjects import Subject
 from tests.fakes.arxiv import FakeArxiv
@@ -225,6 +229,23 @@ def test_short_retry_after_is_honoured(tmp_path: Path, fake: FakeArxiv, state: S
     first, second = fake.times
     assert second - first >= 0.5
     assert [f.kind for f in result.findings] == [Kind.UNKNOWN]
+
+
+def test_retry_after_as_an_http_date_is_honoured(tmp_path: Path, fake: FakeArxiv, state: State) -> None:
+    """An HTTP-date is a wait like delay-seconds (it used to be ignored here while the link checker honoured it)."""
+    fake.down, fake.retry_after = 429, email.utils.formatdate(time.time() + 3600, usegmt=True)
+    loaded = catalog(tmp_path, [{"arxiv": "2401.00001"}])
+    result = run(ArxivSource(config(fake, max_retries=3, max_retry_wait=5)), loaded, state)
+    assert result.requests == 1
+    assert "Retry-After" in (result.unavailable or "")
+
+
+def test_the_library_session_is_found() -> None:
+    """``library_session`` reads a private attribute of ``arxiv.Client``: this fails when the library moves it."""
+    client = arxiv.Client()
+    session = library_session(client)
+    assert isinstance(session, requests.Session)
+    assert library_session(client) is session
 
 
 def test_timeout_is_unknown(tmp_path: Path, fake: FakeArxiv, state: State) -> None:

@@ -18,7 +18,7 @@ from listkeeper.config import SourcesConfig
 from listkeeper.findings import Kind
 from listkeeper.sources import huggingface
 from listkeeper.sources.base import SourceResult
-from listkeeper.sources.huggingface import HuggingFaceSource, _PoliteTransport, _Traffic, build, retry_wait
+from listkeeper.sources.huggingface import HuggingFaceSource, _PoliteTransport, _Traffic, build
 from listkeeper.state import State, open_state
 from listkeeper.subjects import Subject, hf_collection, hf_dataset, hf_model, hf_space
 from tests.fakes.hub import FakeHub
@@ -478,17 +478,6 @@ def test_timeout_is_unknown(hub, state, tmp_path):
     assert result.requests == 1
 
 
-def test_retry_wait_parsing():
-    assert retry_wait({"Retry-After": "7"}, 0, 60) == 7
-    assert retry_wait({"RateLimit": '"api";r=0;t=55'}, 0, 60) == 55
-    assert retry_wait({"RateLimit": '"api";r=5;t=55', "Retry-After": "2"}, 0, 60) == 2
-    assert retry_wait({}, 3, 60) == 4.0
-    assert retry_wait({"Retry-After": "9999"}, 0, 5) == 5
-
-
-# --- request budget and caching ---------------------------------------------------------------------------------
-
-
 def test_request_budget_one_listing_per_org_and_nothing_within_ttl(hub, state, tmp_path):
     orgs = {"zai-org": 5, "YanweiLi": 4, "BAAI": 3}
     for org, count in orgs.items():
@@ -573,20 +562,64 @@ def test_renamed_collection_is_moved(hub, state, tmp_path):
     assert moved.evidence["redirects"][0]["status"] == 307
 
 
-def test_importing_the_adapter_turns_telemetry_off():
-    """huggingface_hub reads the flag at import: the adapter must set it before importing the library."""
+def test_importing_the_adapter_changes_no_environment():
+    """Nothing is set at import time: not the environment, not the library's constants."""
     import os
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_DISABLE_TELEMETRY", "DO_NOT_TRACK")}
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_DISABLE_TELEMETRY", "DISABLE_TELEMETRY")}
     code = (
-        "import listkeeper.sources.huggingface\n"
+        "import os, listkeeper.sources.huggingface\n"
         "from huggingface_hub import constants\n"
-        "print(constants.HF_HUB_DISABLE_TELEMETRY)\n"
+        "print(os.environ.get('HF_HUB_DISABLE_TELEMETRY'), constants.HF_HUB_DISABLE_TELEMETRY)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "True"
+    assert out.stdout.strip() == "None False"
+
+
+def test_a_run_sends_no_telemetry_request_and_restores_the_flag(hub, state, tmp_path, monkeypatch):
+    """With telemetry on, huggingface_hub's User-Agent sends a hidden GET /api/agent-harnesses: the run turns it off
+    for its session only. Fails when the library stops reading ``constants.HF_HUB_DISABLE_TELEMETRY``."""
+    from huggingface_hub import constants
+    from huggingface_hub.utils import _detect_agent
+
+    monkeypatch.delenv("HF_HUB_DISABLE_TELEMETRY", raising=False)
+    monkeypatch.setattr(constants, "HF_HUB_DISABLE_TELEMETRY", False)
+    # the detection would fetch from the library's endpoint once per process (then cache it on disk): aim both at
+    # the fake, with nothing loaded yet
+    monkeypatch.setattr(constants, "ENDPOINT", hub.url)
+    monkeypatch.setattr(constants, "AGENT_HARNESSES_PATH", str(tmp_path / "harnesses.json"))
+    monkeypatch.setattr(_detect_agent, "_registry", None)
+    hub.add_model("solo/model")
+    loaded = catalog(tmp_path, entry(checkpoints=[{"hf": "solo/model"}]))
+
+    result = run(source(hub), loaded, state)
+
+    assert [r.path for r in hub.requests] == ["/api/models/solo/model"]
+    assert result.facts[hf_model("solo/model")].exists is True
+    assert constants.HF_HUB_DISABLE_TELEMETRY is False
+
+
+def test_the_library_client_factory_is_found():
+    """``library_client_factory`` reads a private attribute (no public getter): this fails when the library moves
+    it, before a run could leave our factory installed."""
+    from huggingface_hub import set_client_factory
+
+    from listkeeper.sources.huggingface import library_client_factory
+
+    before = library_client_factory()
+    assert callable(before)
+
+    def mine():
+        return httpx2.Client()
+
+    set_client_factory(mine)
+    try:
+        assert library_client_factory() is mine
+    finally:
+        set_client_factory(before)
+    assert library_client_factory() is before
 
 
 def test_org_rename_learned_from_models_serves_spaces_and_datasets(hub, state, tmp_path):

@@ -42,8 +42,8 @@ URL covered by a remap rule is remapped before it is requested, so redirects bet
 
 Tokens
 ------
-``tokens`` maps origins to bearer tokens (:func:`.net.auth_headers_for`); a token is attached only when the URL
-actually requested on that hop has exactly that origin. The link checker normally sends none.
+``tokens`` maps origins to bearer tokens (:func:`listkeeper.http.origin.auth_headers_for`); a token is attached
+only when the URL actually requested on that hop has exactly that origin. The link checker normally sends none.
 """
 
 from __future__ import annotations
@@ -66,6 +66,9 @@ import httpx
 
 from listkeeper import __version__
 from listkeeper.config import USER_AGENT_URL, CheckConfig, HostPolicy
+from listkeeper.http import retry
+from listkeeper.http.origin import auth_headers_for
+from listkeeper.http.retry import read_headers, retry_after
 from listkeeper.links import quirks
 from listkeeper.links.net import (
     CachingResolver,
@@ -74,11 +77,9 @@ from listkeeper.links.net import (
     NameNotResolved,
     Resolver,
     VettingBackend,
-    auth_headers_for,
 )
 from listkeeper.links.net import system_resolver as _system_resolver
-from listkeeper.links.rate import NO_HINT_WAIT, HostRate, read_headers
-from listkeeper.links.rate import retry_wait as _retry_wait
+from listkeeper.links.rate import NO_HINT_WAIT, HostRate
 from listkeeper.links.status import CheckStats, Hop, LinkResult, Verdict
 
 log = logging.getLogger(__name__)
@@ -92,19 +93,10 @@ _SCHEMES = ("http", "https")
 _BAD_LOCATION = "Invalid URL in location header"  # httpx's wording when a redirect's Location does not parse
 _TIMEOUTS = frozenset({"timeout", "read-timeout", "connect-timeout"})  # failure kinds retried at most once
 
-__all__ = ["USER_AGENT", "check_urls", "classify", "retry_wait", "run_check", "work_deadline"]
+__all__ = ["USER_AGENT", "check_urls", "classify", "run_check", "work_deadline"]
 
 
 # -- pure helpers --------------------------------------------------------------------------------------------------
-
-
-def retry_wait(headers: Mapping[str, str], now: float | None = None) -> float | None:
-    """Seconds the server asked us to wait (Retry-After, RateLimit, X-RateLimit-Reset), or None.
-
-    ``headers`` keys are lower-cased. ``now`` is a Unix time (for HTTP-dates and epoch reset values). When several
-    headers are present the longest wait wins: politeness errs on the slow side.
-    """
-    return _retry_wait(headers, time.time() if now is None else now)
 
 
 def work_deadline(config: CheckConfig, n_urls: int) -> float:
@@ -117,7 +109,7 @@ def work_deadline(config: CheckConfig, n_urls: int) -> float:
 
 def backoff(attempt: int, base: float, rng: random.Random) -> float:
     """Exponential backoff with full jitter: uniform in [0, min(cap, base * 2**attempt)]."""
-    return rng.uniform(0.0, min(BACKOFF_CAP, base * (2**attempt)))
+    return retry.backoff(attempt, BACKOFF_CAP, base, rng)
 
 
 def _phrase(status: int) -> str:
@@ -465,7 +457,7 @@ class _Engine:
                     return _HopResult(outcome, None, attempts)
                 verdict, detail = classify(status, outcome.headers, outcome.body)
                 last = _Failure(verdict, detail, True, kind=f"http{status}", status=status)
-                asked = retry_wait(outcome.headers)
+                asked = retry_after(outcome.headers, time.time())
                 if status == 429:
                     self.stats.rate_limited += 1
                     asked = NO_HINT_WAIT if asked is None else asked

@@ -1,4 +1,4 @@
-"""Network safety for the link checker: which addresses we may connect to, and which requests may carry a token.
+"""Network safety for the link checker: which addresses we may connect to (and the token rule, for the record).
 
 Two rules from the brief, enforced here and nowhere else:
 
@@ -10,9 +10,9 @@ Two rules from the brief, enforced here and nowhere else:
   "connect" (DNS rebinding) cannot slip a private address past us. Residual risk: none for direct connections;
   the engine disables proxies (``trust_env=False``) because through a proxy the proxy, not us, would resolve
   the name.
-* **A token goes only to its own origin**: :func:`auth_headers_for` compares the request URL's origin
-  (scheme, host, port - default ports made explicit) with the token's origin exactly, per hop. A redirect to any
-  other origin therefore loses the token.
+* **A token goes only to its own origin**: the engine asks :func:`listkeeper.http.origin.auth_headers_for` (the
+  one cross-origin guard, shared with the Hub and GitHub clients) on every hop. A redirect to any other origin
+  therefore loses the token.
 """
 
 from __future__ import annotations
@@ -20,15 +20,12 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from urllib.parse import urlsplit
+from collections.abc import Awaitable, Callable, Iterable
 
 import httpcore
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[str]]]
-
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class AddressError(Exception):
@@ -244,34 +241,3 @@ class VettingBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self.inner.sleep(seconds)
-
-
-def origin(url: str) -> str | None:
-    """``scheme://host:port`` with lower-cased scheme/host and the default port made explicit; None if not http(s)."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if scheme not in _DEFAULT_PORTS or not host:
-        return None
-    if ":" in host:
-        host = f"[{host}]"
-    return f"{scheme}://{host}:{port or _DEFAULT_PORTS[scheme]}"
-
-
-def auth_headers_for(url: str, tokens: Mapping[str, str]) -> dict[str, str]:
-    """The Authorization header for ``url``: only when its origin equals a token's origin exactly.
-
-    ``tokens`` maps origins (``https://api.github.com``, ``http://127.0.0.1:8123``; a path is ignored) to bearer
-    tokens. Called for every hop, so a token never follows a redirect to another scheme, host or port.
-    """
-    target = origin(url)
-    if target is None:
-        return {}
-    for token_origin, token in tokens.items():
-        if token and origin(token_origin) == target:
-            return {"Authorization": f"Bearer {token}"}
-    return {}

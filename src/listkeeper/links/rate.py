@@ -35,13 +35,10 @@ How it learns
 
 from __future__ import annotations
 
-import email.utils
 import math
-import re
 from collections import deque
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import UTC
+
+from listkeeper.http.retry import Advice
 
 WINDOW = 1.0  # seconds: arrivals counted before a refused request (most limits are per second or longer)
 CUT = 0.8  # after a 429: rate = CUT x the ceiling measured there
@@ -55,94 +52,6 @@ NO_HINT_WAIT = 1.0  # seconds a host is left alone after a 429 that names no wai
 BUDGET_WINDOW = 10.0  # seconds: a remaining budget that resets later than this is spread over the time left
 STARTUP_SLACK = 3.0  # seconds: a first refusal this soon after our first send counts every send before it
 _RETAIN = 30.0  # seconds of request starts kept (a refusal can answer a request started this long ago)
-_EPOCH = 1e9  # reset values above this are Unix times (GitHub), below it deltas
-
-
-@dataclass(frozen=True)
-class Advice:
-    """What one response's headers say about its host. Pure data, from :func:`read_headers`."""
-
-    wait: float | None = None  # seconds the host asked us to wait (Retry-After, reset of an exhausted budget)
-    quota: float | None = None  # requests per second the host's stated policy allows (RateLimit-Policy)
-    remaining: float | None = None  # requests left in the current window ...
-    reset: float | None = None  # ... and seconds until it resets
-
-
-def parse_retry_after(value: str, now: float) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value: delay-seconds or an HTTP-date (``now`` is a Unix time)."""
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, when.timestamp() - now)
-
-
-def _seconds(raw: str, now: float) -> float | None:
-    try:
-        number = float(raw.strip())
-    except ValueError:
-        return None
-    return max(0.0, number - now if number > _EPOCH else number)
-
-
-def _param(text: str, *names: str) -> float | None:
-    """The first ``name=number`` among ``names`` in a structured header (``limit=10, remaining=3`` or ``;r=3;t=2``)."""
-    for name in names:
-        if match := re.search(rf"(?:^|[,;\s]){name}=\"?(\d+(?:\.\d+)?)", text):
-            return float(match.group(1))
-    return None
-
-
-def _policy_quota(text: str) -> float | None:
-    """Requests per second from ``RateLimit-Policy``: the strictest of its policies (``q`` or the leading number,
-    over ``w`` seconds, 1 when absent)."""
-    rates = []
-    for policy in re.split(r",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", text):
-        quota = _param(policy, "q")
-        if quota is None and (match := re.match(r"\s*(\d+(?:\.\d+)?)", policy)):
-            quota = float(match.group(1))
-        window = _param(policy, "w") or 1.0
-        if quota is not None and window > 0:
-            rates.append(quota / window)
-    return min(rates) if rates else None
-
-
-def read_headers(headers: Mapping[str, str], now: float) -> Advice:
-    """Read the rate-limit headers of one response (names lower-cased; ``now`` a Unix time, for dates and epochs).
-
-    When several headers name a wait, the longest wins: politeness errs on the slow side.
-    """
-    waits: list[float] = []
-    if (after := parse_retry_after(headers.get("retry-after", ""), now)) is not None:
-        waits.append(after)
-    combined = headers.get("ratelimit", "")
-    remaining = _param(combined, "remaining", "r")
-    reset = _param(combined, "reset", "t")
-    for prefix in ("ratelimit-", "x-ratelimit-"):
-        if remaining is None and (raw := headers.get(prefix + "remaining", "").strip()):
-            remaining = _seconds(raw, 0.0)
-        if reset is None and (raw := headers.get(prefix + "reset", "").strip()):
-            reset = _seconds(raw, now)
-    if remaining is not None and remaining < 1 and reset is not None:
-        waits.append(reset)
-    quota = _policy_quota(headers.get("ratelimit-policy", ""))
-    return Advice(max(waits) if waits else None, quota, remaining, reset)
-
-
-def retry_wait(headers: Mapping[str, str], now: float) -> float | None:
-    """Seconds a refusal (429, 503) asked us to wait: Retry-After, else any reset the rate-limit headers name."""
-    advice = read_headers(headers, now)
-    waits = [w for w in (advice.wait, advice.reset) if w is not None]
-    return max(waits) if waits else None
 
 
 class HostRate:

@@ -33,21 +33,19 @@ import hashlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 import httpx
 from githubkit import GitHub
-from githubkit.exception import GitHubException, RateLimitExceeded, RequestError, RequestFailed
-from githubkit.retry import RetryOption
+from githubkit.exception import GitHubException, RequestError, RequestFailed
 
-from listkeeper.config import USER_AGENT_URL
 from listkeeper.errors import PublishError
+from listkeeper.http import github as github_client
 from listkeeper.publish import body as body_module
 from listkeeper.publish.proposal import Proposal
 
-USER_AGENT = f"listkeeper (+{USER_AGENT_URL})"
+USER_AGENT = github_client.USER_AGENT
 HUMAN_NOTICE = "<!-- listkeeper:notice:human-push -->"
 CLOSED_NOTICE = "<!-- listkeeper:notice:closed -->"
 _WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
@@ -79,10 +77,6 @@ class _Base:
     sha: str
     tree: str
     modes: dict[str, str] = field(default_factory=dict)  # path → mode, for the files we read
-
-
-class _OffOrigin(Exception):
-    """A redirect to another origin: refused before it is followed, so the token stays on the API origin."""
 
 
 def git_blob_sha(data: bytes) -> str:
@@ -117,20 +111,17 @@ class GitHubPublisher:
         self.write_interval = write_interval
         self.max_retries, self.max_retry_wait = max_retries, max_retry_wait
         self._sleep = sleep
-        self._api = httpx.URL(api_url.rstrip("/") + "/")
+        self._api = github_client.api_base(api_url)
         self._last_write: float | None = None
         self.requests = 0
         self.writes = 0
         # Keep the reference: githubkit's namespaces only hold a weakref to the client (API notes C1).
-        self._gh: GitHub[Any] = GitHub(
+        self._gh: GitHub[Any] = github_client.client(
             token,
-            base_url=str(self._api),
-            user_agent=USER_AGENT,
+            api_url,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            http_cache=False,
-            auto_retry=self._retry,
-            follow_redirects=True,
-            event_hooks={"request": [self._on_request], "response": [self._on_response]},
+            retry=github_client.retry_policy(max_retries, max_retry_wait),
+            on_request=[self._on_request],
         )
 
     def __enter__(self) -> GitHubPublisher:
@@ -146,27 +137,6 @@ class GitHubPublisher:
         self.requests += 1
         if request.method in _WRITES:
             self.writes += 1
-
-    def _on_response(self, response: httpx.Response) -> None:
-        if response.has_redirect_location:
-            target = response.request.url.join(response.headers["location"])
-            if (target.scheme, target.host, target.port) != (self._api.scheme, self._api.host, self._api.port):
-                raise _OffOrigin(f"redirect from {response.request.url} to another origin ({target}) refused")
-
-    def _retry(self, exc: GitHubException, count: int) -> RetryOption:
-        """Retry rate limits (Retry-After) and server errors, never waiting longer than ``max_retry_wait``."""
-        if count >= self.max_retries:
-            return RetryOption(False)
-        if isinstance(exc, RateLimitExceeded):
-            wait = exc.retry_after.total_seconds()
-        elif isinstance(exc, RequestFailed) and exc.response.status_code in (429, 500, 502, 503, 504):
-            header = exc.response.headers.get("retry-after", "")
-            wait = float(header) if header.isdigit() else min(0.5 * 2**count, self.max_retry_wait)
-        else:
-            return RetryOption(False)
-        if wait > self.max_retry_wait:
-            return RetryOption(False)
-        return RetryOption(True, timedelta(seconds=max(wait, 0.001)))  # githubkit sleeps 60 s on a zero delay
 
     def _path(self, rest: str) -> str:
         return f"repos/{self.owner}/{self.name}/{rest}"

@@ -37,6 +37,7 @@ from listkeeper.catalog.model import is_arxiv_id
 from listkeeper.catalog.refs import Ref
 from listkeeper.config import USER_AGENT_URL, Config, SourcesConfig
 from listkeeper.findings import Finding, Kind, Location
+from listkeeper.http import retry
 from listkeeper.sources import backoff
 from listkeeper.sources.base import Fact, SourceResult
 from listkeeper.state import State
@@ -151,13 +152,12 @@ class _BudgetAdapter(requests.adapters.HTTPAdapter):
         return response
 
 
-def _retry_after(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None  # an HTTP date: treat as absent, the library's own delay still applies
+def library_session(client: arxiv.Client) -> requests.Session:
+    """The ``requests.Session`` an ``arxiv.Client`` sends through. The library offers no public hook for it (no
+    session argument, no adapter setting): this reads its private attribute, here only
+    (tests/sources/test_arxiv.py fails when it moves)."""
+    session: requests.Session = client._session
+    return session
 
 
 # --- the adapter -----------------------------------------------------------------------------------------------
@@ -198,9 +198,10 @@ class ArxivSource:
         )
         client.query_url_format = f"{self.config.arxiv_api_url}?{{}}"
         adapter = _BudgetAdapter(self.config.timeout)
-        client._session.mount("http://", adapter)
-        client._session.mount("https://", adapter)
-        client._session.request = self._wrap(client._session.request)  # type: ignore[method-assign]
+        session = library_session(client)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session.request = self._wrap(session.request)  # type: ignore[method-assign]
         return client
 
     def _wrap(self, send: Callable[..., requests.Response]) -> Callable[..., requests.Response]:
@@ -227,7 +228,7 @@ class ArxivSource:
                 if state is not None:
                     backoff.hold_off(state, NAME, self.config.arxiv_delay)
             if response.status_code in (429, 503):
-                wait = _retry_after(response.headers.get("Retry-After"))
+                wait = retry.retry_after(response.headers, time.time())
                 if wait is not None:
                     if wait > self.config.max_retry_wait:
                         raise _Unavailable(f"HTTP {response.status_code}, Retry-After {wait:g} s")
@@ -255,7 +256,7 @@ class ArxivSource:
         except (arxiv.ArxivError, requests.RequestException, OSError) as exc:
             raise _Unavailable(f"{type(exc).__name__}: {exc}") from exc
         finally:
-            client._session.close()
+            library_session(client).close()
 
     # -- the run ----------------------------------------------------------------------------------------------
 

@@ -25,26 +25,26 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 from githubkit import GitHub
 from githubkit.exception import (
-    GitHubException,
     GraphQLFailed,
     RateLimitExceeded,
     RequestError,
     RequestFailed,
 )
-from githubkit.retry import RetryOption
 
 from listkeeper import deadline
 from listkeeper.catalog.load import LoadedCatalog, format_path
 from listkeeper.catalog.model import CodeRepo, GitHubOrgRule
 from listkeeper.catalog.refs import Ref
-from listkeeper.config import USER_AGENT_URL, Config, SourcesConfig
+from listkeeper.config import Config, SourcesConfig
 from listkeeper.findings import Finding, Kind, Location
+from listkeeper.http import github as github_client
+from listkeeper.http.origin import OffOrigin
 from listkeeper.sources import backoff
 from listkeeper.sources.base import Fact, SourceResult
 from listkeeper.state import State
@@ -59,7 +59,7 @@ ORGS_NS = "github.orgs"  # kv: lower org -> {"fetched_at", "found", "repos": [{n
 ORG_BASELINE_NS = "github.org-baseline"  # kv: lower org -> {"newest": created_at of its newest repo at first sight}
 ORG_PAGE = 100  # GitHub's largest connection page
 ORGS_PER_QUERY = 20  # repositoryOwner aliases per GraphQL request
-USER_AGENT = f"listkeeper (+{USER_AGENT_URL})"
+USER_AGENT = github_client.USER_AGENT
 WEB = "https://github.com"
 
 _REPO_FIELDS = (
@@ -105,13 +105,6 @@ class _Transport(deadline.BudgetTransport, httpx.BaseTransport):
     """The budget transport (:mod:`listkeeper.deadline`) as the httpx transport githubkit takes."""
 
 
-class _OffOrigin(Exception):
-    """A redirect pointed away from the configured API origin: refused, so the token never leaves it.
-
-    Raised from an httpx response hook, i.e. before the redirect is followed; githubkit wraps it in RequestError.
-    """
-
-
 class _Stop(Exception):
     """The REST sweep must stop (rate limit spent, outage, credentials refused); the rest is unknown."""
 
@@ -155,7 +148,7 @@ class GitHubSource:
     def __init__(self, config: SourcesConfig, token: str | None) -> None:
         self.config = config
         self.token = token or None
-        self._api = httpx.URL(config.github_api_url.rstrip("/") + "/")
+        self._api = github_client.api_base(config.github_api_url)
         self._budget = _Budget()
         self._owner_pages: dict[str, Any] = {}  # org -> repositoryOwner node answered along with a repo batch
 
@@ -165,11 +158,8 @@ class GitHubSource:
     # -- the client -------------------------------------------------------------------------------------------
 
     def _client(self) -> GitHub[Any]:
-        """A githubkit client: configured base URL, a timeout, our User-Agent, capped retries, counted requests.
-
-        ``http_cache=False``: hishel's cache lives in memory and would hide 304s from us; the ETags are kept in
-        the state store instead, so they survive between runs.
-        """
+        """A githubkit client (:func:`listkeeper.http.github.client`) whose transport bounds every request by the
+        run deadline, with counted requests and the rate-limit budget read from every answer."""
         transport = _Transport(
             httpx.HTTPTransport(proxy=deadline.env_proxy(str(self._api))),
             self.config.timeout,
@@ -177,17 +167,14 @@ class GitHubSource:
             not_sent=httpx.ConnectTimeout,  # githubkit: RequestTimeout, never retried
             expired=lambda total: httpx.ReadTimeout(f"no complete answer within {total:.3g} s"),
         )
-        return GitHub(
+        return github_client.client(
             self.token,
-            base_url=str(self._api),
-            user_agent=USER_AGENT,
+            str(self._api),
             timeout=httpx.Timeout(self.config.timeout),
+            retry=github_client.retry_policy(self.config.max_retries, self.config.max_retry_wait, fits=deadline.fits),
+            on_request=[self._on_request],
+            on_response=[self._on_response],
             transport=transport,
-            trust_env=False,  # an environment proxy would be mounted beside our transport: it is inside instead
-            http_cache=False,
-            auto_retry=self._retry,
-            follow_redirects=True,
-            event_hooks={"request": [self._on_request], "response": [self._on_response]},
         )
 
     def _on_request(self, request: httpx.Request) -> None:
@@ -201,29 +188,6 @@ class GitHubSource:
                 "graphql" if response.request.url.path.endswith("/graphql") else "core"
             )
             self._budget.remaining[resource] = int(remaining)
-        if response.has_redirect_location:
-            target = response.request.url.join(response.headers["location"])
-            if (target.scheme, target.host, target.port) != (self._api.scheme, self._api.host, self._api.port):
-                raise _OffOrigin(f"redirect from {response.request.url} to another origin ({target}) refused")
-
-    def _retry(self, exc: GitHubException, count: int) -> RetryOption:
-        """Retry rate limits and server errors, but never wait longer than ``max_retry_wait`` for one retry.
-
-        githubkit sleeps 60 s when the returned delay is zero (``timedelta(0)`` is falsy): never return zero.
-        """
-        if count >= self.config.max_retries:
-            return RetryOption(False)
-        if isinstance(exc, RateLimitExceeded):
-            wait = exc.retry_after.total_seconds()  # Retry-After, or until x-ratelimit-reset
-        elif isinstance(exc, RequestFailed) and exc.response.status_code in (429, 500, 502, 503, 504):
-            header = exc.response.headers.get("retry-after", "")
-            # our own backoff is shortened to fit the cap; a server's explicit Retry-After is not
-            wait = float(header) if header.isdigit() else min(0.5 * 2**count, self.config.max_retry_wait)
-        else:
-            return RetryOption(False)
-        if wait > self.config.max_retry_wait or not deadline.fits(wait):
-            return RetryOption(False)
-        return RetryOption(True, timedelta(seconds=max(wait, 0.001)))
 
     # -- the run ----------------------------------------------------------------------------------------------
 
@@ -472,7 +436,7 @@ class GitHubSource:
                 raise _Stop(f"GitHub REST unavailable (HTTP {status})") from exc
             return status, _json(exc.response.raw_response), exc.response.raw_response
         except RequestError as exc:
-            if isinstance(exc.exc, _OffOrigin):
+            if isinstance(exc.exc, OffOrigin):
                 return 0, str(exc.exc), None  # this repo only: a redirect we will not follow
             raise _Stop(f"GitHub REST unavailable ({_describe(exc)})") from exc
         raw = response.raw_response

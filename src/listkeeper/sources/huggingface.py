@@ -19,21 +19,14 @@ five times with uncapped waits for listings).
 
 from __future__ import annotations
 
-import os
-
-# huggingface_hub reads this flag once, at import time. Without it the first request builds a User-Agent that
-# triggers a hidden `GET {endpoint}/api/agent-harnesses` (agent detection, cached for 24 h under HF_HOME): an
-# extra request we did not ask for, sent to whatever endpoint is configured. setdefault keeps an explicit choice.
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-
 import contextlib
 import fnmatch
+import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, Literal, TypeVar
 
 import httpx2
@@ -56,14 +49,11 @@ from listkeeper.catalog.model import HfAuthorRule
 from listkeeper.catalog.refs import Ref
 from listkeeper.config import SourcesConfig
 from listkeeper.findings import Finding, Kind, Location
+from listkeeper.http import origin, retry
 from listkeeper.sources import backoff
 from listkeeper.sources.base import Fact, SourceResult
 from listkeeper.state import State
 from listkeeper.subjects import Endpoints, Subject
-
-if os.environ.get("HF_HUB_DISABLE_TELEMETRY", "").lower() in ("1", "true", "yes", "on"):
-    # Imported earlier by someone else, before the flag was set: honour it anyway.
-    constants.HF_HUB_DISABLE_TELEMETRY = True
 
 NAME = "hf"
 RepoKind = Literal["model", "dataset", "space"]
@@ -80,7 +70,6 @@ EXPAND: dict[RepoKind, list[str]] = {
 ALIVE_STAGES = frozenset({"RUNNING", "RUNNING_BUILDING", "BUILDING", "APP_STARTING", "RUNNING_APP_STARTING"})
 ASLEEP_STAGES = frozenset({"SLEEPING", "PAUSED", "STOPPED"})
 BROKEN_STAGES = frozenset({"RUNTIME_ERROR", "BUILD_ERROR", "CONFIG_ERROR", "NO_APP_FILE"})
-RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 PAGE_SIZE = 1000  # the largest listing page the Hub serves (api-notes A2); fewer pages, same answer
 BREAKER_FAILURES = 2  # consecutive calls that exhausted their retries before we stop asking for this run
 
@@ -95,6 +84,31 @@ T = TypeVar("T")
 
 
 # --- transport: retries, waits, counting -------------------------------------------------------------------------
+
+
+def library_client_factory() -> Callable[[], httpx2.Client]:
+    """The client factory huggingface_hub has installed. The library offers ``set_client_factory`` but no getter:
+    this reads its private module attribute, here only (tests/sources/test_huggingface.py fails when it moves)."""
+    factory: Callable[[], httpx2.Client] = hf_http._GLOBAL_CLIENT_FACTORY
+    return factory
+
+
+@contextlib.contextmanager
+def quiet_library() -> Iterator[None]:
+    """No telemetry from huggingface_hub while we use it, unless ``HF_HUB_DISABLE_TELEMETRY`` is set explicitly.
+
+    With telemetry on, the first request builds a User-Agent that triggers a hidden
+    ``GET {endpoint}/api/agent-harnesses`` (agent detection, cached for 24 h under HF_HOME): a request we did not
+    ask for. The library reads the variable once, at import, into ``constants.HF_HUB_DISABLE_TELEMETRY``, which it
+    consults on every request: set that for the session and restore it after (nothing set at import time).
+    """
+    explicit = os.environ.get("HF_HUB_DISABLE_TELEMETRY")
+    previous = constants.HF_HUB_DISABLE_TELEMETRY
+    constants.HF_HUB_DISABLE_TELEMETRY = True if explicit is None else explicit.lower() in ("1", "true", "yes", "on")
+    try:
+        yield
+    finally:
+        constants.HF_HUB_DISABLE_TELEMETRY = previous
 
 
 class HubGaveUp(Exception):
@@ -114,25 +128,6 @@ class _Traffic:
     hops: list[tuple[str, str, int, str | None]] = field(default_factory=list)  # method, url, status, location
 
 
-def retry_wait(headers: Mapping[str, str], attempt: int, cap: float) -> float:
-    """Seconds to wait before retry ``attempt`` (0-based): the server's ``RateLimit`` reset (when no requests
-    remain) or ``Retry-After`` (seconds or HTTP date), else exponential from 0.5 s; never more than ``cap``."""
-    lower = {k.lower(): v for k, v in headers.items()}
-    wait: float | None = None
-    ratelimit = lower.get("ratelimit", "")
-    fields = dict(part.strip().split("=", 1) for part in ratelimit.split(";") if "=" in part)
-    if fields.get("r") == "0" and fields.get("t", "").isdigit():
-        wait = float(fields["t"])
-    elif (after := lower.get("retry-after", "").strip()).isdigit():
-        wait = float(after)
-    elif after:
-        with contextlib.suppress(TypeError, ValueError):
-            wait = max(0.0, (parsedate_to_datetime(after) - datetime.now(UTC)).total_seconds())
-    if wait is None:
-        wait = 0.5 * 2**attempt
-    return max(0.0, min(wait, cap))
-
-
 class _PoliteTransport(httpx2.BaseTransport):
     """Wraps the real transport: every hop (including redirect hops and pagination) passes here exactly once per
     attempt, so counting here is exact; retries happen here so they also cover ``*_info`` calls, which the library
@@ -144,18 +139,19 @@ class _PoliteTransport(httpx2.BaseTransport):
         config: SourcesConfig,
         traffic: _Traffic,
         sleep: Callable[[float], None],
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.inner = inner
         self.config = config
         self.traffic = traffic
+        self.clock = clock
         self.sleep = sleep
-        self.origin = _origin(httpx2.URL(config.hf_endpoint))
+        self.home = config.hf_endpoint
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         # The library passes its Authorization header explicitly to every page URL a `Link` header names; httpx
         # strips it only on redirects. A token is for the configured endpoint and nowhere else.
-        if _origin(request.url) != self.origin:
-            request.headers.pop("authorization", None)
+        origin.strip_foreign_auth(request, self.home)
         attempt = 0
         while True:
             try:
@@ -169,7 +165,7 @@ class _PoliteTransport(httpx2.BaseTransport):
                 self.traffic.requests += 1
                 status = response.status_code
                 self.traffic.hops.append((request.method, str(request.url), status, response.headers.get("location")))
-                if status not in RETRY_STATUS:
+                if not retry.retryable(status):
                     return response
                 response.read()
                 response.close()
@@ -178,7 +174,9 @@ class _PoliteTransport(httpx2.BaseTransport):
                     raise HubGaveUp(f"{failure} after {attempt + 1} attempts", status)
             if attempt >= self.config.max_retries:
                 raise HubGaveUp(f"{failure} after {attempt + 1} attempts")
-            wait = retry_wait(headers, attempt, self.config.max_retry_wait)
+            # capped: huggingface_hub's own http_backoff would otherwise sleep a whole reset itself
+            wait = retry.next_wait(attempt, headers, self.clock(), cap=self.config.max_retry_wait, shorten=True)
+            assert wait is not None  # shorten=True always gives a wait
             if not deadline.fits(wait):
                 raise HubGaveUp(f"{failure} after {attempt + 1} attempts (the next would start past the run deadline)")
             self.traffic.waits.append(wait)
@@ -187,11 +185,6 @@ class _PoliteTransport(httpx2.BaseTransport):
 
     def close(self) -> None:
         self.inner.close()
-
-
-def _origin(url: httpx2.URL) -> tuple[str, str, int | None]:
-    default = {"http": 80, "https": 443}.get(url.scheme)
-    return url.scheme, url.host.lower(), url.port or default
 
 
 def _proxy_for(endpoint: str) -> str | None:
@@ -322,11 +315,13 @@ class HuggingFaceSource:
 
     @contextlib.contextmanager
     def _session(self) -> Iterator[None]:
-        """Install our client factory for the library's shared session, and restore the previous one after."""
-        previous = hf_http._GLOBAL_CLIENT_FACTORY
+        """Install our client factory for the library's shared session (and quiet its telemetry) for the run;
+        restore what was there after."""
+        previous = library_client_factory()
         set_client_factory(self._client)
         try:
-            yield
+            with quiet_library():
+                yield
         finally:
             set_client_factory(previous)  # also closes our client
 

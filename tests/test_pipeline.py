@@ -18,6 +18,7 @@ from listkeeper.pipeline import (
     _Targets,
     _typed,
     distrust_lone_nxdomain,
+    link_findings,
     nothing_checked,
     reused,
 )
@@ -86,8 +87,9 @@ def test_nothing_asked_is_not_nothing_checked() -> None:
     """Everything answered from the cache, or nothing to check: a normal run, not an outage."""
     cached = LinkResult("https://a.example/", Verdict.OK, status=200, cached=True)
     invalid = LinkResult("ftp://x", Verdict.INVALID, detail="unsupported scheme")
-    excluded = LinkResult("https://10.0.0.1/", Verdict.EXCLUDED, detail="private address")
-    results = {r.url: r for r in (cached, invalid, excluded)}
+    excluded = LinkResult("https://skip.example/", Verdict.EXCLUDED, detail="matches exclude rule")
+    forbidden = LinkResult("https://10.0.0.1/", Verdict.FORBIDDEN, detail="private address")
+    results = {r.url: r for r in (cached, invalid, excluded, forbidden)}
     assert nothing_checked(results, [SourceResult("hf", requests=0)], NOW) is False
     assert nothing_checked({}, [], NOW) is False
 
@@ -164,3 +166,18 @@ def test_nxdomain_is_not_evidence_when_no_host_name_resolved() -> None:
     ok = LinkResult("https://alive.example/", Verdict.OK, status=200)
     out = distrust_lone_nxdomain({nx.url: nx, ok.url: ok}, [], now)
     assert out[nx.url].verdict is Verdict.DEAD
+
+
+def test_excluded_links_are_silent_and_forbidden_ones_blocked() -> None:
+    """The verdict alone tells a link excluded by a rule (silent) from one refused for its address (``blocked``):
+    no exclude pattern is needed to tell them apart."""
+    targets = _Targets()
+    where = Location("README.md", 3)
+    excluded = LinkResult("https://skip.example/", Verdict.EXCLUDED, detail="matches exclude rule '/skip'")
+    forbidden = LinkResult("http://10.0.0.1/admin", Verdict.FORBIDDEN, detail="private address: 10.0.0.1")
+    for result in (excluded, forbidden):
+        targets.add(result.url, url(result.url), where)
+    findings = link_findings({r.url: r for r in (excluded, forbidden)}, targets)
+    assert [(f.kind, f.subject, f.evidence["verdict"]) for f in findings] == [
+        (Kind.BLOCKED, url("http://10.0.0.1/admin"), "forbidden")
+    ]

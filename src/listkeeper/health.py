@@ -30,6 +30,7 @@ VERDICT_COLORS: dict[str, str] = {
     "error": "#8c959f",
     "dead": "#cf222e",
     "excluded": "#d0d7de",
+    "forbidden": "#d0d7de",
     "invalid": "#6e7781",
 }
 INCONCLUSIVE = frozenset({"blocked", "rate-limited", "timeout", "error"})

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -58,7 +57,9 @@ from listkeeper.urls import classify, is_http
 
 Only = Literal["all", "links", "sources"]
 
-#: Link verdicts → the finding kind that reports them (OK and EXCLUDED report nothing).
+#: Link verdicts → the finding kind that reports them (OK and EXCLUDED report nothing). A link refused for its
+#: address (private, loopback, or a redirect there) is reported as ``blocked``: a list link that leads into a
+#: private network is something a reviewer should see.
 _VERDICT_KIND: dict[Verdict, Kind] = {
     Verdict.DEAD: Kind.DEAD,
     Verdict.REDIRECTED: Kind.MOVED,
@@ -67,9 +68,10 @@ _VERDICT_KIND: dict[Verdict, Kind] = {
     Verdict.TIMEOUT: Kind.TIMEOUT,
     Verdict.ERROR: Kind.ERROR,
     Verdict.INVALID: Kind.INVALID,
+    Verdict.FORBIDDEN: Kind.BLOCKED,
 }
 #: Link verdicts that are not requests (nothing was sent).
-_NOT_SENT = frozenset({Verdict.EXCLUDED, Verdict.INVALID})
+_NOT_SENT = frozenset({Verdict.EXCLUDED, Verdict.FORBIDDEN, Verdict.INVALID})
 #: Role of a reference that comes from a Markdown file rather than the catalog.
 MARKDOWN_ROLE = "markdown"
 
@@ -186,15 +188,12 @@ def _same_kind_subject(subject: Subject, final_url: str) -> Subject:
     return subjects.url(final_url)
 
 
-def link_findings(results: Mapping[str, LinkResult], targets: _Targets, exclude: Sequence[str] = ()) -> list[Finding]:
-    """One finding per link result worth reporting. A link excluded by an ``exclude`` rule is silent (the
-    maintainer asked for that); one refused for its address (private, loopback, or a redirect there) is reported
-    as ``blocked``: a list link that leads into a private network is something a reviewer should see."""
+def link_findings(results: Mapping[str, LinkResult], targets: _Targets) -> list[Finding]:
+    """One finding per link result worth reporting (:data:`_VERDICT_KIND`). A link excluded by an ``exclude``
+    rule is silent (the maintainer asked for that)."""
     findings = []
     for url, result in results.items():
         kind = _VERDICT_KIND.get(result.verdict)
-        if result.verdict is Verdict.EXCLUDED and not any(re.search(pattern, url) for pattern in exclude):
-            kind = Kind.BLOCKED
         if kind is None:
             continue
         subject = targets.subject[url]
@@ -460,7 +459,7 @@ def run_check(
         all_results = {**cached, **results}
         nothing = nothing_checked(all_results, source_results, started)
         findings = list(split.findings)
-        findings += link_findings(all_results, targets, cfg.check.exclude)
+        findings += link_findings(all_results, targets)
         for result in source_results:
             findings += result.findings
         if not nothing:

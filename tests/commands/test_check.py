@@ -370,7 +370,7 @@ def test_private_addresses_are_reported_excluded_rules_are_silent(
     code, data = check_json(capsys)
     assert code == 0
     verdicts = {link["url"]: link["verdict"] for link in data["links"] if link["url"] in urls}
-    assert verdicts == dict.fromkeys(urls, "excluded")
+    assert verdicts == {urls[0]: "forbidden", urls[1]: "forbidden", urls[2]: "excluded"}
     blocked = {f["subject"]: f for f in findings(data, "blocked")}
     assert set(blocked) == {"url:https://docs.example/meta", "url:http://10.0.0.1/admin"}
     meta = blocked["url:https://docs.example/meta"]

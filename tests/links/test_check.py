@@ -450,7 +450,7 @@ def test_private_addresses_are_refused_before_connecting(web: FakeWeb) -> None:
     ]
     results, stats = check(urls, config(web), resolver=resolver)
     for url in urls:
-        assert results[url].verdict is Verdict.EXCLUDED, url
+        assert results[url].verdict is Verdict.FORBIDDEN, url
         assert "private address" in results[url].detail
     assert "link-local" in results["http://metadata.test/"].detail
     assert lookups == ["metadata.test", "intranet.test"] and stats.requests == 0
@@ -461,7 +461,7 @@ def test_loopback_needs_allow_loopback(web: FakeWeb) -> None:
     site = web.host("local.example")
     site.route("/", Ok())
     results, _ = check([site.local("/")], config(web, allow_loopback=False))
-    assert results[site.local("/")].verdict is Verdict.EXCLUDED and "loopback" in results[site.local("/")].detail
+    assert results[site.local("/")].verdict is Verdict.FORBIDDEN and "loopback" in results[site.local("/")].detail
     assert not site.requests
 
 
@@ -470,10 +470,10 @@ def test_redirect_to_a_private_address_is_refused(web: FakeWeb) -> None:
     meta = site.route("/meta", Redirect(302, "http://169.254.169.254/latest/meta-data/iam"))
     intranet = site.route("/intra", Redirect(301, "http://10.0.0.1:8080/"))
     results, stats = check([meta, intranet], config(web))
-    assert results[meta].verdict is Verdict.EXCLUDED
+    assert results[meta].verdict is Verdict.FORBIDDEN
     assert results[meta].detail.startswith("redirect to a private address")
     assert results[meta].chain == (Hop(302, "http://169.254.169.254/latest/meta-data/iam"),)
-    assert results[intranet].verdict is Verdict.EXCLUDED
+    assert results[intranet].verdict is Verdict.FORBIDDEN
     assert stats.requests == 2 and set(stats.by_host) == {site.server.host}
     assert set(stats.host_time) == {site.server.host}  # refused hosts were never contacted: not "slow hosts"
 

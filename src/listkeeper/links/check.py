@@ -12,9 +12,10 @@ How a URL is checked
    the rest of the run on a host that answered HEAD with 405/501. ``GET`` streams and reads at most
    ``max_body_bytes`` (nothing when ``Content-Length`` is larger) and then closes the stream.
 3. Redirects are followed by hand (the client never follows them): every hop is vetted against private
-   addresses (:mod:`.net`), gets its own headers and token decision, and is recorded as ``Hop(status, target)``
-   - the status that redirected and the public form of the URL it pointed to. A chain of only 301/308 that ends
-   in success is ``REDIRECTED`` with ``final_url``; any 302/303/307 in the chain lets the final status decide.
+   addresses (:mod:`.net`; refused: ``FORBIDDEN``), gets its own headers and token decision, and is recorded as
+   ``Hop(status, target)`` - the status that redirected and the public form of the URL it pointed to. A chain of
+   only 301/308 that ends in success is ``REDIRECTED`` with ``final_url``; any 302/303/307 in the chain lets the
+   final status decide.
 4. Retries (at most ``max_retries``; a timeout at most once, so a hanging URL costs at most two
    ``request_timeout``) with exponential backoff and full jitter on 408, 429, 5xx, timeouts, connection
    failures/resets and temporary DNS failures. ``Retry-After`` (seconds or HTTP-date), ``RateLimit: ... reset=N``,
@@ -465,9 +466,9 @@ class _Engine:
             else:
                 if not outcome.retryable:
                     if outcome.kind == "forbidden" and not first:
-                        outcome = _Failure(Verdict.EXCLUDED, f"redirect to a private address: {outcome.detail}", False)
+                        outcome = _Failure(Verdict.FORBIDDEN, f"redirect to a private address: {outcome.detail}", False)
                     elif outcome.kind == "forbidden":
-                        outcome = _Failure(Verdict.EXCLUDED, f"private address: {outcome.detail}", False)
+                        outcome = _Failure(Verdict.FORBIDDEN, f"private address: {outcome.detail}", False)
                     return _HopResult(None, outcome, attempts)
                 last, asked = outcome, None
             if retries >= (1 if last.kind in _TIMEOUTS else self.config.max_retries):
@@ -505,7 +506,7 @@ class _Engine:
                 return _Failure(Verdict.TIMEOUT, detail, True, "timeout", deadline=budget < self.config.request_timeout)
             except ForbiddenAddress as exc:
                 self._uncount(host_key)  # refused before connecting: nothing was sent
-                return _Failure(Verdict.EXCLUDED, f"{exc.address} ({exc.reason}), not contacted", False, "forbidden")
+                return _Failure(Verdict.FORBIDDEN, f"{exc.address} ({exc.reason}), not contacted", False, "forbidden")
             except InvalidHostName as exc:
                 self._uncount(host_key)  # refused before connecting: nothing was sent
                 return _Failure(Verdict.INVALID, str(exc), False, "invalid")

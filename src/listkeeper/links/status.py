@@ -20,7 +20,8 @@ class Verdict(StrEnum):
     RATE_LIMITED = "rate-limited"  # 429 after retries
     TIMEOUT = "timeout"
     ERROR = "error"  # TLS, connection refused/reset, 5xx after retries, too many redirects
-    EXCLUDED = "excluded"  # matched an exclude rule, or a forbidden (private/loopback) address
+    EXCLUDED = "excluded"  # matched an exclude rule (``check.exclude``): not requested, reported nowhere
+    FORBIDDEN = "forbidden"  # a private/loopback/link-local address, also as a redirect target: not contacted
     INVALID = "invalid"  # malformed or empty URL
 
     @property

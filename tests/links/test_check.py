@@ -9,15 +9,9 @@ from collections.abc import Iterator
 import pytest
 
 from listkeeper.config import CheckConfig, HostPolicy
-from listkeeper.links.check import (
-    BACKOFF_CAP,
-    DEADLINE_MIN,
-    USER_AGENT,
-    Remapper,
-    backoff,
-    run_check,
-    work_deadline,
-)
+from listkeeper.links.check import DEADLINE_MIN, USER_AGENT, run_check, work_deadline
+from listkeeper.links.engine import BACKOFF_CAP, backoff
+from listkeeper.links.remap import Remapper
 from listkeeper.links.status import CheckStats, Hop, LinkResult, Verdict
 from tests.fakes.web import (
     BigBody,

@@ -7,7 +7,7 @@ not ``OK`` is inconclusive by construction.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -58,7 +58,7 @@ class CheckStats:
     max_in_flight: Counter[str] = field(default_factory=Counter)  # peak concurrent requests per host
     rate_limited: int = 0  # 429 responses received
     retries: int = 0
-    host_time: Counter[str] = field(default_factory=Counter)  # seconds spent per host (for "slowest hosts")
+    host_time: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # seconds per host
     wall: float = 0.0
     deadline: float = 0.0  # seconds the run was allowed (the deadline follows the number of URLs)
     unanswered: list[str] = field(default_factory=list)  # URLs the deadline cut short: asked first next run

@@ -11,14 +11,15 @@ import httpx
 import httpx2
 import pytest
 import yaml
+from huggingface_hub.utils import _http as hf_http
 
 from listkeeper.catalog.load import LoadedCatalog, load_catalog
 from listkeeper.catalog.refs import catalog_refs
 from listkeeper.config import SourcesConfig
 from listkeeper.findings import Kind
-from listkeeper.sources import huggingface
 from listkeeper.sources.base import SourceResult
-from listkeeper.sources.huggingface import HuggingFaceSource, _PoliteTransport, _Traffic, build
+from listkeeper.sources.hf.transport import PoliteTransport, Traffic, library_client_factory
+from listkeeper.sources.huggingface import HuggingFaceSource, build
 from listkeeper.state import State, open_state
 from listkeeper.subjects import Subject, hf_collection, hf_dataset, hf_model, hf_space
 from tests.fakes.hub import FakeHub
@@ -104,7 +105,7 @@ def test_configured_endpoint_is_used_with_our_user_agent_and_no_telemetry(hub, s
     )
     assert_counted(hub, result)
     # The library's shared client factory is restored afterwards.
-    assert huggingface.hf_http._GLOBAL_CLIENT_FACTORY is huggingface.hf_http.default_client_factory
+    assert library_client_factory() is hf_http.default_client_factory
 
 
 def test_token_from_env_is_sent_to_the_hub(hub, state, tmp_path):
@@ -227,7 +228,7 @@ def test_only_the_hub_s_repo_not_found_code_is_dead_evidence(state, tmp_path, mo
             return httpx2.Response(401, headers={"X-Error-Code": "RepoNotFound"}, json={"error": "Repo not found"})
         return httpx2.Response(401, json={"error": "Unauthorized"})
 
-    monkeypatch.setattr(huggingface.httpx2, "HTTPTransport", lambda proxy=None: httpx2.MockTransport(handler))
+    monkeypatch.setattr(httpx2, "HTTPTransport", lambda proxy=None: httpx2.MockTransport(handler))
     loaded = catalog(tmp_path, entry(checkpoints=[{"hf": "solo/gone"}, {"hf": "other/model"}]))
     src = HuggingFaceSource(SourcesConfig(hf_endpoint="https://hub.example", max_retries=0), sleep=Waits())
 
@@ -541,7 +542,7 @@ def test_token_is_never_sent_to_another_origin():
         return httpx2.Response(200, json=[])
 
     config = SourcesConfig(hf_endpoint="https://hub.example")
-    transport = _PoliteTransport(httpx2.MockTransport(handler), config, _Traffic(), Waits())
+    transport = PoliteTransport(httpx2.MockTransport(handler), config, Traffic(), Waits())
     with httpx2.Client(transport=transport) as client:
         client.get("https://hub.example/api/models", headers={"Authorization": "Bearer hf_x"})
         client.get("https://elsewhere.example/api/models?cursor=1", headers={"Authorization": "Bearer hf_x"})
@@ -606,8 +607,6 @@ def test_the_library_client_factory_is_found():
     it, before a run could leave our factory installed."""
     from huggingface_hub import set_client_factory
 
-    from listkeeper.sources.huggingface import library_client_factory
-
     before = library_client_factory()
     assert callable(before)
 
@@ -668,7 +667,7 @@ def test_expand_values_are_ones_the_hub_accepts() -> None:
 
     from huggingface_hub import hf_api
 
-    from listkeeper.sources.huggingface import EXPAND
+    from listkeeper.sources.hf.summary import EXPAND
     from tests.fakes.hub import EXPAND_VALUES
 
     library = {

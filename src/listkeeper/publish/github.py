@@ -125,10 +125,10 @@ class GitHubPublisher:
         )
 
     def __enter__(self) -> GitHubPublisher:
-        self._gh.__enter__()
+        self._gh.__enter__()  # type: ignore[no-untyped-call]  # githubkit leaves it unannotated
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self._gh.__exit__(*exc)
 
     # -- transport --------------------------------------------------------------------------------------------
@@ -145,7 +145,7 @@ class GitHubPublisher:
         if method in _WRITES:
             self._pace()
         try:
-            response = self._gh.request(method, self._path(rest), params=params, json=json)  # type: ignore[arg-type]
+            response = self._gh.request(method, self._path(rest), params=params, json=json)
         except RequestFailed as exc:
             raise PublishError(f"GitHub {method} {rest}: {exc.response.status_code} {_message(exc)}") from None
         except RequestError as exc:

@@ -370,7 +370,7 @@ class GitHubSource:
         if status != 200 or not isinstance(body, dict):
             return _Outcome(None, evidence={"reason": f"GET /repos/{repo.name}: HTTP {status}"})
         redirected = response is not None and any(h.status_code in (301, 308) for h in response.history)
-        data = {
+        data: dict[str, Any] = {
             "full_name": body.get("full_name") or repo.name,
             "archived": bool(body.get("archived")),
             "disabled": bool(body.get("disabled")),

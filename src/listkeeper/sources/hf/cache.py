@@ -72,8 +72,8 @@ def store(state: State, run: Run, cached: dict[Subject, Fact], rules: list[Rule]
                 slug.lower(),
                 {"fetched_at": stamp, "items": items, "baseline": baseline, "first_seen": first_seen},
             )
-        for key, value in baselines(state, run, rules).items():
-            state.put(NS_BASELINE, key, value)
+        for owner, kinds in baselines(state, run, rules).items():
+            state.put(NS_BASELINE, owner, kinds)
         for old, new in run.renamed_owners.items():
             if state.get(NS_RENAMED, old) != new:
                 state.put(NS_RENAMED, old, new)

@@ -9,11 +9,12 @@ from typing import Any, Literal, TypeVar
 from listkeeper.catalog.model import HfAuthorRule
 from listkeeper.findings import Location
 from listkeeper.sources.base import Fact
+from listkeeper.subjects import Kind as SubjectKind
 from listkeeper.subjects import Subject
 
 NAME = "hf"
 RepoKind = Literal["model", "dataset", "space"]
-SUBJECT_KIND: dict[RepoKind, str] = {"model": "hf-model", "dataset": "hf-dataset", "space": "hf-space"}
+SUBJECT_KIND: dict[RepoKind, SubjectKind] = {"model": "hf-model", "dataset": "hf-dataset", "space": "hf-space"}
 REPO_KIND: dict[str, RepoKind] = {v: k for k, v in SUBJECT_KIND.items()}
 PAGE_SIZE = 1000  # the largest listing page the Hub serves (api-notes A2); fewer pages, same answer
 BREAKER_FAILURES = 2  # consecutive calls that exhausted their retries before we stop asking for this run

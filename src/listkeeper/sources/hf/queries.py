@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -19,7 +20,7 @@ from huggingface_hub.errors import (
 )
 from huggingface_hub.hf_api import DatasetInfo, ModelInfo, SpaceInfo
 from huggingface_hub.utils import _http as hf_http
-from huggingface_hub.utils import build_hf_headers
+from huggingface_hub.utils import build_hf_headers  # type: ignore[attr-defined]  # lazily exported
 from huggingface_hub.utils._pagination import paginate
 
 from listkeeper import __version__, deadline
@@ -139,7 +140,7 @@ class HubQueries:
             headers = build_hf_headers(
                 token=self.token or False, library_name="listkeeper", library_version=__version__
             )
-            response = self._call(run, str(subject), lambda u=url, h=headers: self._get(u, h))
+            response = self._call(run, str(subject), functools.partial(self._get, url, headers))
             run.facts[subject] = self._collection_fact(run, subject, response, first_hop)
         # Items of fresh collections, and of collections answered from the cache, both feed new-item detection.
         for subject in [s for s in run.facts if s.kind == "hf-collection" and s.id not in run.collection_items]:
@@ -223,7 +224,7 @@ class HubQueries:
             # the largest page the Hub accepts is asked for and every page is still followed.
             headers = self.api._build_hf_headers()
             pages = paginate(f"{self.endpoint}/api/{kind}s", params=params, headers=headers)
-            return [info_type(**({"siblings": None} | item)) for item in pages]
+            return [info_type(**({"siblings": None} | item)) for item in pages]  # type: ignore[no-untyped-call]
 
         try:
             result = self._call(run, f"list {kind}s of {owner}", fetch)

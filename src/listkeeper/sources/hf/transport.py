@@ -86,6 +86,7 @@ class PoliteTransport(httpx2.BaseTransport):
         # strips it only on redirects. A token is for the configured endpoint and nowhere else.
         origin.strip_foreign_auth(request, self.home)
         attempt = 0
+        headers: dict[str, str]
         while True:
             try:
                 response = self.inner.handle_request(request)

@@ -55,6 +55,7 @@ from listkeeper.catalog import edit
 from listkeeper.catalog.load import KeyPath, LineMap, LoadedCatalog, format_path, parse_yaml
 from listkeeper.catalog.model import Catalog, Entry, Family
 from listkeeper.catalog.refs import entry_subjects
+from listkeeper.catalog.rules import cross_file_problems
 from listkeeper.errors import EditError
 from listkeeper.findings import Finding, Kind
 from listkeeper.subjects import Subject
@@ -582,8 +583,6 @@ def apply(
 def _check_cross_file(loaded: LoadedCatalog, new_texts: Mapping[str, str]) -> None:
     if not new_texts:
         return
-    from listkeeper.catalog.validate import cross_file_problems
-
     families = dict(loaded.catalog.families)
     lines: dict[str, LineMap] = dict(loaded.lines)
     for file, text in new_texts.items():

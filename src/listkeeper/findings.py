@@ -6,10 +6,14 @@ They are plain frozen data, serialisable to JSON (schema version :data:`SCHEMA_V
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
+from listkeeper.errors import UsageError
 from listkeeper.subjects import Subject
 
 SCHEMA_VERSION = 1
@@ -100,3 +104,45 @@ class Finding:
             new_subject=Subject.parse(data["new_subject"]) if data.get("new_subject") else None,
             source=data.get("source", ""),
         )
+
+
+# -- JSON in and out: the one place findings are written and read -------------------------------------------------
+
+
+def findings_to_json(findings: Iterable[Finding]) -> list[dict[str, Any]]:
+    """Findings as a JSON-ready list (the check report's ``findings``, the state store's last findings)."""
+    return [finding.to_json() for finding in findings]
+
+
+def findings_from_json(data: Any, origin: str) -> list[Finding]:
+    """Findings from a check report (``{"findings": [...]}``) or a bare list of :meth:`Finding.to_json` dicts.
+
+    ``origin`` names where the data came from in the :class:`UsageError` raised for anything else."""
+    items = data.get("findings") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise UsageError(f"{origin}: expected a check report with a 'findings' list, or a list of findings")
+    findings = []
+    for index, item in enumerate(items):
+        try:
+            if not isinstance(item, dict):
+                raise TypeError("not an object")
+            findings.append(Finding.from_json(item))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            detail = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
+            raise UsageError(f"{origin}: findings[{index}]: not a valid finding ({detail})") from None
+    return findings
+
+
+def read_findings(path: Path) -> list[Finding]:
+    """Findings from a JSON file (a check report or a list of findings); a :class:`UsageError` names what is wrong."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    return findings_from_json(data, str(path))

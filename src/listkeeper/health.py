@@ -81,10 +81,7 @@ class Health:
 
 def gather(state: State, *, now: float) -> Health:
     """Everything the report, the badge and the dashboard show, read from the state store."""
-    from listkeeper.commands.update import parse_findings
-
-    stored = state.get("runs", "last-findings")
-    findings = parse_findings(stored, f"{state.path} (runs/last-findings)") if stored is not None else []
+    findings = state.load_last_findings() or []
     return Health(
         generated=now,
         runs=history.runs(state),

@@ -475,7 +475,7 @@ def run_check(
             )
             findings += _badge_findings(docs, findings)
             with state.transaction():
-                state.put("runs", "last-findings", [f.to_json() for f in findings])
+                state.save_last_findings(findings)
         else:
             findings = [
                 Finding(Kind.UNKNOWN, f.subject, f.message, f.evidence, f.locations, source=f.source)

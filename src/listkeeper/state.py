@@ -35,12 +35,13 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from listkeeper.errors import ConfigError, StateLocked
+from listkeeper.findings import Finding, findings_from_json, findings_to_json
 
 #: Set by ``--reset-state``: a corrupt state file is moved aside and a new one created instead of failing.
 RESET_ON_CORRUPT: contextvars.ContextVar[bool] = contextvars.ContextVar("listkeeper_reset_state", default=False)
@@ -129,6 +130,10 @@ _MIGRATIONS: list[str] = [
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
+#: Where the last check's findings are kept in the ``kv`` table (namespace, key).
+LAST_FINDINGS = ("runs", "last-findings")
+
+
 class State:
     """An open state store. Use :func:`open_state` to get one with its lock held."""
 
@@ -174,6 +179,19 @@ class State:
     def items(self, namespace: str) -> dict[str, Any]:
         rows = self.conn.execute("SELECT key, value FROM kv WHERE namespace = ?", (namespace,))
         return {key: json.loads(value) for key, value in rows}
+
+    # -- the last check's findings (what ``update``, ``pr`` and the dashboard act on) -----------------------------
+
+    def save_last_findings(self, findings: Iterable[Finding]) -> None:
+        """Keep this check's findings, replacing the previous run's. Call inside :meth:`transaction`."""
+        self.put(*LAST_FINDINGS, findings_to_json(findings))
+
+    def load_last_findings(self) -> list[Finding] | None:
+        """The last check's findings, or None when no check has recorded any."""
+        stored = self.get(*LAST_FINDINGS)
+        if stored is None:
+            return None
+        return findings_from_json(stored, f"{self.path} ({'/'.join(LAST_FINDINGS)})")
 
     # -- dismissals ------------------------------------------------------------------------------------------
 

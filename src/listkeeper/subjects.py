@@ -9,12 +9,16 @@ caller passes :class:`Endpoints`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["hf-model", "hf-dataset", "hf-space", "hf-collection", "arxiv", "github", "url"]
+#: An arXiv id's version suffix (``2311.03079v2``): the one copy of this rule.
+ARXIV_VERSION = re.compile(r"v(\d+)$")
 
-_PREFIX: dict[Kind, str] = {
+SubjectKind = Literal["hf-model", "hf-dataset", "hf-space", "hf-collection", "arxiv", "github", "url"]
+
+_PREFIX: dict[SubjectKind, str] = {
     "hf-model": "hf:model/",
     "hf-dataset": "hf:dataset/",
     "hf-space": "hf:space/",
@@ -36,7 +40,7 @@ class Endpoints:
 
 @dataclass(frozen=True, order=True)
 class Subject:
-    kind: Kind
+    kind: SubjectKind
     id: str
 
     def __str__(self) -> str:
@@ -50,6 +54,15 @@ class Subject:
             if text.startswith(prefix) and (len(text) > len(prefix) or kind == "url"):
                 return cls(kind, text[len(prefix) :])
         raise ValueError(f"not a subject id: {text!r} (expected e.g. 'hf:model/owner/name', 'arxiv:2311.03079')")
+
+    def identity(self) -> Subject:
+        """The canonical form under which two subjects are the same thing: Hub and GitHub names ignore case, an arXiv
+        id names the same paper with or without a version; a URL is only itself."""
+        if self.kind == "arxiv":
+            return Subject(self.kind, ARXIV_VERSION.sub("", self.id))
+        if self.kind == "url":
+            return self
+        return Subject(self.kind, self.id.lower())
 
     @property
     def owner(self) -> str | None:

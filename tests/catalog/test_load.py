@@ -309,3 +309,33 @@ def test_limits_are_configurable(
     (tmp_path / "listkeeper.toml").write_text("[limits]\nyaml_depth = 4\n", encoding="utf-8")
     assert run(["validate", "--catalog", str(folder)]) == 2
     assert "nested deeper than 4 levels" in capsys.readouterr().err
+
+
+def test_texts_in_memory_load_like_the_directory_and_name_their_own_paths(tmp_path: Path) -> None:
+    from listkeeper.catalog.load import load_texts, read_texts
+    from listkeeper.errors import CatalogError
+
+    folder = write_catalog(tmp_path, {"fam.yaml": GOOD})
+    on_disk = load_catalog(folder)
+    in_memory = load_texts(read_texts(folder), folder)
+    assert in_memory.catalog == on_disk.catalog and in_memory.lines == on_disk.lines
+    # The names given are the names used: in the families and in every problem, no scratch directory involved.
+    broken = {"repo/catalog/fam.yaml": fam("    colour: red\n")}
+    with pytest.raises(CatalogError) as caught:
+        load_texts(broken, Path("repo/catalog"))
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.message) == ("repo/catalog/fam.yaml", 6, "unknown key")
+    assert list(load_texts({"repo/catalog/fam.yaml": GOOD}, Path("repo/catalog")).catalog.families) == [
+        "repo/catalog/fam.yaml"
+    ]
+
+
+def test_read_texts_refuses_a_file_that_is_not_utf8_with_its_line(tmp_path: Path) -> None:
+    from listkeeper.catalog.load import read_texts
+    from listkeeper.errors import CatalogError
+
+    folder = write_catalog(tmp_path, {"fam.yaml": GOOD.encode() + b"# caf\xe9\n"})
+    with pytest.raises(CatalogError) as caught:
+        read_texts(folder)
+    (problem,) = caught.value.problems
+    assert problem.message == "not valid UTF-8" and problem.line == GOOD.count("\n") + 1

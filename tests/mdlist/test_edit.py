@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from listkeeper.commands.update import parse_findings
 from listkeeper.errors import EditError
 from listkeeper.findings import Finding, Kind
+from listkeeper.findings import findings_from_json as parse_findings
 from listkeeper.links.extract import extract_markdown
 from listkeeper.mdlist.edit import Policy, edit_markdown
 from listkeeper.subjects import Subject

@@ -64,7 +64,7 @@ FINDINGS = [MOVED, DEAD, NEW, SUSPECT]
 
 
 def build(findings: list[Finding], files: dict[str, str] | None = None, **kw: object) -> proposal_module.Proposal:
-    return proposal_module.build(
+    return proposal_module.build_catalog(
         files or BASE_FILES, findings, catalog_dir="catalog", output="catalog/README.md", today=TODAY, **kw
     )
 

@@ -116,7 +116,7 @@ def test_fingerprint_ignores_dates_but_not_content() -> None:
     from listkeeper.publish import proposal as proposal_module
 
     a = build([MOVED, NEW])
-    later = proposal_module.build(
+    later = proposal_module.build_catalog(
         BASE_FILES, [MOVED, NEW], catalog_dir="catalog", output="catalog/README.md", today=date(2027, 1, 1)
     )
     assert later.fingerprint == a.fingerprint and later.files != a.files

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,43 +14,13 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from listkeeper.catalog.loaded import KeyPath, LineMap, LoadedCatalog, format_path
 from listkeeper.catalog.model import CODE_TAGS, Catalog, Family
+from listkeeper.catalog.rules import cross_file_problems
 from listkeeper.config import LimitsConfig
 from listkeeper.errors import CatalogError, Problem
 
-KeyPath = tuple[str | int, ...]
 DEFAULT_LIMITS = LimitsConfig()
-
-
-def format_path(path: KeyPath) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-@dataclass
-class LineMap:
-    """1-based line of each key path in one YAML file (the key's line for mappings, the item's for lists)."""
-
-    lines: dict[KeyPath, int] = field(default_factory=dict)
-
-    def line(self, path: KeyPath) -> int | None:
-        """Line of ``path`` or of its nearest ancestor that has one."""
-        for end in range(len(path), -1, -1):
-            if (found := self.lines.get(tuple(path[:end]))) is not None:
-                return found
-        return None
-
-
-@dataclass
-class LoadedCatalog:
-    root: Path
-    catalog: Catalog
-    lines: dict[str, LineMap]  # keyed like catalog.families: path relative to root's parent, posix
-
-    def line(self, file: str, path: KeyPath) -> int | None:
-        return self.lines[file].line(path) if file in self.lines else None
 
 
 _ALIAS_TAG = "tag:listkeeper,2024:alias"
@@ -67,7 +36,7 @@ class _AliasMarkingLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
-            event = self.get_event()
+            event = self.get_event()  # type: ignore[no-untyped-call]  # untyped in PyYAML's stubs
             return yaml.ScalarNode(_ALIAS_TAG, event.anchor, event.start_mark, event.end_mark)
         return super().compose_node(parent, index)
 
@@ -270,24 +239,43 @@ def validation_problems(exc: ValidationError, file: str, lines: LineMap) -> list
     return sorted(problems, key=lambda p: p.line or 0)  # stable: pydantic's order within one line
 
 
+def _too_big(size: int, name: str, limits: LimitsConfig) -> list[Problem]:
+    if size <= limits.catalog_file_bytes:
+        return []
+    limit = limits.catalog_file_bytes
+    message = f"file is {size:,} bytes, more than the limit of {limit:,} ([limits] catalog_file_bytes)"
+    return [Problem(name, None, "", message)]
+
+
+def _read(path: Path, name: str, limits: LimitsConfig) -> tuple[str | None, list[Problem]]:
+    """A family file's text exactly as stored, or the problem reading it (``name`` names it in messages)."""
+    try:
+        if too_big := _too_big(path.stat().st_size, name, limits):
+            return None, too_big
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(name, None, "", f"cannot read: {exc.strerror}")]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(name, line, "", "not valid UTF-8")]
+
+
 def load_family(
     path: Path, name: str, limits: LimitsConfig = DEFAULT_LIMITS
 ) -> tuple[Family | None, LineMap, list[Problem]]:
     """Load one family file; ``name`` is how the file is named in messages and keys."""
-    try:
-        size = path.stat().st_size
-        if size > limits.catalog_file_bytes:
-            limit = limits.catalog_file_bytes
-            message = f"file is {size:,} bytes, more than the limit of {limit:,} ([limits] catalog_file_bytes)"
-            return None, LineMap(), [Problem(name, None, "", message)]
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, LineMap(), [Problem(name, None, "", f"cannot read: {exc.strerror}")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, LineMap(), [Problem(name, line, "", "not valid UTF-8")]
+    text, problems = _read(path, name, limits)
+    if text is None:
+        return None, LineMap(), problems
+    return parse_family(text, name, limits)
+
+
+def parse_family(
+    text: str, name: str, limits: LimitsConfig = DEFAULT_LIMITS
+) -> tuple[Family | None, LineMap, list[Problem]]:
+    """One family file's text → the typed family, its line map and its problems."""
     data, lines, problems = parse_yaml(text, name, limits.yaml_depth)
     if problems:
         return None, lines, problems
@@ -325,31 +313,90 @@ def check_root(root: Path) -> None:
         raise CatalogError([Problem(str(root), None, "", "catalog directory does not exist" + hint)])
 
 
+def read_texts(root: Path, *, limits: LimitsConfig = DEFAULT_LIMITS) -> dict[str, str]:
+    """The family files under ``root`` as texts, keyed like :func:`load_catalog` keys them (for
+    :func:`load_texts`). Raises :class:`CatalogError` for a missing directory or a file that cannot be read."""
+    check_root(root)
+    texts: dict[str, str] = {}
+    problems: list[Problem] = []
+    for path in family_files(root):
+        name = (root / path.name).as_posix()
+        text, found = _read(path, name, limits)
+        problems += found
+        if text is not None:
+            texts[name] = text
+    if problems:
+        raise CatalogError(problems)
+    return texts
+
+
 def load_catalog(root: Path, *, check: bool = True, limits: LimitsConfig = DEFAULT_LIMITS) -> LoadedCatalog:
     """Load every ``*.yaml`` under ``root`` (not recursive). Raises :class:`CatalogError` with all problems.
 
-    With ``check`` (the default) the cross-file rules of :mod:`listkeeper.catalog.validate` run too. ``limits``
+    With ``check`` (the default) the cross-file rules of :mod:`listkeeper.catalog.rules` run too. ``limits``
     bounds each file's size and nesting (``[limits]`` in the configuration).
     """
     check_root(root)
-    families: dict[str, Family] = {}
-    lines: dict[str, LineMap] = {}
-    problems: list[Problem] = []
+    loaded = []
     with gc_paused():
         for path in family_files(root):
             name = (root / path.name).as_posix()
-            family, line_map, found = load_family(path, name, limits)
-            lines[name] = line_map
-            problems += found
-            if family is not None:
-                families[name] = family
+            loaded.append((name, *load_family(path, name, limits)))
+    return _collect(root, loaded, check=check)
+
+
+def load_texts(
+    texts: Mapping[str, str], root: Path, *, check: bool = True, limits: LimitsConfig = DEFAULT_LIMITS
+) -> LoadedCatalog:
+    """Load family files given as texts (name → text), without touching the disk: the names key the families and
+    name the files in problems. ``root`` is the catalog directory they stand for. Raises like :func:`load_catalog`.
+    """
+    loaded = []
+    with gc_paused():
+        for name in sorted(texts):
+            text = texts[name]
+            if too_big := _too_big(len(text.encode("utf-8")), name, limits):
+                loaded.append((name, None, LineMap(), too_big))
+            else:
+                loaded.append((name, *parse_family(text, name, limits)))
+    return _collect(root, loaded, check=check)
+
+
+def _collect(
+    root: Path, loaded: list[tuple[str, Family | None, LineMap, list[Problem]]], *, check: bool
+) -> LoadedCatalog:
+    families: dict[str, Family] = {}
+    lines: dict[str, LineMap] = {}
+    problems: list[Problem] = []
+    for name, family, line_map, found in loaded:
+        lines[name] = line_map
+        problems += found
+        if family is not None:
+            families[name] = family
     if not families and not problems:
         problems.append(Problem(str(root), None, "", "no catalog files (*.yaml) found"))
-    loaded = LoadedCatalog(root, Catalog(families=families), lines)
+    catalog = LoadedCatalog(root, Catalog(families=families), lines)
     if check and not problems:
-        from listkeeper.catalog.validate import cross_file_problems
-
-        problems += cross_file_problems(loaded)
+        problems += cross_file_problems(catalog)
     if problems:
         raise CatalogError(problems)
-    return loaded
+    return catalog
+
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "KeyPath",
+    "LineMap",
+    "LoadedCatalog",
+    "check_root",
+    "family_files",
+    "format_path",
+    "gc_paused",
+    "load_catalog",
+    "load_family",
+    "load_texts",
+    "parse_family",
+    "parse_yaml",
+    "read_texts",
+    "validation_problems",
+]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from listkeeper import subjects
-from listkeeper.catalog.load import KeyPath, LoadedCatalog, format_path
+from listkeeper.catalog.loaded import KeyPath, LoadedCatalog, format_path
 from listkeeper.catalog.model import Entry
 from listkeeper.findings import Location
 from listkeeper.subjects import Subject

@@ -7,7 +7,6 @@ never touches the file's mtime. ``--check`` is for CI: exit 1 with a diff when t
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import click
@@ -18,6 +17,7 @@ from listkeeper.commands.options import catalog_option
 from listkeeper.errors import ExitCode, UsageError
 from listkeeper.fsutil import write_atomic
 from listkeeper.render.markdown import render_catalog
+from listkeeper.textdiff import unified
 
 
 def _read(path: Path) -> bytes | None:
@@ -34,10 +34,8 @@ def _read(path: Path) -> bytes | None:
 
 def unified_diff(committed: bytes | None, fresh: str, path: Path) -> str:
     """``committed`` → ``fresh`` as a unified diff (what ``listkeeper render`` would change)."""
-    old = (committed or b"").decode("utf-8", errors="replace").splitlines(keepends=True)
-    new = fresh.splitlines(keepends=True)
-    lines = difflib.unified_diff(old, new, fromfile=f"{path} (committed)", tofile=f"{path} (rendered from catalog)")
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+    old = (committed or b"").decode("utf-8", errors="replace")
+    return unified(old, fresh, f"{path} (committed)", f"{path} (rendered from catalog)")
 
 
 @click.command("render")

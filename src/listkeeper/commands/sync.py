@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -32,16 +33,15 @@ from rich.console import Console
 from listkeeper import config as config_module
 from listkeeper import history
 from listkeeper import report as report_module
-from listkeeper.catalog.edit import read_text
-from listkeeper.catalog.load import family_files
 from listkeeper.commands.options import catalog_option, config_option, dead_option, state_option
 from listkeeper.commands.output import append_step_summary
-from listkeeper.commands.pr import Target, github_publisher, github_repo, publish
-from listkeeper.errors import ExitCode, ListkeeperError, UsageError
+from listkeeper.commands.update import summary
+from listkeeper.errors import ExitCode, ListkeeperError
 from listkeeper.findings import Finding
-from listkeeper.fsutil import recover, replace_all
 from listkeeper.mdlist import files as md_files
-from listkeeper.publish.proposal import build
+from listkeeper.publish.proposal import dead_rule
+from listkeeper.publish.request import Target, github_publisher, github_repo, publish
+from listkeeper.publish.worktree import apply_findings
 from listkeeper.render.escape import escape_inline
 from listkeeper.state import open_state
 
@@ -66,61 +66,31 @@ def _emit(report: report_module.CheckReport, fmt: str) -> None:
 
 
 def _write_working_tree(
-    cfg: config_module.Config,
-    findings: list,  # type: ignore[type-arg]
-    dead: str | None,
-    markdown: list[Path] | None,
+    cfg: config_module.Config, findings: Sequence[Finding], dead: str | None, markdown: list[Path] | None
 ) -> None:
-    """Apply to the working tree: every edit verified first, then each file replaced atomically."""
-    from datetime import UTC, datetime
-
-    from listkeeper.commands.update import md_summary, policy_for, update_markdown
-
-    journal_dir = cfg.path(cfg.state_path).parent
+    """Apply to the working tree: every edit verified first, then the files replaced all or none."""
+    with open_state(cfg.path(cfg.state_path)) as state:
+        dismissed = frozenset(state.dismissed())
+    outcome = apply_findings(
+        findings,
+        catalog_dir=None if markdown is not None else cfg.path(cfg.catalog_dir),
+        output=cfg.path(cfg.output),
+        markdown=markdown or (),
+        dead=dead_rule(cfg, dead, markdown=markdown is not None),
+        today=datetime.now(UTC).date(),
+        dismissed=dismissed,
+        journal_dir=cfg.path(cfg.state_path).parent,
+    )
+    if outcome.recovered:
+        click.echo(outcome.recovered)
     if markdown is not None:
-        with open_state(cfg.path(cfg.state_path)) as state:
-            dismissed = state.dismissed()
-        outcome = update_markdown(
-            markdown, findings, policy=policy_for(cfg, dead), dismissed=frozenset(dismissed), journal_dir=journal_dir
-        )
-        if outcome.recovered:
-            click.echo(outcome.recovered)
-        for line in md_summary(outcome):
+        for line in summary(outcome):
             click.echo(line)
         return
-    catalog = cfg.path(cfg.catalog_dir)
-    output = cfg.path(cfg.output)
-    recovered = recover(journal_dir)
-    if recovered:
-        click.echo(recovered)
-    files = {path.as_posix(): read_text(path) for path in family_files(catalog)}
-    if output.is_file():
-        files[output.as_posix()] = read_text(output)
-    with open_state(cfg.path(cfg.state_path)) as state:
-        dismissed = state.dismissed()
-    proposal = build(
-        files,
-        findings,
-        catalog_dir=catalog.as_posix(),
-        output=output.as_posix(),
-        today=datetime.now(UTC).date(),
-        dead_action="remove" if (dead or cfg.update.dead) == "remove" else "mark",
-        dismissed=dismissed,
-        base_title=cfg.pr.title,
-    )
-    new = dict(proposal.files)
-    if proposal.empty:  # nothing to change, but an interrupted earlier run may have left the list stale
-        from listkeeper.publish.proposal import catalog_texts, render_texts
-
-        fresh = render_texts(catalog_texts(files, catalog.as_posix()))
-        if files.get(output.as_posix()) != fresh:
-            new[output.as_posix()] = fresh
-    if proposal.empty and not new:
-        click.echo(f"nothing to change ({len(findings)} findings)")
-        return
-    replace_all({Path(path): text for path, text in new.items()}, journal_dir)
-    if proposal.empty:
-        click.echo(f"nothing to change ({len(findings)} findings); re-rendered the stale {output}")
+    proposal = outcome.proposal
+    if not proposal.changes:
+        stale = f"; re-rendered the stale {proposal.rendered}" if proposal.rendered is not None else ""
+        click.echo(f"nothing to change ({len(findings)} findings){stale}")
         return
     for change in proposal.changes:
         click.echo(f"{change.file}: {change.describe()}")
@@ -154,8 +124,6 @@ def _write_dashboard(
     cfg: config_module.Config, repo: str, base: str, findings: Sequence[Finding], echo: Callable[[str], None]
 ) -> None:
     """Create or update the dashboard issue from the state store's health and this run's findings."""
-    from datetime import UTC, datetime
-
     from listkeeper import health as health_module
     from listkeeper.publish import dashboard
 
@@ -217,8 +185,7 @@ def command(
     cfg = config_module.load(".", config_file).with_overrides(catalog_dir=catalog_dir, state_path=state_path)
     fmt = fmt or ("terminal" if sys.stderr.isatty() else "none")
     patterns = md_files.patterns(cfg)
-    if dead == "comment" and patterns is None:
-        raise UsageError("--dead comment is for Markdown mode; the catalog's dead items are marked or removed")
+    dead_rule(cfg, dead, markdown=patterns is not None)  # a usage error shows before anything is checked
     markdown = md_files.resolve(cfg.root, patterns) if patterns is not None else None
     lines: list[str] = []
 
@@ -250,7 +217,7 @@ def command(
         else:
             target = Target(local=local, push=remote, repo=repo, base=base)
             with open_state(cfg.path(cfg.state_path)) as state:
-                publish(cfg, findings, state, target, dead_action=dead, echo=echo)  # type: ignore[arg-type]
+                publish(cfg, findings, state, target, dead_action=dead, echo=echo)
     except ListkeeperError as exc:
         code = exc.exit_code
         raise

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from listkeeper.errors import UsageError
-from listkeeper.findings import Finding, Kind, Location, findings_from_json, findings_to_json, read_findings
+from listkeeper.findings import Finding, Kind, Location, Origin, findings_from_json, findings_to_json, read_findings
 from listkeeper.state import open_state
 from listkeeper.subjects import Subject
 
@@ -66,3 +66,10 @@ def test_the_state_store_keeps_the_last_findings_only(tmp_path: Path) -> None:
             state.save_last_findings(FINDINGS[1:])
     with open_state(tmp_path / "state.sqlite") as state:
         assert state.load_last_findings() == FINDINGS[1:]
+
+
+def test_who_found_it_is_one_of_a_closed_set() -> None:
+    assert Finding(Kind.DEAD, Subject("url", "https://a.example"), "", source="links").source is Origin.LINKS  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match=r"findings\[0\]: not a valid finding \('crawler' is not a valid Origin\)"):
+        findings_from_json([{"kind": "dead", "subject": "url:https://a.example", "source": "crawler"}], "f.json")
+    assert findings_to_json([FINDINGS[1]])[0]["source"] == ""

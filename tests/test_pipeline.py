@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from listkeeper import memory
+from listkeeper.catalog.refs import Role
 from listkeeper.findings import Kind, Location
 from listkeeper.links.extract import ExtractedLink
 from listkeeper.links.status import LinkResult, Verdict
 from listkeeper.pipeline import (
-    MARKDOWN_ROLE,
     _record,
     _split_markdown,
     _Targets,
@@ -20,7 +20,6 @@ from listkeeper.pipeline import (
     distrust_lone_nxdomain,
     link_findings,
     nothing_checked,
-    reused,
 )
 from listkeeper.sources.base import Fact, SourceResult
 from listkeeper.state import open_state
@@ -48,13 +47,13 @@ def test_every_host_unreachable_and_every_source_down_is_nothing_checked() -> No
         "https://b.example/": nxdomain("https://b.example/"),
     }
     sources = [unavailable("hf", Fact(hf_model("o/n"), None)), unavailable("arxiv", requests=0)]
-    assert nothing_checked(results, sources, NOW) is True
+    assert nothing_checked(results, sources) is True
 
 
 def test_a_resolver_that_knows_no_host_is_no_evidence() -> None:
     """A sinkhole resolver answers NXDOMAIN for every name: without one HTTP answer that is no network at all."""
     results = {f"https://h{i}.example/": nxdomain(f"https://h{i}.example/") for i in range(3)}
-    assert nothing_checked(results, [], NOW) is True
+    assert nothing_checked(results, []) is True
 
 
 def test_one_http_answer_is_something_checked() -> None:
@@ -62,25 +61,25 @@ def test_one_http_answer_is_something_checked() -> None:
         "https://a.example/": refused("https://a.example/"),
         "https://b.example/": LinkResult("https://b.example/", Verdict.DEAD, status=404),
     }
-    assert nothing_checked(results, [unavailable("hf")], NOW) is False
+    assert nothing_checked(results, [unavailable("hf")]) is False
 
 
 def test_facts_reused_from_the_state_store_are_not_answers() -> None:
-    cached_hf = Fact(hf_model("o/n"), True, data={"cached": True, "checked_at": EARLIER})
-    cached_gh = Fact(github("o/r"), True, data={"fetched_at": EARLIER})
+    cached_hf = Fact(hf_model("o/n"), True, data={"checked_at": EARLIER}, reused=True)
+    cached_gh = Fact(github("o/r"), True, data={"fetched_at": EARLIER}, reused=True)
     sources = [
         SourceResult("hf", {cached_hf.subject: cached_hf}, requests=0),
         SourceResult("github", {cached_gh.subject: cached_gh}, requests=2, unavailable="GitHub REST unavailable"),
     ]
-    assert nothing_checked({"https://a.example/": refused("https://a.example/")}, sources, NOW) is True
+    assert nothing_checked({"https://a.example/": refused("https://a.example/")}, sources) is True
 
 
 def test_a_source_that_answered_is_something_checked() -> None:
     fresh = Fact(arxiv("2311.03079"), True, data={"fetched_at": NOW.isoformat()})
     partial = unavailable("arxiv", fresh, Fact(arxiv("2312.08914"), None))
-    assert nothing_checked({"https://a.example/": refused("https://a.example/")}, [partial], NOW) is False
+    assert nothing_checked({"https://a.example/": refused("https://a.example/")}, [partial]) is False
     whole = SourceResult("github", {}, requests=1)
-    assert nothing_checked({}, [whole], NOW) is False
+    assert nothing_checked({}, [whole]) is False
 
 
 def test_nothing_asked_is_not_nothing_checked() -> None:
@@ -90,14 +89,14 @@ def test_nothing_asked_is_not_nothing_checked() -> None:
     excluded = LinkResult("https://skip.example/", Verdict.EXCLUDED, detail="matches exclude rule")
     forbidden = LinkResult("https://10.0.0.1/", Verdict.FORBIDDEN, detail="private address")
     results = {r.url: r for r in (cached, invalid, excluded, forbidden)}
-    assert nothing_checked(results, [SourceResult("hf", requests=0)], NOW) is False
-    assert nothing_checked({}, [], NOW) is False
+    assert nothing_checked(results, [SourceResult("hf", requests=0)]) is False
+    assert nothing_checked({}, []) is False
 
 
 def test_a_source_that_could_not_even_connect_counts_as_asked() -> None:
     """The Hub adapter does not count connection attempts that never reached the server; its unavailable reason
     still says it was asked."""
-    assert nothing_checked({}, [unavailable("hf", requests=0)], NOW) is True
+    assert nothing_checked({}, [unavailable("hf", requests=0)]) is True
 
 
 @pytest.mark.parametrize(
@@ -128,7 +127,7 @@ def test_split_markdown_routes_links() -> None:
     ]
     split = _split_markdown(links, lambda s: s.kind == "github")
     assert [(r.subject, r.location, r.role) for r in split.refs] == [
-        (github("o/r"), Location("a.md", 1), MARKDOWN_ROLE)
+        (github("o/r"), Location("a.md", 1), Role.MARKDOWN)
     ]
     assert split.links == [
         ("https://huggingface.co/o/n", hf_model("o/n"), Location("a.md", 2)),  # no source for it: typed, requested
@@ -140,10 +139,8 @@ def test_split_markdown_routes_links() -> None:
 def test_reused_facts_are_not_recorded_as_observations(tmp_path: Path) -> None:
     """A cached "exists" must not end a dead streak that link checks of the same subject built up."""
     subject = github("o/r")
-    cached = Fact(subject, True, data={"fetched_at": EARLIER})
+    cached = Fact(subject, True, data={"fetched_at": EARLIER}, reused=True)
     fresh = Fact(subject, True, data={"fetched_at": NOW.isoformat()})
-    assert reused(cached, NOW) and not reused(fresh, NOW)
-    assert reused(Fact(subject, True, data={"cached": True, "checked_at": NOW.isoformat()}), NOW)
     with open_state(tmp_path / "state.sqlite") as state:
         memory.record(state, "gh:o/r", "dead", status=404, at=(NOW - timedelta(hours=2)).timestamp())
         _record(state, {}, _Targets(), [SourceResult("github", {subject: cached})], NOW)
@@ -155,16 +152,15 @@ def test_reused_facts_are_not_recorded_as_observations(tmp_path: Path) -> None:
 
 
 def test_nxdomain_is_not_evidence_when_no_host_name_resolved() -> None:
-    now = datetime.now(UTC)
     nx = LinkResult("https://gone.example/", Verdict.DEAD, detail="DNS: gone.example does not exist (NXDOMAIN)")
     by_ip = LinkResult("http://203.0.113.7:7860/", Verdict.DEAD, status=404, detail="HTTP 404")
     # Only an IP address answered (an intercepting proxy, say): the resolver proved nothing.
-    out = distrust_lone_nxdomain({nx.url: nx, by_ip.url: by_ip}, [], now)
+    out = distrust_lone_nxdomain({nx.url: nx, by_ip.url: by_ip}, [])
     assert out[nx.url].verdict is Verdict.ERROR and "no host name resolved" in out[nx.url].detail
     assert out[by_ip.url].verdict is Verdict.DEAD  # an HTTP 404 stays dead evidence
     # A named host answered: name resolution works, so NXDOMAIN is evidence.
     ok = LinkResult("https://alive.example/", Verdict.OK, status=200)
-    out = distrust_lone_nxdomain({nx.url: nx, ok.url: ok}, [], now)
+    out = distrust_lone_nxdomain({nx.url: nx, ok.url: ok}, [])
     assert out[nx.url].verdict is Verdict.DEAD
 
 

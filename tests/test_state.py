@@ -14,6 +14,7 @@ from listkeeper import memory
 from listkeeper import state as state_module
 from listkeeper.cli import run
 from listkeeper.state import SCHEMA_VERSION, StateCorrupt, StateTooNew, open_state
+from listkeeper.subjects import Subject
 from tests.fakes.world import World
 
 T0 = 1_750_000_000.0
@@ -159,6 +160,25 @@ def test_an_older_store_is_upgraded_in_place(tmp_path: Path) -> None:
         tables = {row[0] for row in state.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert {"runs", "history_links", "link_history"} <= tables
     assert path.stat().st_ino == inode  # the same file, upgraded where it lies
+
+
+def test_evidence_kept_under_other_spellings_joins_the_subjects_identity(tmp_path: Path) -> None:
+    """Before schema 3 a subject's evidence was keyed by its spelling: ``hf:model/Org/Name`` and
+    ``hf:model/org/name`` (or ``arxiv:2311.03079v1`` and ``arxiv:2311.03079``) were two histories."""
+    path = tmp_path / "state.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript("".join(state_module._MIGRATIONS[:2]) + "\nPRAGMA user_version = 2;")
+    keys = ["hf:model/Org/Name", "gh:THUDM/CogVLM", "arxiv:2311.03079v12", "arxiv:cs/0701001", "https://A.example/X"]
+    for at, key in enumerate(keys):
+        conn.execute("INSERT INTO link_results (url, checked_at, verdict) VALUES (?, ?, 'dead')", (key, float(at)))
+    conn.commit()
+    conn.close()
+    with open_state(path) as state:
+        stored = [row[0] for row in state.conn.execute("SELECT url FROM link_results ORDER BY checked_at")]
+        assert stored == ["hf:model/org/name", "gh:thudm/cogvlm", "arxiv:2311.03079", "arxiv:cs/0701001", keys[-1]]
+        for spelling in ("hf:model/ORG/name", "arxiv:2311.03079v2"):
+            key = memory.evidence_key(Subject.parse(spelling))
+            assert memory.streak(state, key).dead == 1
 
 
 def test_a_newer_store_is_refused_and_left_alone(

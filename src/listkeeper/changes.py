@@ -58,14 +58,13 @@ from listkeeper.catalog.refs import entry_subjects
 from listkeeper.catalog.rules import cross_file_problems
 from listkeeper.errors import EditError
 from listkeeper.findings import Finding, Kind
-from listkeeper.subjects import Subject
+from listkeeper.subjects import ARXIV_VERSION, Subject
 
 Op = Literal["replace", "mark", "remove", "append", "set"]
 DeadAction = Literal["mark", "remove"]
 
 _EVIDENCE_MAX = 200
 _PATH_PART = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
-_VERSION = re.compile(r"v\d+$")
 
 
 @dataclass(frozen=True)
@@ -108,15 +107,6 @@ def _item_name(item: Any) -> str:
 # --- matching findings to the catalog ---------------------------------------------------------------------------
 
 
-def identity(subject: Subject) -> tuple[str, str]:
-    """The key under which two subjects are the same thing (Hub/GitHub ids ignore case; arXiv ignores version)."""
-    if subject.kind in ("hf-model", "hf-dataset", "hf-space", "hf-collection", "github"):
-        return subject.kind, subject.id.lower()
-    if subject.kind == "arxiv":
-        return subject.kind, _VERSION.sub("", subject.id)
-    return subject.kind, subject.id
-
-
 @dataclass(frozen=True)
 class _Use:
     """One place the catalog uses a subject."""
@@ -136,25 +126,18 @@ class _Use:
         return len(self.path) == 4
 
 
-def _uses(catalog: Catalog) -> dict[tuple[str, str], list[_Use]]:
-    index: dict[tuple[str, str], list[_Use]] = {}
+def _uses(catalog: Catalog) -> dict[Subject, list[_Use]]:
+    index: dict[Subject, list[_Use]] = {}
     for file, family in sorted(catalog.families.items()):
         for e_index, entry in enumerate(family.entries):
             for subject, sub_path, role in entry_subjects(entry):
                 use = _Use(file, e_index, entry, ("entries", e_index, *sub_path), role)
-                index.setdefault(identity(subject), []).append(use)
+                index.setdefault(subject.identity(), []).append(use)
     return index
 
 
 def _dismissed(entry: Entry, subject: Subject, extra: Collection[str]) -> bool:
-    wanted = identity(subject)
-    for text in (*entry.dismissed, *extra):
-        try:
-            if identity(Subject.parse(text)) == wanted:
-                return True
-        except ValueError:
-            continue
-    return False
+    return subject.named_in((*entry.dismissed, *extra))
 
 
 def parse_path(text: str) -> KeyPath:
@@ -189,7 +172,7 @@ class _Planner:
     def __post_init__(self) -> None:
         self.uses = _uses(self.catalog)
         self.changes: dict[tuple[str, KeyPath], Change] = {}
-        self.appended: set[tuple[str, str]] = set()
+        self.appended: set[Subject] = set()
 
     def add(self, change: Change) -> None:
         """Keep the first change per item: moved findings are planned first, so a move beats a dead mark (one
@@ -222,7 +205,7 @@ class _Planner:
         self.add(Change(use.file, (*use.item_path, key), "set", old, new, finding, why))
 
     def live_uses(self, subject: Subject) -> Iterator[_Use]:
-        for use in self.uses.get(identity(subject), []):
+        for use in self.uses.get(subject.identity(), []):
             if not _dismissed(use.entry, subject, self.dismissed):
                 yield use
 
@@ -230,7 +213,7 @@ class _Planner:
 
     def moved(self, finding: Finding) -> None:
         new = finding.new_subject
-        if new is None or new.kind != finding.subject.kind or identity(new) == identity(finding.subject):
+        if new is None or new.kind != finding.subject.kind or new.identity() == finding.subject.identity():
             return
         for use in self.live_uses(finding.subject):
             if _dismissed(use.entry, new, self.dismissed):
@@ -257,7 +240,7 @@ class _Planner:
                         declined = Subject.parse(text)
                     except ValueError:
                         continue
-                    if identity(declined) == identity(finding.subject):
+                    if declined.identity() == finding.subject.identity():
                         path: KeyPath = ("entries", e_index, "dismissed", d_index)
                         self.add(Change(file, path, "replace", text, str(new), finding, f"moved to {new}"))
                 if finding.subject.kind == "github":
@@ -274,7 +257,7 @@ class _Planner:
                             self.add(Change(file, path, "replace", rule.author, new_owner, finding, why))
 
     def _already_listed(self, use: _Use, new: Subject) -> bool:
-        others = self.uses.get(identity(new), [])
+        others = self.uses.get(new.identity(), [])
         if use.role == "checkpoint":
             return bool(others)
         return any(o.file == use.file and o.entry_index == use.entry_index and o.role == use.role for o in others)
@@ -307,7 +290,7 @@ class _Planner:
         if subject.kind == "github" and finding.evidence.get("kind") == "repository":
             self._new_repository(finding)
             return
-        if subject.kind != "hf-model" or identity(subject) in self.uses or identity(subject) in self.appended:
+        if subject.kind != "hf-model" or subject.identity() in self.uses or subject.identity() in self.appended:
             return
         target = self._target_entry(finding)
         if target is None:
@@ -322,13 +305,13 @@ class _Planner:
             evidence = f"new on the Hub{f', created {created}' if created else ''}: {subject.url()}"
         item = {"hf": subject.id, "mark": {"state": "new", "since": self.today, "evidence": evidence}}
         path: KeyPath = ("entries", e_index, "checkpoints")
-        self.appended.add(identity(subject))
+        self.appended.add(subject.identity())
         self.add(Change(file, path, "append", None, item, finding, f"new release in {entry.id}"))
 
     def _new_repository(self, finding: Finding) -> None:
         """A new repository of a tracked GitHub org: ``{repo: ..., mark: {state: new}}`` appended to ``code``."""
         subject = finding.subject
-        if identity(subject) in self.uses or identity(subject) in self.appended:
+        if subject.identity() in self.uses or subject.identity() in self.appended:
             return
         target = self._target_entry(finding)
         if target is None:
@@ -339,7 +322,7 @@ class _Planner:
         created = _created(finding)
         evidence = f"new on GitHub{f', created {created}' if created else ''}: {subject.url()}"
         item = {"repo": subject.id, "mark": {"state": "new", "since": self.today, "evidence": evidence}}
-        self.appended.add(identity(subject))
+        self.appended.add(subject.identity())
         path: KeyPath = ("entries", e_index, "code")
         self.add(Change(file, path, "append", None, item, finding, f"new repository in {entry.id}"))
 
@@ -382,8 +365,8 @@ class _Planner:
             if listed is None or listed >= number or paper.arxiv is None:
                 continue
             why = f"new version {to} on arXiv"
-            if _VERSION.search(paper.arxiv):
-                new_id = _VERSION.sub(to, paper.arxiv)
+            if ARXIV_VERSION.search(paper.arxiv):
+                new_id = ARXIV_VERSION.sub(to, paper.arxiv)
                 self.add(Change(use.file, use.path, "replace", paper.arxiv, new_id, finding, why))
             else:
                 self.set_fact(use, "version", number, finding, why)
@@ -600,4 +583,4 @@ def _check_cross_file(loaded: LoadedCatalog, new_texts: Mapping[str, str]) -> No
         raise EditError(f"the edited catalog would break cross-file rules:{listed}")
 
 
-__all__ = ["Change", "DeadAction", "apply", "identity", "parse_path", "plan"]
+__all__ = ["Change", "DeadAction", "apply", "parse_path", "plan"]

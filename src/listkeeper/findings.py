@@ -47,6 +47,17 @@ class Kind(StrEnum):
     UNKNOWN = "unknown"  # a source was unavailable
 
 
+class Origin(StrEnum):
+    """Who found it: the link checker, the badge check, or a source adapter (``""``: not said, e.g. hand-written)."""
+
+    LINKS = "links"
+    BADGES = "badges"
+    HF = "hf"
+    ARXIV = "arxiv"
+    GITHUB = "github"
+    NONE = ""
+
+
 #: Kinds that ``listkeeper update`` acts on.
 ACTIONABLE = frozenset(
     {Kind.MOVED, Kind.DEAD, Kind.NEW_RELEASE, Kind.NEW_VERSION, Kind.WITHDRAWN, Kind.ARCHIVED, Kind.CHANGED}
@@ -73,7 +84,11 @@ class Finding:
     evidence: dict[str, Any] = field(default_factory=dict)
     locations: tuple[Location, ...] = ()
     new_subject: Subject | None = None
-    source: str = ""  # "links", "hf", "arxiv", "github"
+    source: Origin = Origin.NONE
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.source, Origin):  # a plain string names a member, or is refused
+            object.__setattr__(self, "source", Origin(self.source))
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -85,7 +100,7 @@ class Finding:
                 {"file": loc.file, "line": loc.line, **({"path": loc.path} if loc.path else {})}
                 for loc in self.locations
             ],
-            "source": self.source,
+            "source": str(self.source),
         }
         if self.new_subject is not None:
             out["new_subject"] = str(self.new_subject)
@@ -102,7 +117,7 @@ class Finding:
                 Location(loc["file"], loc.get("line"), loc.get("path", "")) for loc in data.get("locations", [])
             ),
             new_subject=Subject.parse(data["new_subject"]) if data.get("new_subject") else None,
-            source=data.get("source", ""),
+            source=Origin(data.get("source", "")),
         )
 
 

@@ -73,8 +73,9 @@ class Streak:
 
 
 def evidence_key(subject: Subject) -> str:
-    """The ``link_results`` key for a subject: the URL itself for ``url:`` subjects, else the subject id."""
-    return subject.id if subject.kind == "url" else str(subject)
+    """The ``link_results`` key for a subject: the URL itself for ``url:`` subjects, else the id of its identity
+    (:meth:`Subject.identity`), so every spelling of one subject adds to one history."""
+    return subject.id if subject.kind == "url" else str(subject.identity())
 
 
 @contextmanager

@@ -42,10 +42,10 @@ from urllib.parse import urlsplit
 from listkeeper import carryover, deadline, memory, subjects
 from listkeeper.catalog.load import LoadedCatalog, load_catalog
 from listkeeper.catalog.model import Catalog
-from listkeeper.catalog.refs import Ref, catalog_refs
+from listkeeper.catalog.refs import Ref, Role, catalog_refs
 from listkeeper.config import CheckConfig, Config, LimitsConfig
 from listkeeper.errors import UsageError
-from listkeeper.findings import Finding, Kind, Location
+from listkeeper.findings import Finding, Kind, Location, Origin
 from listkeeper.links import badges as badge_check
 from listkeeper.links.extract import ExtractedLink, extract_markdown
 from listkeeper.links.status import CheckStats, LinkResult, Verdict
@@ -72,8 +72,6 @@ _VERDICT_KIND: dict[Verdict, Kind] = {
 }
 #: Link verdicts that are not requests (nothing was sent).
 _NOT_SENT = frozenset({Verdict.EXCLUDED, Verdict.FORBIDDEN, Verdict.INVALID})
-#: Role of a reference that comes from a Markdown file rather than the catalog.
-MARKDOWN_ROLE = "markdown"
 
 
 @dataclass
@@ -161,7 +159,9 @@ def _split_markdown(links: Sequence[ExtractedLink], covered: Callable[[Subject],
     for link in links:
         if link.url == "":
             split.findings.append(
-                Finding(Kind.EMPTY_LINK, subjects.url(""), "empty link target", {}, (link.location,), source="links")
+                Finding(
+                    Kind.EMPTY_LINK, subjects.url(""), "empty link target", {}, (link.location,), source=Origin.LINKS
+                )
             )
             continue
         if link.kind == "deep":
@@ -169,11 +169,11 @@ def _split_markdown(links: Sequence[ExtractedLink], covered: Callable[[Subject],
                 "nested deeper than the Markdown parser follows: found by a raw scan of the text, checked as a URL"
             )
             split.findings.append(
-                Finding(Kind.TOO_DEEP, subjects.url(link.url), message, {}, (link.location,), source="links")
+                Finding(Kind.TOO_DEEP, subjects.url(link.url), message, {}, (link.location,), source=Origin.LINKS)
             )
         typed = _typed(link.url)
         if typed is not None and covered(typed):
-            split.refs.append(Ref(typed, link.location, "", MARKDOWN_ROLE))
+            split.refs.append(Ref(typed, link.location, "", Role.MARKDOWN))
         else:
             split.links.append((link.url, typed or subjects.url(link.url), link.location))
     return split
@@ -213,50 +213,25 @@ def link_findings(results: Mapping[str, LinkResult], targets: _Targets) -> list[
             evidence["final_url"] = result.final_url
             message = f"permanently redirected to {result.final_url}"
         locations = tuple(sorted(set(targets.locations[url])))
-        findings.append(Finding(kind, subject, message, evidence, locations, new_subject, source="links"))
+        findings.append(Finding(kind, subject, message, evidence, locations, new_subject, source=Origin.LINKS))
     return findings
 
 
 # -- "nothing checked" ------------------------------------------------------------------------------------------
 
 
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def reused(fact: Fact, now: datetime) -> bool:
-    """True when a fact was reused from the state store (within the source's TTL) rather than asked in this run.
-
-    Adapters mark reuse differently: the Hub adapter sets ``cached``; the arXiv and GitHub adapters keep the
-    ``fetched_at`` of the original answer (a fresh answer is stamped with this run's time).
-    """
-    if fact.data.get("cached"):
-        return True
-    for key in ("fetched_at", "checked_at"):
-        if key in fact.data:
-            stamp = _parse_time(fact.data[key])
-            return stamp is None or abs((stamp - _utc(now)).total_seconds()) >= 1.0
-    return False
-
-
-def _fresh_answer(fact: Fact, now: datetime) -> bool:
+def _fresh_answer(fact: Fact) -> bool:
     """True when a fact is this run's answer from the service: it says yes or no, and was not reused."""
-    return fact.exists is not None and not reused(fact, now)
+    return fact.exists is not None and not fact.reused
 
 
-def _source_answered(result: SourceResult, now: datetime) -> bool:
+def _source_answered(result: SourceResult) -> bool:
     """True when the service answered at least one question in this run."""
     if result.requests == 0:
         return False
     if result.unavailable is None:
         return True
-    return any(_fresh_answer(fact, now) for fact in result.facts.values())
+    return any(_fresh_answer(fact) for fact in result.facts.values())
 
 
 def _named_host(url: str) -> bool:
@@ -269,7 +244,7 @@ def _named_host(url: str) -> bool:
 
 
 def distrust_lone_nxdomain(
-    results: Mapping[str, LinkResult], source_results: Sequence[SourceResult], now: datetime
+    results: Mapping[str, LinkResult], source_results: Sequence[SourceResult]
 ) -> dict[str, LinkResult]:
     """NXDOMAIN is dead evidence only when name resolution demonstrably worked in the same run.
 
@@ -279,7 +254,7 @@ def distrust_lone_nxdomain(
     DNS-dead result (DEAD without an HTTP status) becomes ERROR.
     """
     resolved = any(r.status is not None and _named_host(r.url) for r in results.values()) or any(
-        _source_answered(s, _utc(now)) for s in source_results
+        _source_answered(s) for s in source_results
     )
     if resolved:
         return dict(results)
@@ -291,14 +266,14 @@ def distrust_lone_nxdomain(
     }
 
 
-def nothing_checked(results: Mapping[str, LinkResult], source_results: Sequence[SourceResult], now: datetime) -> bool:
+def nothing_checked(results: Mapping[str, LinkResult], source_results: Sequence[SourceResult]) -> bool:
     """True when something was asked and nothing answered (see the module docstring)."""
     requested = [r for r in results.values() if not r.cached and r.verdict not in _NOT_SENT]
     asked = bool(requested) or any(s.requests or s.unavailable for s in source_results)
     if not asked:
         return False
     links_answered = any(r.status is not None for r in requested)
-    return not links_answered and not any(_source_answered(s, _utc(now)) for s in source_results)
+    return not links_answered and not any(_source_answered(s) for s in source_results)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -337,7 +312,7 @@ def _record(
             )
         for source in sources:
             for fact in source.facts.values():
-                if not reused(fact, now):
+                if not fact.reused:
                     memory.record_fact(state, fact, at=at)
 
 
@@ -455,9 +430,9 @@ def run_check(
         )
         stats.carried_over = carried
         stats.deadline = total  # the run's deadline (the link checker had what the sources left of it)
-        results = distrust_lone_nxdomain(results, source_results, started)
+        results = distrust_lone_nxdomain(results, source_results)
         all_results = {**cached, **results}
-        nothing = nothing_checked(all_results, source_results, started)
+        nothing = nothing_checked(all_results, source_results)
         findings = list(split.findings)
         findings += link_findings(all_results, targets)
         for result in source_results:

@@ -125,6 +125,13 @@ _MIGRATIONS: list[str] = [
         PRIMARY KEY (link, at)
     ) WITHOUT ROWID;
     """,
+    # 3: subjects' evidence is kept under their identity (Subject.identity: Hub and GitHub ids lower-case, arXiv ids
+    # without version), so two spellings of one subject share one history. URLs are keys of their own: untouched.
+    """
+    UPDATE link_results SET url = lower(url) WHERE url LIKE 'hf:%' OR url LIKE 'gh:%';
+    UPDATE link_results SET url = substr(rtrim(url, '0123456789'), 1, length(rtrim(url, '0123456789')) - 1)
+        WHERE url LIKE 'arxiv:%' AND rtrim(url, '0123456789') GLOB '*v' AND rtrim(url, '0123456789') != url;
+    """,
 ]
 #: The schema version this listkeeper writes.
 SCHEMA_VERSION = len(_MIGRATIONS)

@@ -10,6 +10,7 @@ caller passes :class:`Endpoints`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -63,6 +64,18 @@ class Subject:
         if self.kind == "url":
             return self
         return Subject(self.kind, self.id.lower())
+
+    def named_in(self, texts: Iterable[str]) -> bool:
+        """True when one of ``texts`` (subject ids, e.g. dismissals; text that is not one is skipped) names this
+        subject under any spelling."""
+        wanted = self.identity()
+        for text in texts:
+            try:
+                if Subject.parse(text).identity() == wanted:
+                    return True
+            except ValueError:
+                continue
+        return False
 
     @property
     def owner(self) -> str | None:

@@ -6,6 +6,7 @@ import email.utils
 import itertools
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -293,7 +294,8 @@ def test_facts_are_reused_within_the_ttl(tmp_path: Path, fake: FakeArxiv, state:
     assert first.requests == 2  # one id batch, one search
     second = run(source, loaded, state, NOW + timedelta(hours=19))
     assert second.requests == 0
-    assert second.facts == first.facts
+    assert {s: replace(f, reused=False) for s, f in second.facts.items()} == first.facts
+    assert all(f.reused for f in second.facts.values()) and not any(f.reused for f in first.facts.values())
     fake.new_version("2311.03079")
     third = run(source, loaded, state, NOW + timedelta(hours=20, minutes=1))
     assert third.requests == 2

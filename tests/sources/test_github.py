@@ -279,6 +279,7 @@ def test_facts_are_reused_within_the_ttl(tmp_path: Path, fake: FakeGitHub, state
     # finding repeated meanwhile and marked as such (the memory rule does not take it for new evidence)
     assert second.requests == 0
     assert kinds(second) == kinds(first)
+    assert all(f.reused for f in second.facts.values()) and not any(f.reused for f in first.facts.values())
     (dead,) = [f for f in second.findings if f.kind is Kind.DEAD]
     assert dead.evidence["reused"]["next_ask"].startswith("2024-06-02T08:00")
     fake.add_repo("haotian-liu/gone")  # re-created: alive again, and the store did not hide it

@@ -502,7 +502,7 @@ def test_request_budget_one_listing_per_org_and_nothing_within_ttl(hub, state, t
     second = run(source(hub), loaded, state, NOW + timedelta(hours=2))
     assert second.requests == 0 and hub.requests == []
     assert {(f.kind, f.subject) for f in second.findings} == {(f.kind, f.subject) for f in first.findings}
-    assert second.facts[hf_space("zai-org/demo-2")].data["cached"] is True
+    assert second.facts[hf_space("zai-org/demo-2")].reused is True
 
     third = run(source(hub), loaded, state, NOW + timedelta(hours=21))  # past the TTL: asked again
     assert third.requests == 4

@@ -351,7 +351,7 @@ def load_texts(
     """Load family files given as texts (name → text), without touching the disk: the names key the families and
     name the files in problems. ``root`` is the catalog directory they stand for. Raises like :func:`load_catalog`.
     """
-    loaded = []
+    loaded: list[tuple[str, Family | None, LineMap, list[Problem]]] = []
     with gc_paused():
         for name in sorted(texts):
             text = texts[name]

@@ -158,7 +158,7 @@ def _offline(cfg: config_module.Config, files: tuple[Path, ...], fmt: str | None
     from datetime import UTC, datetime
 
     from listkeeper import subjects
-    from listkeeper.findings import Finding, Kind
+    from listkeeper.findings import Finding, Kind, Origin
     from listkeeper.links.badges import check_text
     from listkeeper.links.extract import dedupe, extract_markdown
     from listkeeper.links.status import CheckStats
@@ -173,7 +173,7 @@ def _offline(cfg: config_module.Config, files: tuple[Path, ...], fmt: str | None
     badges = [finding for doc in docs for finding in check_text(doc.text, doc.file)]
     if fmt is not None or output is not None:
         findings = [
-            Finding(Kind.EMPTY_LINK, subjects.url(""), "empty link target", {}, (link.location,), source="links")
+            Finding(Kind.EMPTY_LINK, subjects.url(""), "empty link target", {}, (link.location,), source=Origin.LINKS)
             for link in empty
         ]
         report = report_module.CheckReport(

@@ -38,6 +38,7 @@ from typing import Any
 
 from listkeeper.catalog.model import Entry, Family
 from listkeeper.importer.parse import BulletList, Document, Html, Inline, Item, Paragraph, Ref, Row, Section, Table
+from listkeeper.subjects import ARXIV_VERSION
 from listkeeper.urls import Classified, classify
 
 CATCH_ALL_ID = "other"
@@ -116,7 +117,7 @@ _EMPTY_BRACKETS = re.compile(r"\[\s*\]|\(\s*\)")  # what "[[code](…)]" leaves 
 def _identity(item: Classified) -> tuple[str, ...]:
     """The key validate.py uses for "the same thing twice in one entry" (case-insensitive ids, arXiv sans version)."""
     if item.field == "paper":
-        return ("paper", re.sub(r"v\d+$", "", item.value))
+        return ("paper", ARXIV_VERSION.sub("", item.value))
     if item.field == "link":
         return ("link", item.value)
     return (item.field, item.value.lower())

@@ -36,12 +36,12 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from listkeeper import subjects
-from listkeeper.findings import Finding, Kind, Location
+from listkeeper.findings import Finding, Kind, Location, Origin
 from listkeeper.links.extract import ImageLink, image_links
-from listkeeper.subjects import Subject
+from listkeeper.subjects import ARXIV_VERSION, Subject
 from listkeeper.urls import classify, is_badge_image, is_http
 
-SOURCE = "badges"
+SOURCE = Origin.BADGES
 
 _ARXIV_ID = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\w.])")
 _REPO_ID = re.compile(r"(?<![\w.-])([A-Za-z0-9][A-Za-z0-9._-]*)/([A-Za-z0-9][A-Za-z0-9._-]*)")
@@ -168,7 +168,7 @@ def find_badges(text: str, file: str) -> list[Badge]:
 
 
 def _arxiv_base(paper: str) -> str:
-    return re.sub(r"v\d+$", "", paper)
+    return ARXIV_VERSION.sub("", paper)
 
 
 def named_arxiv(badge: Badge) -> list[str]:

@@ -32,7 +32,6 @@ from typing import Any, Literal
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from listkeeper.changes import identity
 from listkeeper.errors import EditError
 from listkeeper.findings import Finding, Kind
 from listkeeper.links.extract import ExtractedLink, extract_markdown
@@ -185,26 +184,15 @@ class _Dead:
         return pattern is not None and pattern.match(url) is not None
 
 
-def _is_dismissed(subject: Subject, dismissed: Collection[str]) -> bool:
-    wanted = identity(subject)
-    for text in dismissed:
-        try:
-            if identity(Subject.parse(text)) == wanted:
-                return True
-        except ValueError:
-            continue
-    return False
-
-
 def _actions(findings: Iterable[Finding], dismissed: Collection[str]) -> tuple[list[_Move], list[_Dead]]:
     moves, deads = [], []
     for finding in findings:
-        if _is_dismissed(finding.subject, dismissed):
+        if finding.subject.named_in(dismissed):
             continue
         new = finding.new_subject
-        if finding.kind is Kind.MOVED and new is not None and identity(new) != identity(finding.subject):
+        if finding.kind is Kind.MOVED and new is not None and new.identity() != finding.subject.identity():
             same_kind = new.kind == finding.subject.kind or finding.subject.kind == "url"
-            if same_kind and not _is_dismissed(new, dismissed):
+            if same_kind and not new.named_in(dismissed):
                 moves.append(_Move(finding, finding.subject, new))
         elif finding.kind is Kind.DEAD and finding.subject.id:
             deads.append(_Dead(finding))

@@ -36,14 +36,14 @@ from listkeeper.catalog.load import LoadedCatalog, format_path
 from listkeeper.catalog.model import is_arxiv_id
 from listkeeper.catalog.refs import Ref
 from listkeeper.config import USER_AGENT_URL, Config, SourcesConfig
-from listkeeper.findings import Finding, Kind, Location
+from listkeeper.findings import Finding, Kind, Location, Origin
 from listkeeper.http import retry
 from listkeeper.sources import backoff
 from listkeeper.sources.base import Fact, SourceResult
 from listkeeper.state import State
-from listkeeper.subjects import Subject
+from listkeeper.subjects import ARXIV_VERSION, Subject
 
-NAME = "arxiv"
+NAME = Origin.ARXIV
 SEEN_NS = "arxiv"  # kv: base id -> {"version": "v3", "updated": iso}; the last version a run has seen
 FACTS_NS = "arxiv.facts"  # kv: base id -> fact data with "fetched_at"; reused within ttl_hours
 SEARCH_NS = "arxiv.search"  # kv: search term -> {"fetched_at", "results": [...]}
@@ -51,7 +51,6 @@ SEARCH_RESULTS = 10  # newest papers per search term: enough to notice a new one
 SEARCH_TERMS_PER_QUERY = 20  # terms OR-ed into one search request (keeps the URL and the result page small)
 ABS_URL = "https://arxiv.org/abs/"
 
-_VERSION = re.compile(r"v(\d+)$")
 _WITHDRAWN = re.compile(r"\bwithdrawn\b", re.IGNORECASE)
 _ATOM_NS = b"http://www.w3.org/2005/Atom"
 _TOTAL = re.compile(rb"<opensearch:totalResults[^>]*>\s*(\d+)\s*</opensearch:totalResults>")
@@ -69,7 +68,7 @@ def valid_id(paper_id: str) -> bool:
 
 def split_version(paper_id: str) -> tuple[str, int | None]:
     """``"2311.03079v2"`` → ``("2311.03079", 2)``; ``"2311.03079"`` → ``("2311.03079", None)``."""
-    match = _VERSION.search(paper_id)
+    match = ARXIV_VERSION.search(paper_id)
     if match is None:
         return paper_id, None
     return paper_id[: match.start()], int(match.group(1))
@@ -172,6 +171,7 @@ class _Run:
     writes: list[tuple[str, str, Any]] = field(default_factory=list)
     backoffs: dict[Subject, backoff.Backoff] = field(default_factory=dict)  # stored negative answers
     asked: set[Subject] = field(default_factory=set)  # subjects asked (not replayed) in this run
+    reused: set[str] = field(default_factory=set)  # base ids whose facts came from the state store, within the TTL
 
 
 class ArxivSource:
@@ -343,6 +343,7 @@ class ArxivSource:
             stored = run.backoffs.get(Subject("arxiv", base))
             if cached is not None and _fresh(cached.get("fetched_at"), run.now, self.config.ttl_hours):
                 facts[base] = cached
+                run.reused.add(base)
             elif stored is not None and not stored.due(run.now) and self.config.ttl_hours > 0:
                 replay.add(base)
             else:
@@ -395,8 +396,8 @@ class ArxivSource:
             stored = run.backoffs.get(Subject("arxiv", base))
             if base in replay and stored is not None:
                 exists = False if stored.outcome == "dead" else None
-                note = {"cached": True, "fetched_at": datetime.fromtimestamp(stored.asked_at, UTC).isoformat()}
-                run.result.facts[subject] = Fact(subject, exists, data=note)
+                note = {"fetched_at": datetime.fromtimestamp(stored.asked_at, UTC).isoformat()}
+                run.result.facts[subject] = Fact(subject, exists, data=note, reused=True)
                 run.result.findings += [replace(f, subject=subject) for f in stored.replay(locs)]
                 continue
             if valid_id(subject.id):
@@ -437,7 +438,7 @@ class ArxivSource:
                 {"reason": "absent from id_list feed", "api": self.config.arxiv_api_url, "observed": _iso(run.now)},
             )
             return
-        result.facts[subject] = Fact(subject, True, data=dict(data))
+        result.facts[subject] = Fact(subject, True, data=dict(data), reused=base in run.reused)
         url = f"{ABS_URL}{base}{data['version']}"
         seen = state.get(SEEN_NS, base)
         if seen is None or seen.get("version") != data["version"]:

@@ -30,6 +30,9 @@ class Fact:
     exists: bool | None  # None: unknown (service unavailable, rate-limited, ...)
     moved_to: Subject | None = None
     data: dict[str, Any] = field(default_factory=dict)  # e.g. gated, stage, license, version, archived
+    #: Repeated from the state store (an answer still within the source's TTL, or a stored negative answer not yet
+    #: due again) rather than asked in this run: not new evidence, and not a sign the service answered.
+    reused: bool = False
 
 
 @dataclass

@@ -42,7 +42,7 @@ from listkeeper.catalog.load import LoadedCatalog, format_path
 from listkeeper.catalog.model import CodeRepo, GitHubOrgRule
 from listkeeper.catalog.refs import Ref
 from listkeeper.config import Config, SourcesConfig
-from listkeeper.findings import Finding, Kind, Location
+from listkeeper.findings import Finding, Kind, Location, Origin
 from listkeeper.http import github as github_client
 from listkeeper.http.origin import OffOrigin
 from listkeeper.sources import backoff
@@ -50,7 +50,7 @@ from listkeeper.sources.base import Fact, SourceResult
 from listkeeper.state import State
 from listkeeper.subjects import Subject
 
-NAME = "github"
+NAME = Origin.GITHUB
 GRAPHQL_BATCH = 50
 SEEN_NS = "github"  # kv: owner/name (as in the catalog) -> {"tag": last seen latest release/tag or None}
 FACTS_NS = "github.facts"  # kv: owner/name -> fact data with "fetched_at"; reused within ttl_hours
@@ -228,7 +228,7 @@ class GitHubSource:
             if (stored := replay.get(repo.name)) is not None:
                 exists = False if stored.outcome == "dead" else None
                 stamp = datetime.fromtimestamp(stored.asked_at, UTC).isoformat()
-                result.facts[repo.subject] = Fact(repo.subject, exists, data={"cached": True, "fetched_at": stamp})
+                result.facts[repo.subject] = Fact(repo.subject, exists, data={"fetched_at": stamp}, reused=True)
                 result.findings += stored.replay(tuple(sorted(set(repo.locations))))
                 continue
             outcome = outcomes[repo.name]
@@ -707,7 +707,7 @@ class GitHubSource:
         data = outcome.data
         full_name = data.get("full_name") or repo.name
         moved = Subject("github", full_name) if full_name.lower() != repo.name.lower() else None
-        result.facts[subject] = Fact(subject, True, moved_to=moved, data=dict(data))
+        result.facts[subject] = Fact(subject, True, moved_to=moved, data=dict(data), reused=outcome.cached)
         if moved is not None:
             finding(
                 Kind.MOVED,

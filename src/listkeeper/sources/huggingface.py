@@ -91,7 +91,7 @@ class HuggingFaceSource(HubQueries):
             if (stored := replay.get(s)) is not None:
                 exists = False if stored.outcome == "dead" else None
                 stamp = datetime.fromtimestamp(stored.asked_at, UTC).isoformat()
-                run.facts[s] = Fact(s, exists, data={"cached": True, "checked_at": stamp})
+                run.facts[s] = Fact(s, exists, data={"checked_at": stamp}, reused=True)
                 findings += stored.replay(tuple(sorted(set(locations[s]))))
             else:
                 findings += fact_findings(run.facts[s], locations[s], self.endpoints)

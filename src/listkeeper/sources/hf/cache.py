@@ -27,14 +27,14 @@ def fresh(fetched_at: float, now: datetime, ttl_hours: float) -> bool:
 
 
 def cached_facts(state: State, now: datetime, ttl_hours: float) -> dict[Subject, Fact]:
-    """Facts stored by earlier runs that are still fresh, marked ``cached``."""
+    """Facts stored by earlier runs that are still fresh, marked reused."""
     out = {}
     for key, value in state.items(NS_FACTS).items():
         if not isinstance(value, dict) or not fresh(value.get("fetched_at", 0), now, ttl_hours):
             continue
         subject = Subject.parse(key)
         moved = Subject.parse(value["moved_to"]) if value.get("moved_to") else None
-        out[subject] = Fact(subject, value["exists"], moved, {**value.get("data", {}), "cached": True})
+        out[subject] = Fact(subject, value["exists"], moved, dict(value.get("data", {})), reused=True)
     return out
 
 

@@ -7,12 +7,11 @@ from datetime import datetime
 from typing import Any, Literal, TypeVar
 
 from listkeeper.catalog.model import HfAuthorRule
-from listkeeper.findings import Location
+from listkeeper.findings import Location, Origin
 from listkeeper.sources.base import Fact
-from listkeeper.subjects import Kind as SubjectKind
-from listkeeper.subjects import Subject
+from listkeeper.subjects import Subject, SubjectKind
 
-NAME = "hf"
+NAME = Origin.HF
 RepoKind = Literal["model", "dataset", "space"]
 SUBJECT_KIND: dict[RepoKind, SubjectKind] = {"model": "hf-model", "dataset": "hf-dataset", "space": "hf-space"}
 REPO_KIND: dict[str, RepoKind] = {v: k for k, v in SUBJECT_KIND.items()}

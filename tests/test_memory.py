@@ -132,13 +132,7 @@ def test_fresh_ok_skips_recent_successes_only(state: State) -> None:
     assert memory.fresh_ok(state, "https://ok.example", ttl_hours=24, now=T0 + 2 * H) is None
 
 
-def test_record_result_and_fact(state: State) -> None:
-    assert memory.record_result(state, LinkResult("https://a.example", Verdict.OK, status=200), at=T0)
-    assert not memory.record_result(state, LinkResult("https://b.example", Verdict.EXCLUDED), at=T0)
-    assert not memory.record_result(state, LinkResult("https://a.example", Verdict.OK, cached=True), at=T0 + H)
-    assert [o.verdict for o in memory.history(state, "https://a.example")] == ["ok"]
-    assert memory.history(state, "https://b.example") == []
-
+def test_record_fact(state: State) -> None:
     subject = hf_model("o/gone")
     memory.record_fact(state, Fact(subject, exists=False), at=T0)
     memory.record_fact(state, Fact(subject, exists=None), at=T0 + H)
@@ -260,7 +254,7 @@ def test_a_second_run_is_refused(tmp_path: Path) -> None:
 
 def test_engine_and_rule_recording_one_run_count_once(state: State) -> None:
     result = LinkResult("https://gone.example/x", Verdict.DEAD, status=404, detail="HTTP 404")
-    assert memory.record_result(state, result, at=T0 - 10)  # the engine records as it goes
+    memory.record(state, result.url, "dead", status=result.status, detail=result.detail, at=T0 - 10)  # the engine's
     out = memory.apply_dead_rule([_dead()], state, checks=2, hours=0, strict=False, now=T0)
     assert out[0].kind is Kind.SUSPECT  # one run is one check, even with hours=0
     assert len(memory.history(state, "https://gone.example/x")) == 1

@@ -58,12 +58,6 @@ class Origin(StrEnum):
     NONE = ""
 
 
-#: Kinds that ``listkeeper update`` acts on.
-ACTIONABLE = frozenset(
-    {Kind.MOVED, Kind.DEAD, Kind.NEW_RELEASE, Kind.NEW_VERSION, Kind.WITHDRAWN, Kind.ARCHIVED, Kind.CHANGED}
-)
-
-
 @dataclass(frozen=True, order=True)
 class Location:
     """Where a subject is used: a file, a 1-based line, and for catalog files the key path."""

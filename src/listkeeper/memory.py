@@ -168,23 +168,6 @@ def _prune(conn: sqlite3.Connection, key: str) -> None:
     conn.executemany("DELETE FROM link_results WHERE rowid = ?", drop)
 
 
-def record_result(state: State, result: LinkResult, *, at: float) -> bool:
-    """Record a link check result under its URL. Excluded/invalid links and cached results are not observations:
-    returns False and records nothing."""
-    if result.cached or result.verdict in (Verdict.EXCLUDED, Verdict.INVALID):
-        return False
-    record(
-        state,
-        result.url,
-        result.verdict.value,
-        status=result.status,
-        final_url=result.final_url,
-        detail=result.detail,
-        at=at,
-    )
-    return True
-
-
 def record_fact(state: State, fact: Fact, *, at: float) -> None:
     """Record what a source said about a subject: exists → ok (moved → redirected), gone → dead, None → unknown."""
     if fact.exists is None:

@@ -131,11 +131,6 @@ def read_documents(files: Sequence[Path], rendered: Path | None = None) -> list[
     return docs
 
 
-def read_markdown(files: Sequence[Path]) -> list[ExtractedLink]:
-    """Every link in the given Markdown files (see :func:`listkeeper.links.extract.extract_markdown`)."""
-    return [link for doc in read_documents(files) for link in extract_markdown(doc.text, doc.file)]
-
-
 def _typed(url: str) -> Subject | None:
     """The typed subject a Markdown URL names when it is exactly that subject's canonical URL, else None: a deeper
     URL (``/tree/main/x``, ``/pdf/ID``) is a page of its own and is requested like any other link."""
@@ -365,7 +360,7 @@ def load_catalog_or_empty(
     return load_catalog(catalog_dir, limits=limits or LimitsConfig())
 
 
-def run_check(
+def check_list(
     cfg: Config,
     options: CheckOptions,
     *,
@@ -380,7 +375,7 @@ def run_check(
     """
     from listkeeper.links.check import run_check as check_links
     from listkeeper.links.check import work_deadline
-    from listkeeper.sources import build_all
+    from listkeeper.sources import adapters
 
     env = os.environ if env is None else env
     clock = time.monotonic()
@@ -396,7 +391,7 @@ def run_check(
         if options.only == "links":
             active: list[Source] = []
         else:
-            active = list(sources) if sources is not None else build_all(cfg.sources, env)
+            active = list(sources) if sources is not None else adapters(cfg.sources, env)
 
         def covered(subject: Subject) -> bool:
             return any(source.wants(subject) for source in active)

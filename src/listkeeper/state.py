@@ -168,13 +168,6 @@ class State:
         row = self.conn.execute("SELECT value FROM kv WHERE namespace = ? AND key = ?", (namespace, key)).fetchone()
         return None if row is None else json.loads(row[0])
 
-    def get_with_age(self, namespace: str, key: str) -> tuple[Any, float] | None:
-        """The value and its age in seconds, or None."""
-        row = self.conn.execute(
-            "SELECT value, updated_at FROM kv WHERE namespace = ? AND key = ?", (namespace, key)
-        ).fetchone()
-        return None if row is None else (json.loads(row[0]), time.time() - row[1])
-
     def put(self, namespace: str, key: str, value: Any, *, at: float | None = None) -> None:
         """Write one fact. Call inside :meth:`transaction` to group writes."""
         self.conn.execute(

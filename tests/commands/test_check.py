@@ -27,7 +27,7 @@ from listkeeper import config as config_module
 from listkeeper import report
 from listkeeper.cli import run
 from listkeeper.findings import Kind
-from listkeeper.pipeline import CheckOptions, run_check
+from listkeeper.pipeline import CheckOptions, check_list
 from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.github import FakeGitHub
 from tests.fakes.hub import FakeHub
@@ -212,7 +212,7 @@ def test_404_is_suspect_first_then_dead_when_confirmed_over_time(
     # 21 hours later the second 404 confirms it (defaults: 2 checks spanning 20 h).
     cfg = config_module.load(world.root)
     later = datetime.now(UTC) + timedelta(hours=21)
-    result = run_check(cfg, CheckOptions(), now=later)
+    result = check_list(cfg, CheckOptions(), now=later)
     dead = [f for f in result.findings if f.kind is Kind.DEAD]
     assert [str(f.subject) for f in dead] == ["url:https://docs.example/gone"]
     assert dead[0].evidence["memory"]["confirmed"] == "over time"
@@ -275,7 +275,7 @@ def test_bot_walls_429_timeouts_and_5xx_are_never_dead(world: World, capsys: pyt
     assert sorted(f["kind"] for f in data["findings"]) == ["blocked", "error", "error", "rate-limited", "timeout"]
 
     # Neither does time confirm anything: inconclusive results are no dead evidence.
-    result = run_check(config_module.load(world.root), CheckOptions(), now=datetime.now(UTC) + timedelta(hours=30))
+    result = check_list(config_module.load(world.root), CheckOptions(), now=datetime.now(UTC) + timedelta(hours=30))
     assert not [f for f in result.findings if f.kind in (Kind.DEAD, Kind.SUSPECT)]
 
 

@@ -46,7 +46,7 @@ def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
 def test_a_lost_link_fails_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import listkeeper.importer as importer
 
-    real = importer.build
+    real = importer.build_families
 
     def losing(document):  # type: ignore[no-untyped-def]
         built = real(document)
@@ -55,7 +55,7 @@ def test_a_lost_link_fails_and_writes_nothing(tmp_path: Path, monkeypatch: pytes
         built.families[0] = first.model_copy(update={"entries": [entry, *first.entries[1:]]})
         return built
 
-    monkeypatch.setattr(importer, "build", losing)
+    monkeypatch.setattr(importer, "build_families", losing)
     out = tmp_path / "catalog"
     with pytest.raises(LinksLost, match=r"arxiv.org/pdf/2403.18814.pdf"):
         run_import(SEED, out)

@@ -11,7 +11,7 @@ import pytest
 from listkeeper import config, health
 from listkeeper.cli import run
 from listkeeper.findings import Finding, Kind, Location
-from listkeeper.pipeline import CheckOptions, run_check
+from listkeeper.pipeline import CheckOptions, check_list
 from listkeeper.publish import dashboard
 from listkeeper.state import open_state
 from listkeeper.subjects import Subject
@@ -174,10 +174,10 @@ def test_recheck_bypasses_the_ok_cache_for_that_subject_only(world: World) -> No
     def requests_to(path: str) -> int:
         return sum(1 for r in host.requests if r.path == path)
 
-    run_check(cfg, CheckOptions(only="links"))
+    check_list(cfg, CheckOptions(only="links"))
     assert requests_to("/ok") >= 1
     seen = requests_to("/ok")
-    run_check(cfg, CheckOptions(only="links"))
+    check_list(cfg, CheckOptions(only="links"))
     assert requests_to("/ok") == seen  # ok within the TTL: not requested again
-    run_check(cfg, CheckOptions(only="links", recheck=frozenset({"url:https://docs.example/ok"})))
+    check_list(cfg, CheckOptions(only="links", recheck=frozenset({"url:https://docs.example/ok"})))
     assert requests_to("/ok") > seen

@@ -12,7 +12,7 @@ import pytest
 from listkeeper import changes
 from listkeeper.catalog.load import load_catalog
 from listkeeper.config import CheckConfig, Config, SourcesConfig
-from listkeeper.pipeline import CheckOptions, run_check
+from listkeeper.pipeline import CheckOptions, check_list
 from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.github import FakeGitHub
 from tests.fakes.hub import FakeHub
@@ -71,7 +71,7 @@ def test_first_run_compares_with_the_catalog_and_the_plan_writes_it(
             hf_endpoint=hub.url, github_api_url=gh.url, arxiv_api_url=arxiv.api_url, timeout=5, arxiv_delay=0.01
         ),
     )
-    report = run_check(cfg, CheckOptions(only="sources"), env={"GITHUB_TOKEN": TOKEN}, now=NOW)
+    report = check_list(cfg, CheckOptions(only="sources"), env={"GITHUB_TOKEN": TOKEN}, now=NOW)
     found = {(str(f.kind), str(f.subject)) for f in report.findings}
     assert {
         ("new-version", "arxiv:2311.03079v1"),
@@ -95,5 +95,5 @@ def test_first_run_compares_with_the_catalog_and_the_plan_writes_it(
     assert "github: [zai-org/GLM-4V]" in text
     assert "hf: zai-org/GLM-4.6V" in text and "state: new" in text
     (tmp_path / "catalog" / "glm.yaml").write_text(text)
-    again = run_check(cfg, CheckOptions(only="sources"), env={"GITHUB_TOKEN": TOKEN}, now=NOW)
+    again = check_list(cfg, CheckOptions(only="sources"), env={"GITHUB_TOKEN": TOKEN}, now=NOW)
     assert changes.plan(load_catalog(tmp_path / "catalog"), again.findings, today=date(2026, 3, 2)) == []

@@ -1,6 +1,6 @@
 """``listkeeper check``: check the catalog's links and sources (and any Markdown files given).
 
-The work is :func:`listkeeper.pipeline.run_check`; this module parses options, shows progress on a terminal,
+The work is :func:`listkeeper.pipeline.check_list`; this module parses options, shows progress on a terminal,
 writes the report in the chosen format and exits with the report's code. ``--offline`` sends nothing: it validates
 the catalog, extracts the links of the files given and checks badges (pure text checks).
 """
@@ -94,7 +94,7 @@ def command(
         files = tuple(md_files.resolve(cfg.root, patterns)) if patterns is not None else ()
     if offline:
         return _offline(cfg, files, fmt, output)
-    from listkeeper.pipeline import CheckOptions, run_check
+    from listkeeper.pipeline import CheckOptions, check_list
 
     fmt = fmt or ("terminal" if sys.stdout.isatty() and output is None else "json")
     console = Console(stderr=True)
@@ -105,9 +105,9 @@ def command(
             task = progress.add_task("asking the sources", total=None)
             options.on_links = lambda n: progress.update(task, description="checking links", total=n)
             options.on_result = _advance(progress, task)
-            result = run_check(cfg, options)
+            result = check_list(cfg, options)
     else:
-        result = run_check(cfg, options)
+        result = check_list(cfg, options)
     _emit(result, fmt, output)
     code = report_module.exit_code(result, {str(k) for k in fail_kinds})
     history.log_run(

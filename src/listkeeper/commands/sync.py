@@ -1,6 +1,6 @@
 """``listkeeper sync``: check, then apply — in one run, what the nightly job does.
 
-1. ``check`` (:func:`listkeeper.pipeline.run_check`): links and sources → findings, recorded in the state store.
+1. ``check`` (:func:`listkeeper.pipeline.check_list`): links and sources → findings, recorded in the state store.
 2. The findings are planned and applied in memory and the Markdown list is re-rendered
    (:mod:`listkeeper.publish.proposal`).
 3. Without ``--pr`` the new files are written to the working tree (each atomically); with ``--pr`` they become one
@@ -177,7 +177,7 @@ def command(
     config_file: Path | None,
 ) -> ExitCode:
     """Check, then apply the findings: to the working tree, or (--pr) as one pull request."""
-    from listkeeper.pipeline import CheckOptions, run_check
+    from listkeeper.pipeline import CheckOptions, check_list
 
     if remote is not None and not local:
         raise click.UsageError("--push needs --local")
@@ -203,7 +203,7 @@ def command(
         use_cache=not no_cache,
         recheck=recheck,
     )
-    report = run_check(cfg, options)
+    report = check_list(cfg, options)
     _emit(report, fmt)
     code: int = ExitCode.OK
     try:

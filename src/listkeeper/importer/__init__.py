@@ -17,7 +17,7 @@ from listkeeper.catalog.model import Family
 from listkeeper.catalog.refs import entry_subjects
 from listkeeper.errors import ListkeeperError, UsageError
 from listkeeper.importer.account import Account, Occurrence, account
-from listkeeper.importer.build import build
+from listkeeper.importer.build import build_families
 from listkeeper.importer.parse import Document, Skipped, parse
 from listkeeper.importer.repair import NotUtf8, RepairReport, repair_bytes
 from listkeeper.importer.write import write_families
@@ -87,7 +87,7 @@ def import_bytes(data: bytes, source: str) -> Imported:
     if not document.refs:
         what = "no headings and no links" if not document.root.children else "no http(s) links"
         raise UsageError(f"{source}: {what} found; is this a Markdown awesome list?")
-    families = build(document).families
+    families = build_families(document).families
     return Imported(repaired.text, repaired.report, document, families)
 
 

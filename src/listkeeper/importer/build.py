@@ -37,11 +37,10 @@ from datetime import date
 from typing import Any
 
 from listkeeper.catalog.model import Entry, Family
-from listkeeper.importer.parse import BulletList, Document, Html, Inline, Item, Paragraph, Ref, Row, Section, Table
+from listkeeper.importer.parse import BulletList, Document, Html, Inline, Item, LinkRef, Paragraph, Row, Section, Table
 from listkeeper.subjects import ARXIV_VERSION
 from listkeeper.urls import Classified, classify
 
-CATCH_ALL_ID = "other"
 CATCH_ALL_NAME = "Other"
 # Link texts that say what a link is, not what it is called: never used as a title.
 _GENERIC = re.compile(
@@ -213,7 +212,7 @@ class _Placer:
     def add(
         self,
         entry: EntryDraft,
-        ref: Ref,
+        ref: LinkRef,
         *,
         label: str | None = None,
         plain: bool = False,
@@ -780,7 +779,7 @@ class _Builder:
                 for item in block.items:
                     self._bullet(section, item)
 
-    def _stray(self, section: Section, ref: Ref) -> None:
+    def _stray(self, section: Section, ref: LinkRef) -> None:
         if id(section) not in self.stray:
             name = section.title.text or (self.title.title.text if self.title else "") or "Introduction"
             self.stray[id(section)] = (section, EntryDraft(name))
@@ -907,7 +906,7 @@ def _checkpoint_rows(table: Table) -> bool:
     return with_weights * 2 > len(kinds) and not any(fields & {"paper", "code"} for fields in kinds)
 
 
-def _item_links(item: Item, *, deep: bool = False) -> list[Ref]:
+def _item_links(item: Item, *, deep: bool = False) -> list[LinkRef]:
     refs = [ref for b in item.blocks if isinstance(b, Paragraph | Html) for ref in b.inline.links]
     refs += [ref for b in item.blocks if isinstance(b, Table) for row in b.rows for c in row.cells for ref in c.links]
     if deep:
@@ -959,6 +958,6 @@ def _finish(drafts: list[FamilyDraft]) -> list[Family]:
     return families
 
 
-def build(doc: Document) -> Built:
+def build_families(doc: Document) -> Built:
     """Families for ``doc`` (see the module docstring for the rules)."""
     return _Builder(doc).run()

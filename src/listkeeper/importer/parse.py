@@ -6,7 +6,7 @@ library's HTML parser, tag by tag. Code spans and code blocks are text, never li
 
 What the walk records:
 
-* ``Ref``: an http(s) link target, with its text (for a badge: the image's alt text) and whether it is a badge
+* ``LinkRef``: an http(s) link target, with its text (for a badge: the image's alt text) and whether it is a badge
   (an image inside the link). Standalone images that are not badges are refs too, so they are not lost.
 * badge image URLs (``badge_images``): decoration, counted but never imported;
 * ``Skipped``: references that are not http(s) (local images such as ``./image/x.png``, relative paths, mailto:),
@@ -37,7 +37,7 @@ _LINK_LINE_FILLER = re.compile(r"^[\s|·•,;:/\\\-–—()\[\]{}*_]*$")
 
 
 @dataclass(frozen=True)
-class Ref:
+class LinkRef:
     url: str
     text: str
     line: int
@@ -57,9 +57,9 @@ class Inline:
     """One run of inline content (a paragraph, a heading, a table cell) reduced to what the importer needs."""
 
     text: str = ""  # plain text, whitespace collapsed
-    links: list[Ref] = field(default_factory=list)
+    links: list[LinkRef] = field(default_factory=list)
     anchors: list[str] = field(default_factory=list)  # "#fragment" targets
-    lead: Ref | None = None  # a link that opens the content (nothing but filler before it)
+    lead: LinkRef | None = None  # a link that opens the content (nothing but filler before it)
     lead_strong: str | None = None  # bold text that opens the content (**Name**: ...)
     prefix: str = ""  # plain text before the first (non-badge) link: "Paper:", "Title of the paper."
     after_lead: str = ""  # plain text after the lead link / bold name
@@ -136,8 +136,8 @@ class Section:
 @dataclass
 class Document:
     root: Section
-    refs: list[Ref]  # every http link target in document order (badge targets included)
-    badge_images: list[Ref]
+    refs: list[LinkRef]  # every http link target in document order (badge targets included)
+    badge_images: list[LinkRef]
     skipped: list[Skipped]
     unlinked: list[str] = field(default_factory=list)
 
@@ -253,7 +253,7 @@ class _InlineWalker:
             self.doc.unlinked.append(url)
             self._not_lead()
             return
-        ref = Ref(url, text, link.line, badge=link.image, how=link.how)
+        ref = LinkRef(url, text, link.line, badge=link.image, how=link.how)
         self.doc.refs.append(ref)
         self.out.links.append(ref)
         self.out.badges += link.image
@@ -278,7 +278,7 @@ class _InlineWalker:
             self.link.image = True
             self.link.text.append(alt)  # the badge's name; not part of the surrounding text (a heading's name)
             if is_http(src):
-                self.doc.badge_images.append(Ref(src, alt, self.line, badge=True, how="image"))
+                self.doc.badge_images.append(LinkRef(src, alt, self.line, badge=True, how="image"))
             else:
                 self.doc.skipped.append(Skipped(src, self.line, "image"))
             self.doc.unlinked.append(src)
@@ -287,10 +287,10 @@ class _InlineWalker:
             self.doc.skipped.append(Skipped(src, self.line, "image"))
             self.doc.unlinked.append(src)
         elif is_badge_image(src):
-            self.doc.badge_images.append(Ref(src, alt, self.line, badge=True, how="image"))
+            self.doc.badge_images.append(LinkRef(src, alt, self.line, badge=True, how="image"))
             self.doc.unlinked.append(src)
         else:
-            ref = Ref(src, alt.strip() or src, self.line, how="image")
+            ref = LinkRef(src, alt.strip() or src, self.line, how="image")
             self.doc.refs.append(ref)
             self.out.links.append(ref)
         self.lead_done = True
@@ -369,8 +369,8 @@ class _InlineWalker:
 
 @dataclass
 class _Collector:
-    refs: list[Ref] = field(default_factory=list)
-    badge_images: list[Ref] = field(default_factory=list)
+    refs: list[LinkRef] = field(default_factory=list)
+    badge_images: list[LinkRef] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     unlinked: list[str] = field(default_factory=list)
 

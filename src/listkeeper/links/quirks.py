@@ -68,8 +68,3 @@ def bot_wall(status: int, headers: Mapping[str, str], body: bytes = b"") -> str 
     if status in (403, 503) and ("x-sucuri-id" in headers or "sucuri" in server):
         return "Sucuri firewall"
     return None
-
-
-def needs_body(status: int, headers: Mapping[str, str]) -> bool:
-    """Whether the classification of this response depends on its body (a possible challenge page)."""
-    return status in (403, 503) and "cloudflare" in headers.get("server", "").lower()

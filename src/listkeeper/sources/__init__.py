@@ -20,12 +20,13 @@ ADAPTERS: dict[str, str] = {
 }
 
 
-def build(name: str, config: SourcesConfig, env: Mapping[str, str]) -> Source:
+def adapter(name: str, config: SourcesConfig, env: Mapping[str, str]) -> Source:
+    """The adapter registered as ``name``, built by its module's factory."""
     module, factory = ADAPTERS[name].split(":")
     source: Source = getattr(importlib.import_module(module), factory)(config, env)
     return source
 
 
-def build_all(config: SourcesConfig, env: Mapping[str, str], names: Sequence[str] | None = None) -> list[Source]:
+def adapters(config: SourcesConfig, env: Mapping[str, str], names: Sequence[str] | None = None) -> list[Source]:
     """Every registered adapter (or the named ones), in registry order."""
-    return [build(name, config, env) for name in ADAPTERS if names is None or name in names]
+    return [adapter(name, config, env) for name in ADAPTERS if names is None or name in names]

@@ -18,7 +18,6 @@ EXPAND: dict[RepoKind, list[str]] = {
 }
 
 
-ALIVE_STAGES = frozenset({"RUNNING", "RUNNING_BUILDING", "BUILDING", "APP_STARTING", "RUNNING_APP_STARTING"})
 
 
 ASLEEP_STAGES = frozenset({"SLEEPING", "PAUSED", "STOPPED"})

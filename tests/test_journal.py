@@ -124,8 +124,7 @@ def test_a_journal_whose_staged_files_are_gone_before_any_replacement_rolls_back
 def test_sync_re_renders_a_stale_list_with_nothing_to_change(
     catalog_project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from listkeeper import config
-    from listkeeper.commands import sync
+    from listkeeper import config, sync
 
     monkeypatch.chdir(catalog_project)
     family = catalog_project / "catalog" / "bunny.yaml"

@@ -19,30 +19,8 @@ import click
 
 from listkeeper import config
 from listkeeper.commands.options import catalog_option, dead_option
-from listkeeper.publish.worktree import Written, update
+from listkeeper.publish.worktree import update
 from listkeeper.textdiff import files_diff
-
-
-def summary(outcome: Written) -> list[str]:
-    """One line per change (catalog: ``file:line: key.path: what (why)``; Markdown: ``file:line: old → new
-    (why)``) and a total."""
-    proposal = outcome.proposal
-    if not proposal.changes:
-        return [f"nothing to change ({outcome.findings} findings)"]
-    files = len(outcome.edited)
-    if proposal.mode == "markdown":
-        lines = [f"{change.file}:{change.line}: {change.describe()}" for change in proposal.changes]  # type: ignore[union-attr]
-        what = "Markdown file"
-    else:
-        located = sorted(zip(proposal.changes, proposal.lines, strict=True), key=lambda cl: (cl[0].file, cl[1] or 0))
-        lines = [f"{change.file}{'' if at is None else f':{at}'}: {change.describe()}" for change, at in located]
-        what = "file"
-    count = len(proposal.changes)
-    lines.append(
-        f"{count} change{'s' if count != 1 else ''} in {files} {what}{'s' if files != 1 else ''} "
-        f"from {outcome.findings} findings"
-    )
-    return lines
 
 
 @click.command("update")
@@ -89,7 +67,7 @@ def command(
         click.echo(outcome.recovered)
     if dry_run and outcome.edited:
         click.echo(files_diff(outcome.originals, outcome.edited), nl=False)
-    for line in summary(outcome):
+    for line in outcome.summary():
         click.echo(line)
     if dry_run and outcome.proposal.changes:
         click.echo("dry run: nothing written")

@@ -40,6 +40,32 @@ class Written:
         """The new texts of the edited files, without the re-rendered list."""
         return {p: t for p, t in self.proposal.files.items() if p != self.proposal.rendered}
 
+    def summary(self) -> list[str]:
+        """One line per change (catalog: ``file:line: key.path: what (why)``; Markdown: ``file:line: old → new
+        (why)``) and a total."""
+        proposal = self.proposal
+        if not proposal.changes:
+            return [f"nothing to change ({self.findings} findings)"]
+        files = len(self.edited)
+        if proposal.mode == "markdown":
+            lines = [
+                f"{change.file}:{change.line}: {change.describe()}"  # type: ignore[union-attr]  # an MdChange
+                for change in proposal.changes
+            ]
+            what = "Markdown file"
+        else:
+            located = sorted(
+                zip(proposal.changes, proposal.lines, strict=True), key=lambda cl: (cl[0].file, cl[1] or 0)
+            )
+            lines = [f"{c.file}{'' if at is None else f':{at}'}: {c.describe()}" for c, at in located]
+            what = "file"
+        count = len(proposal.changes)
+        lines.append(
+            f"{count} change{'s' if count != 1 else ''} in {files} {what}{'s' if files != 1 else ''} "
+            f"from {self.findings} findings"
+        )
+        return lines
+
 
 def _read_markdown(files: Sequence[Path]) -> dict[str, str]:
     texts: dict[str, str] = {}

@@ -245,7 +245,7 @@ class _Planner:
                         self.add(Change(file, path, "replace", text, str(new), finding, f"moved to {new}"))
                 if finding.subject.kind == "github":
                     for r_index, repo in enumerate(entry.track.github):
-                        if repo.lower() == finding.subject.id.lower():
+                        if Subject("github", repo).identity() == finding.subject.identity():
                             path = ("entries", e_index, "track", "github", r_index)
                             why = f"tracked repository moved to {new}"
                             self.add(Change(file, path, "replace", repo, new.id, finding, why))

@@ -10,6 +10,7 @@ import pytest
 from listkeeper import changes, subjects
 from listkeeper.catalog.load import LoadedCatalog, load_catalog
 from listkeeper.errors import EditError
+from listkeeper.evidence import DeadMemory
 from listkeeper.findings import Finding, Kind, Location
 from listkeeper.fsutil import write_atomic
 from tests.samples import BUNNY
@@ -297,7 +298,7 @@ def test_shapes_the_sources_emit(loaded: LoadedCatalog) -> None:
         Kind.DEAD,
         "hf:model/zai-org/cogvlm-grounding-hf",
         message="404\n  Not Found",
-        evidence={"memory": {"first_seen": "2026-11-20T01:00:00+00:00", "count": 3}},
+        evidence={"memory": DeadMemory.from_json({"first_seen": "2026-11-20T01:00:00+00:00", "dead_checks": 3})},
     )
     [change] = run(loaded, dead)
     assert change.new == {"state": "dead", "since": date(2026, 11, 20), "evidence": "404 Not Found"}

@@ -160,24 +160,24 @@ def test_apply_dead_rule_downgrades_until_confirmed(state: State) -> None:
     assert suspect.kind is Kind.SUSPECT
     assert suspect.locations == (Location("README.md", 7),)
     assert suspect.evidence["status"] == 404
-    assert suspect.evidence["memory"]["note"].startswith("dead 1 of 2 checks, first seen 2025-06-15T15:06Z")
+    assert suspect.evidence["memory"].note.startswith("dead 1 of 2 checks, first seen 2025-06-15T15:06Z")
     assert "dead 1 of 2 checks" in suspect.message
 
     early = memory.apply_dead_rule([_dead()], state, checks=2, hours=20, strict=False, now=T0 + 2 * H)
     assert early[0].kind is Kind.SUSPECT
-    assert early[0].evidence["memory"]["dead_checks"] == 2
+    assert early[0].evidence["memory"].dead_checks == 2
 
     late = memory.apply_dead_rule([_dead()], state, checks=2, hours=20, strict=False, now=T0 + 21 * H)
     assert late[0].kind is Kind.DEAD
     assert late[0].message == "HTTP 404"
-    assert late[0].evidence["memory"]["confirmed"] == "over time"
+    assert late[0].evidence["memory"].confirmed == "over time"
     assert [o.status for o in memory.history(state, "https://gone.example/x")] == [404, 404, 404]
 
 
 def test_apply_dead_rule_strict_keeps_dead_and_records(state: State) -> None:
     out = memory.apply_dead_rule([_dead()], state, checks=2, hours=20, strict=True, now=T0)
     assert out[0].kind is Kind.DEAD
-    assert out[0].evidence["memory"]["confirmed"] == "strict"
+    assert out[0].evidence["memory"].confirmed == "strict"
     assert memory.streak(state, "https://gone.example/x") == memory.Streak(1, T0)
 
 

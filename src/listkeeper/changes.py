@@ -57,6 +57,7 @@ from listkeeper.catalog.model import Catalog, Entry, Family
 from listkeeper.catalog.refs import entry_subjects
 from listkeeper.catalog.rules import cross_file_problems
 from listkeeper.errors import EditError
+from listkeeper.evidence import dead_since
 from listkeeper.findings import Finding, Kind
 from listkeeper.subjects import ARXIV_VERSION, Subject
 
@@ -273,7 +274,11 @@ class _Planner:
                 continue
             if item.mark is not None and item.mark.state == "dead":
                 continue
-            mark = {"state": "dead", "since": _since(finding, self.today), "evidence": _evidence_text(finding)}
+            mark = {
+                "state": "dead",
+                "since": dead_since(finding.evidence, self.today),
+                "evidence": _evidence_text(finding),
+            }
             old = item.mark.model_dump() if item.mark is not None else None
             self.add(Change(use.file, use.item_path, "mark", old, mark, finding, "dead"))
 
@@ -451,21 +456,6 @@ def _created(finding: Finding) -> str | None:
         if (found := _iso_date(finding.evidence.get(key))) is not None:
             return found
     return None
-
-
-def _since(finding: Finding, today: date) -> date:
-    """When the item was first seen dead: the memory rule's ``first_seen`` where the finding carries it."""
-    memory = finding.evidence.get("memory")
-    places = [finding.evidence, memory if isinstance(memory, dict) else {}]
-    for place in places:
-        for key in ("since", "first_dead", "first_seen"):
-            found = _iso_date(place.get(key))
-            if found is not None:
-                try:
-                    return min(date.fromisoformat(found), today)
-                except ValueError:
-                    continue
-    return today
 
 
 def _evidence_text(finding: Finding) -> str:

@@ -13,6 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from listkeeper import evidence as evidence_module
 from listkeeper.errors import UsageError
 from listkeeper.subjects import Subject
 
@@ -89,7 +90,7 @@ class Finding:
             "kind": str(self.kind),
             "subject": str(self.subject),
             "message": self.message,
-            "evidence": self.evidence,
+            "evidence": evidence_module.to_json(self.evidence),
             "locations": [
                 {"file": loc.file, "line": loc.line, **({"path": loc.path} if loc.path else {})}
                 for loc in self.locations
@@ -106,7 +107,7 @@ class Finding:
             kind=Kind(data["kind"]),
             subject=Subject.parse(data["subject"]),
             message=data.get("message", ""),
-            evidence=dict(data.get("evidence") or {}),
+            evidence=evidence_module.from_json(data.get("evidence") or {}),
             locations=tuple(
                 Location(loc["file"], loc.get("line"), loc.get("path", "")) for loc in data.get("locations", [])
             ),

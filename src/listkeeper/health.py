@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from listkeeper import history
+from listkeeper.evidence import dead_memory
 from listkeeper.findings import Finding, Kind
 from listkeeper.state import State
 
@@ -216,16 +217,16 @@ def _evidence(finding: Finding) -> str:
     status = finding.evidence.get("status")
     if isinstance(status, int) and not isinstance(status, bool) and str(status) not in finding.message:
         parts.append(f"HTTP {status}")
-    memory = finding.evidence.get("memory")
-    if isinstance(memory, dict) and isinstance(memory.get("note"), str) and memory["note"] not in finding.message:
-        parts.append(memory["note"])
+    memory = dead_memory(finding.evidence)
+    if memory is not None and memory.note not in finding.message:
+        parts.append(memory.note)
     return _e(" · ".join(p for p in parts if p))
 
 
 def _first_seen(finding: Finding, links: Mapping[str, history.LinkState]) -> str:
-    memory = finding.evidence.get("memory")
-    if isinstance(memory, dict) and isinstance(memory.get("first_seen"), str):
-        return _e(memory["first_seen"][:10])
+    memory = dead_memory(finding.evidence)
+    if memory is not None and memory.first_seen is not None:
+        return _e(memory.first_seen[:10])
     url = finding.evidence.get("url")
     if isinstance(url, str) and url in links:
         return _e(_day(links[url].since))

@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from listkeeper.evidence import DeadMemory
 from listkeeper.findings import Finding, Kind
 from listkeeper.links.status import LinkResult, Verdict
 from listkeeper.sources.base import Fact
@@ -261,20 +262,19 @@ def apply_dead_rule(
 def _judge(finding: Finding, state: State, key: str, *, checks: int, hours: float, strict: bool, now: float) -> Finding:
     confirmed = is_confirmed_dead(state, key, checks=checks, hours=hours, now=now)
     current = streak(state, key)
-    memory = {
-        "dead_checks": current.dead,
-        "checks_needed": checks,
-        "hours_needed": hours,
-        "first_seen": _iso(current.first_seen) if current.first_seen is not None else None,
-        "note": _memory_note(current, checks, hours, now),
-    }
-    if confirmed or strict:
-        memory["confirmed"] = "over time" if confirmed else "strict"
+    memory = DeadMemory(
+        dead_checks=current.dead,
+        checks_needed=checks,
+        hours_needed=hours,
+        first_seen=_iso(current.first_seen) if current.first_seen is not None else None,
+        note=_memory_note(current, checks, hours, now),
+        confirmed=("over time" if confirmed else "strict") if confirmed or strict else None,
+    )
+    if memory.confirmed is not None:
         return replace(finding, evidence={**finding.evidence, "memory": memory})
-    memory["confirmed"] = None
     return replace(
         finding,
         kind=Kind.SUSPECT,
-        message=f"{finding.message} (not confirmed yet: {memory['note']})",
+        message=f"{finding.message} (not confirmed yet: {memory.note})",
         evidence={**finding.evidence, "memory": memory},
     )

@@ -215,7 +215,7 @@ def test_404_is_suspect_first_then_dead_when_confirmed_over_time(
     result = check_list(cfg, CheckOptions(), now=later)
     dead = [f for f in result.findings if f.kind is Kind.DEAD]
     assert [str(f.subject) for f in dead] == ["url:https://docs.example/gone"]
-    assert dead[0].evidence["memory"]["confirmed"] == "over time"
+    assert dead[0].evidence["memory"].confirmed == "over time"
     assert report.exit_code(result) == 1
 
 

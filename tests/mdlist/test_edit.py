@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from listkeeper.errors import EditError
+from listkeeper.evidence import DeadMemory
 from listkeeper.findings import Finding, Kind
 from listkeeper.findings import findings_from_json as parse_findings
 from listkeeper.links.extract import extract_markdown
@@ -42,7 +43,9 @@ def moved(old: Subject, new: Subject) -> Finding:
 
 
 def dead(subject: Subject, first_seen: str = "2026-11-28T02:00:00+00:00") -> Finding:
-    return Finding(Kind.DEAD, subject, "HTTP 404", {"status": 404, "memory": {"first_seen": first_seen}}, ())
+    return Finding(
+        Kind.DEAD, subject, "HTTP 404", {"status": 404, "memory": DeadMemory.from_json({"first_seen": first_seen})}, ()
+    )
 
 
 def test_the_committed_fixtures_are_what_the_generator_makes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from listkeeper.evidence import from_json as evidence_from_json
 from listkeeper.findings import Finding, Kind, Location
 from listkeeper.publish import proposal as proposal_module
 from listkeeper.subjects import Subject
@@ -39,11 +40,12 @@ BASE_FILES = {"catalog/cogvlm.yaml": COG, "catalog/bunny.yaml": BUNNY}
 
 
 def finding(kind: Kind, subject: str, new: str | None = None, message: str = "", **evidence: object) -> Finding:
+    """A finding as a check wrote it (evidence in its JSON shape, typed like a findings file is read)."""
     return Finding(
         kind,
         Subject.parse(subject),
         message or f"{kind} {subject}",
-        dict(evidence),
+        evidence_from_json(evidence),
         (Location("catalog/cogvlm.yaml", 10, "entries[0].code[0]"),),
         Subject.parse(new) if new else None,
         source="github" if subject.startswith("gh:") else "hf",

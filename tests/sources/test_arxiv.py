@@ -455,7 +455,7 @@ def test_missing_papers_are_asked_again_on_a_backoff_schedule(tmp_path: Path, fa
     second = run(source, loaded, state, NOW + timedelta(hours=1))
     assert second.requests == 0  # within the backoff: the stored finding is repeated, marked as such
     (dead,) = [f for f in second.findings if f.kind is Kind.DEAD]
-    assert dead.evidence["reused"]["asked_at"].startswith("2024-06-01T12:00")
+    assert dead.evidence["reused"].asked_at.startswith("2024-06-01T12:00")
     third = run(source, loaded, state, NOW + timedelta(hours=20, minutes=5))
     assert third.requests == 1 and (Kind.DEAD, "2401.00001") in kinds(third)
     assert "reused" not in next(f for f in third.findings if f.kind is Kind.DEAD).evidence

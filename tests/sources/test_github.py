@@ -281,7 +281,7 @@ def test_facts_are_reused_within_the_ttl(tmp_path: Path, fake: FakeGitHub, state
     assert kinds(second) == kinds(first)
     assert all(f.reused for f in second.facts.values()) and not any(f.reused for f in first.facts.values())
     (dead,) = [f for f in second.findings if f.kind is Kind.DEAD]
-    assert dead.evidence["reused"]["next_ask"].startswith("2024-06-02T08:00")
+    assert dead.evidence["reused"].next_ask.startswith("2024-06-02T08:00")
     fake.add_repo("haotian-liu/gone")  # re-created: alive again, and the store did not hide it
     third = run(src, loaded, state, NOW + timedelta(hours=20, minutes=5))
     assert third.requests == 1 and "gone" in fake.graphql_queries[-1]  # one batch, with the facts due again

@@ -528,7 +528,7 @@ def test_dead_facts_are_asked_again_after_their_backoff_not_every_run(hub, state
     again = run(source(hub), loaded, state, NOW + timedelta(hours=1))
     # within the backoff the finding is repeated, marked as such (the memory rule takes it for no new evidence)
     assert again.requests == 0 and only(again, Kind.DEAD).subject == hf_model("solo/gone")
-    assert only(again, Kind.DEAD).evidence["reused"]["failures"] == 1
+    assert only(again, Kind.DEAD).evidence["reused"].failures == 1
     later = run(source(hub), loaded, state, NOW + timedelta(hours=20))
     assert later.requests == 1 and "reused" not in only(later, Kind.DEAD).evidence
 

@@ -33,6 +33,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from listkeeper.errors import EditError
+from listkeeper.evidence import dead_since
 from listkeeper.findings import Finding, Kind
 from listkeeper.links.extract import ExtractedLink, extract_markdown
 from listkeeper.subjects import Subject
@@ -205,19 +206,6 @@ def _rewrite(moves: Sequence[_Move], url: str) -> tuple[str, _Move] | None:
         if new is not None and new != url:
             return new, move
     return None
-
-
-def _since(finding: Finding, today: date) -> date:
-    memory = finding.evidence.get("memory")
-    for place in (finding.evidence, memory if isinstance(memory, dict) else {}):
-        for key in ("since", "first_dead", "first_seen"):
-            value = place.get(key)
-            if isinstance(value, str) and re.match(_DATE, value):
-                try:
-                    return min(date.fromisoformat(value[:10]), today)
-                except ValueError:
-                    continue
-    return today
 
 
 # -- raw text helpers --------------------------------------------------------------------------------------------
@@ -514,7 +502,7 @@ def _plan_file(
             if dead is None or _rewrite(moves, link.url) is not None or (link.line, link.url) in seen:
                 continue
             seen.add((link.line, link.url))
-            since = _since(dead.finding, today)
+            since = dead_since(dead.finding.evidence, today)
             mark = {"state": "dead", "since": since}
             if policy.dead == "remove":
                 box = _innermost(containers, link.line - 1)

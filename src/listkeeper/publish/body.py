@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 from listkeeper.catalog.load import format_path
 from listkeeper.changes import Change
+from listkeeper.evidence import dead_memory
 from listkeeper.findings import Finding, Kind
 from listkeeper.mdlist.edit import MdChange
 from listkeeper.render.escape import defang_mentions, escape_inline, escape_url
@@ -268,11 +269,10 @@ def _evidence(change: AnyChange) -> str:
     fact = finding.message or change.reason
     if fact:
         parts.append(_text(f"{finding.source}: {fact}" if finding.source else fact))
-    memory = finding.evidence.get("memory")
-    if isinstance(memory, dict) and isinstance(memory.get("note"), str):
+    memory = dead_memory(finding.evidence)
+    if memory is not None:
         # How the death was confirmed: "dead 2 checks, first seen ... (26.0 h ago ...)", or --strict.
-        confirmed = "confirmed with --strict" if memory.get("confirmed") == "strict" else memory["note"]
-        parts.append(_text(confirmed))
+        parts.append(_text("confirmed with --strict" if memory.confirmed == "strict" else memory.note))
     # "old"/"new" only for a move; an added release, a dead item or a changed title links to what it is about.
     label = "old" if finding.new_subject is not None else ("on the Hub" if change.op == "append" else "link")
     links = [_link(label, finding.subject.url())] if finding.subject.id else []

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from listkeeper.evidence import Reuse
 from listkeeper.findings import Finding, Location
 from listkeeper.state import State
 from listkeeper.subjects import Subject
@@ -70,12 +71,12 @@ class Backoff:
 
     def replay(self, locations: tuple[Location, ...]) -> list[Finding]:
         """The stored findings, at the subject's current locations, marked as repeated (not a new observation)."""
-        note = {"asked_at": _iso(self.asked_at), "next_ask": _iso(self.next_at), "failures": self.failures}
+        note = Reuse(_iso(self.asked_at), _iso(self.next_at), self.failures)
         return [
             Finding(
                 f.kind,
                 f.subject,
-                f"{f.message} (as of {note['asked_at']}; asked again from {note['next_ask']})",
+                f"{f.message} (as of {note.asked_at}; asked again from {note.next_ask})",
                 {**f.evidence, "reused": note},
                 locations or f.locations,
                 f.new_subject,

@@ -409,7 +409,7 @@ def check_list(
         to_check = [url for url in targets.subject if url not in cached]
         to_check, carried = _carried_first(to_check, carryover.pending(state))
         # One deadline for the whole run, sources included (check.deadline, or one that follows the work: see
-        # links.check.work_deadline), counted from the start of run_check: every source request has a total budget
+        # links.check.work_deadline), counted from the start of check_list: every source request has a total budget
         # within it, and the link checker gets what is left.
         total = work_deadline(cfg.check, len(to_check))
         with deadline.run_deadline(total - (time.monotonic() - clock)):

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-import arxiv  # type: ignore[import-untyped]  # no py.typed, no stubs
+import arxiv  # no py.typed, no stubs
 import requests
 import requests.adapters
 

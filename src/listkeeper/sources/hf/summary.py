@@ -18,8 +18,6 @@ EXPAND: dict[RepoKind, list[str]] = {
 }
 
 
-
-
 ASLEEP_STAGES = frozenset({"SLEEPING", "PAUSED", "STOPPED"})
 
 

@@ -23,7 +23,7 @@ from tests.fakes.github import FakeGitHub
 from tests.fakes.github_git import FakeGitData
 from tests.fakes.hub import FakeHub
 from tests.fakes.web import FakeWeb, Ok, Redirect, Status
-from tests.fakes.world import sh
+from tests.fakes.world import fast_config, sh
 
 REPO = "acme/awesome-list"
 TOKEN = "ghs_markdown_mode"
@@ -88,25 +88,7 @@ def md_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MdWorl
         (tmp_path / "README.md").write_bytes(README.encode("utf-8"))
         (tmp_path / "papers").mkdir()
         (tmp_path / "papers" / "2024.md").write_bytes(PAPERS.encode("utf-8"))
-        remap = [*web.remap(), (r"^https://huggingface\.co/", hub.url + "/")]
-        config = [
-            "[markdown]",
-            'files = ["README.md", "papers/*.md"]',
-            "[check]",
-            "allow_loopback = true",
-            f"remap = {json.dumps(remap)}",
-            "max_retries = 0",
-            "request_timeout = 2",
-            "deadline = 30",
-            "[sources]",
-            "arxiv_delay = 0.01",
-            "timeout = 5",
-            "max_retries = 0",
-            "ttl_hours = 0",
-            "[pr]",
-            f'repo = "{REPO}"',
-            "write_interval = 0",
-        ]
+        config = ["[markdown]", 'files = ["README.md", "papers/*.md"]', *fast_config(web, hub, REPO)]
         (tmp_path / "listkeeper.toml").write_text("\n".join(config) + "\n")
         (tmp_path / ".gitignore").write_text(".listkeeper/\n")
         sh(tmp_path, "init", "--quiet", "-b", "main")

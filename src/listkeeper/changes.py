@@ -295,26 +295,24 @@ class _Planner:
         if subject.kind == "github" and finding.evidence.get("kind") == "repository":
             self._new_repository(finding)
             return
-        if subject.kind != "hf-model" or subject.identity() in self.uses or subject.identity() in self.appended:
-            return
-        target = self._target_entry(finding)
-        if target is None:
-            return
-        file, e_index, entry = target
-        if _dismissed(entry, subject, self.dismissed):
+        if subject.kind != "hf-model":
             return
         created, collection = _created(finding), finding.evidence.get("collection")
         if isinstance(collection, str) and collection:
             evidence = f"added to the collection {collection}: {subject.url()}"
         else:
             evidence = f"new on the Hub{f', created {created}' if created else ''}: {subject.url()}"
-        item = {"hf": subject.id, "mark": {"state": "new", "since": self.today, "evidence": evidence}}
-        path: KeyPath = ("entries", e_index, "checkpoints")
-        self.appended.add(subject.identity())
-        self.add(Change(file, path, "append", None, item, finding, f"new release in {entry.id}"))
+        self._append_new(finding, "checkpoints", "hf", evidence, "new release")
 
     def _new_repository(self, finding: Finding) -> None:
         """A new repository of a tracked GitHub org: ``{repo: ..., mark: {state: new}}`` appended to ``code``."""
+        created = _created(finding)
+        evidence = f"new on GitHub{f', created {created}' if created else ''}: {finding.subject.url()}"
+        self._append_new(finding, "code", "repo", evidence, "new repository")
+
+    def _append_new(self, finding: Finding, field: str, key: str, evidence: str, what: str) -> None:
+        """``{key: id, mark: {state: new}}`` appended to ``field`` of the entry the finding belongs to, once, unless
+        the catalog has the subject already or the entry dismissed it."""
         subject = finding.subject
         if subject.identity() in self.uses or subject.identity() in self.appended:
             return
@@ -324,12 +322,10 @@ class _Planner:
         file, e_index, entry = target
         if _dismissed(entry, subject, self.dismissed):
             return
-        created = _created(finding)
-        evidence = f"new on GitHub{f', created {created}' if created else ''}: {subject.url()}"
-        item = {"repo": subject.id, "mark": {"state": "new", "since": self.today, "evidence": evidence}}
+        item = {key: subject.id, "mark": {"state": "new", "since": self.today, "evidence": evidence}}
         self.appended.add(subject.identity())
-        path: KeyPath = ("entries", e_index, "code")
-        self.add(Change(file, path, "append", None, item, finding, f"new repository in {entry.id}"))
+        path: KeyPath = ("entries", e_index, field)
+        self.add(Change(file, path, "append", None, item, finding, f"{what} in {entry.id}"))
 
     def _target_entry(self, finding: Finding) -> tuple[str, int, Entry] | None:
         entries = [

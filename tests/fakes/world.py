@@ -67,6 +67,27 @@ def sh(root: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True).stdout.strip()
 
 
+def fast_config(web: FakeWeb, hub: FakeHub, repo: str = REPO) -> list[str]:
+    """listkeeper.toml lines pointing every service at the fakes, fast and without retries; ends in ``[pr]``."""
+    remap = [*web.remap(), (r"^https://huggingface\.co/", hub.url + "/")]
+    return [
+        "[check]",
+        "allow_loopback = true",
+        f"remap = {json.dumps(remap)}",
+        "max_retries = 0",
+        "request_timeout = 2",
+        "deadline = 30",
+        "[sources]",
+        "arxiv_delay = 0.01",
+        "timeout = 5",
+        "max_retries = 0",
+        "ttl_hours = 0",
+        "[pr]",
+        f'repo = "{repo}"',
+        "write_interval = 0",
+    ]
+
+
 def make_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     for who in ("AUTHOR", "COMMITTER"):
         monkeypatch.setenv(f"GIT_{who}_NAME", "Human Maintainer")
@@ -90,29 +111,8 @@ def make_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Worl
         (catalog / "cogvlm.yaml").write_text(COG)
         (catalog / "bunny.yaml").write_text(BUNNY)
         (catalog / "README.md").write_text(render_catalog(load_catalog(catalog).catalog))
-        remap = [*web.remap(), (r"^https://huggingface\.co/", hub.url + "/")]
-        (tmp_path / "listkeeper.toml").write_text(
-            "\n".join(
-                [
-                    "[check]",
-                    "allow_loopback = true",
-                    f"remap = {json.dumps(remap)}",
-                    "max_retries = 0",
-                    "request_timeout = 2",
-                    "deadline = 30",
-                    "[sources]",
-                    "arxiv_delay = 0.01",
-                    "timeout = 5",
-                    "max_retries = 0",
-                    "ttl_hours = 0",
-                    "[pr]",
-                    f'repo = "{REPO}"',
-                    "write_interval = 0",
-                    'labels = ["listkeeper"]',
-                ]
-            )
-            + "\n"
-        )
+        config = fast_config(web, hub)
+        (tmp_path / "listkeeper.toml").write_text("\n".join([*config, 'labels = ["listkeeper"]']) + "\n")
         (tmp_path / ".gitignore").write_text(".listkeeper/\n")
         sh(tmp_path, "init", "--quiet", "-b", "main")
         sh(tmp_path, "add", ".")

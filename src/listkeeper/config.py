@@ -102,6 +102,9 @@ class LimitsConfig(_Section):
     links_per_file: int = Field(default=200_000, ge=1)  # links in one Markdown file
 
 
+DEFAULT_LIMITS = LimitsConfig()
+
+
 class UpdateConfig(_Section):
     dead: Literal["mark", "remove"] = "mark"
 

@@ -62,6 +62,7 @@ def _write_working_tree(
         today=datetime.now(UTC).date(),
         dismissed=dismissed,
         journal_dir=cfg.path(cfg.state_path).parent,
+        limits=cfg.limits,
     )
     if outcome.recovered:
         click.echo(outcome.recovered)

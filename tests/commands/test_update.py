@@ -186,3 +186,19 @@ def test_bare_list_and_catalog_option(tmp_path: Path, project: Path, capsys: pyt
     assert cli.run(args) == 0
     assert "zai-org/cogvlm-chat-hf" in (moved / "cogvlm.yaml").read_text()
     assert (moved / "LIST.md").is_file()
+
+
+def test_update_reads_the_catalog_with_the_configured_limits(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``update`` used to load the catalog with the default ``[limits]``: a family file that ``validate`` refuses
+    under the configured limit was edited anyway."""
+    padding = "# " + "x" * 1500 + "\n"  # the file is now over the configured 1,024 bytes, far under the default
+    (project / "catalog" / "bunny.yaml").write_bytes((padding + BUNNY).encode())
+    (project / "listkeeper.toml").write_text("[limits]\ncatalog_file_bytes = 1024\n")
+    report = write_report(project, [*FINDINGS, finding(Kind.MOVED, "gh:BAAI-DCAI/Bunny", "gh:BAAI-DCAI/Bunny-v2")])
+    assert cli.run(["validate"]) == 2
+    assert "[limits] catalog_file_bytes" in capsys.readouterr().err
+    before = snapshot(project)
+    assert cli.run(["update", "--findings", str(report)]) == 2
+    err = capsys.readouterr().err
+    assert "bunny.yaml" in err and "[limits] catalog_file_bytes" in err
+    assert snapshot(project) == before

@@ -17,11 +17,8 @@ from pydantic import ValidationError
 from listkeeper.catalog.loaded import KeyPath, LineMap, LoadedCatalog, format_path
 from listkeeper.catalog.model import CODE_TAGS, Catalog, Family
 from listkeeper.catalog.rules import cross_file_problems
-from listkeeper.config import LimitsConfig
+from listkeeper.config import DEFAULT_LIMITS, LimitsConfig
 from listkeeper.errors import CatalogError, Problem
-
-DEFAULT_LIMITS = LimitsConfig()
-
 
 _ALIAS_TAG = "tag:listkeeper,2024:alias"
 

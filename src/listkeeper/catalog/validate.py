@@ -10,10 +10,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from listkeeper.catalog.load import DEFAULT_LIMITS, check_root, family_files, gc_paused, load_family
+from listkeeper.catalog.load import check_root, family_files, gc_paused, load_family
 from listkeeper.catalog.refs import entry_subjects
 from listkeeper.catalog.rules import FileKeys, Rules, cross_file_problems, file_keys, sort_problems, subject_problem
-from listkeeper.config import LimitsConfig
+from listkeeper.config import DEFAULT_LIMITS, LimitsConfig
 from listkeeper.errors import CatalogError, Problem
 
 

@@ -39,9 +39,9 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from listkeeper.catalog.load import DEFAULT_LIMITS, LoadedCatalog
+from listkeeper.catalog.load import LoadedCatalog
 from listkeeper.catalog.refs import catalog_refs
-from listkeeper.config import LimitsConfig
+from listkeeper.config import DEFAULT_LIMITS, LimitsConfig
 from listkeeper.errors import UsageError
 from listkeeper.findings import Location
 from listkeeper.subjects import Endpoints

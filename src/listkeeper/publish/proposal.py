@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from listkeeper import config as config_module
 from listkeeper.catalog.load import load_texts
 from listkeeper.changes import Change, DeadAction, apply, plan
+from listkeeper.config import DEFAULT_LIMITS, LimitsConfig
 from listkeeper.errors import UsageError
 from listkeeper.findings import Finding, Kind
 from listkeeper.mdlist.edit import DEFAULT_POLICY, DeadPolicy, MdChange, Policy, edit_markdown
@@ -84,10 +85,12 @@ class Proposal:
 @dataclass(frozen=True)
 class Layout:
     """Where the list lives among the texts: the catalog's family files under ``catalog_dir`` and the rendered list
-    ``output``, or (``catalog_dir`` None) Markdown mode: every text is a Markdown file of the list."""
+    ``output``, or (``catalog_dir`` None) Markdown mode: every text is a Markdown file of the list. ``limits`` are
+    the configured ``[limits]`` the texts are read with, as ``validate`` and ``check`` read them."""
 
     catalog_dir: str | None = None
     output: str | None = None
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
 
     @property
     def markdown(self) -> bool:
@@ -122,9 +125,9 @@ def catalog_texts(files: Mapping[str, str], catalog_dir: str) -> dict[str, str]:
     return {p: t for p, t in files.items() if PurePosixPath(p).parent == folder and p.endswith((".yaml", ".yml"))}
 
 
-def render_texts(texts: Mapping[str, str], catalog_dir: str) -> str:
+def render_texts(texts: Mapping[str, str], catalog_dir: str, limits: LimitsConfig = DEFAULT_LIMITS) -> str:
     """The Markdown list rendered from family file texts (path → text)."""
-    return render_catalog(load_texts(texts, Path(catalog_dir)).catalog)
+    return render_catalog(load_texts(texts, Path(catalog_dir), limits=limits).catalog)
 
 
 def _seen(
@@ -169,6 +172,7 @@ def propose(
         findings,
         catalog_dir=layout.catalog_dir,
         output=layout.output,
+        limits=layout.limits,
         today=today,
         dead_action=dead.action,
         dismissed=dismissed,
@@ -184,6 +188,7 @@ def build_catalog(
     catalog_dir: str,
     output: str | None,
     today: date,
+    limits: LimitsConfig = DEFAULT_LIMITS,
     dead_action: DeadAction = "mark",
     dismissed: Collection[str] = (),
     base_title: str | None = None,
@@ -191,7 +196,7 @@ def build_catalog(
 ) -> Proposal:
     """Catalog mode: plan and apply the findings on the family files among ``base_files``, re-render ``output``."""
     texts = catalog_texts(base_files, catalog_dir)
-    loaded = load_texts(texts, Path(catalog_dir))
+    loaded = load_texts(texts, Path(catalog_dir), limits=limits)
     changes = plan(loaded, findings, dead_action=dead_action, today=today, dismissed=dismissed)
     files = apply(loaded, changes, texts=texts)
     entries = {
@@ -202,7 +207,7 @@ def build_catalog(
     fp = body_module.fingerprint(changes) if files else ""
     rendered = None
     if output is not None and (files or rerender_stale):
-        fresh = render_texts({**texts, **files}, catalog_dir)
+        fresh = render_texts({**texts, **files}, catalog_dir, limits)
         if base_files.get(output) != fresh:
             files[output] = fresh
             rendered = output

@@ -90,7 +90,7 @@ def publish(
         title = cfg.pr.title
 
     def make(files: Mapping[str, str], catalog_rel: str, output_rel: str, extra: Sequence[str] = ()) -> Proposal:
-        layout = Layout() if patterns is not None else Layout(catalog_rel, output_rel)
+        layout = Layout(limits=cfg.limits) if patterns is not None else Layout(catalog_rel, output_rel, cfg.limits)
         dismissed = {*state.dismissed(), *extra}
         return propose(files, findings, layout=layout, today=today, dead=dead, dismissed=dismissed, base_title=title)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from listkeeper import config as config_module
 from listkeeper.catalog.edit import read_text
 from listkeeper.catalog.load import read_texts
+from listkeeper.config import DEFAULT_LIMITS, LimitsConfig
 from listkeeper.errors import UsageError
 from listkeeper.findings import Finding, read_findings
 from listkeeper.fsutil import recover, replace_all
@@ -79,8 +80,8 @@ def _read_markdown(files: Sequence[Path]) -> dict[str, str]:
     return texts
 
 
-def _read_catalog(catalog_dir: Path, output: Path | None) -> dict[str, str]:
-    texts = read_texts(catalog_dir)
+def _read_catalog(catalog_dir: Path, output: Path | None, limits: LimitsConfig) -> dict[str, str]:
+    texts = read_texts(catalog_dir, limits=limits)
     if output is not None and output.is_file():
         texts[output.as_posix()] = read_text(output)
     return texts
@@ -96,6 +97,7 @@ def apply_findings(
     today: date,
     dismissed: Collection[str] = (),
     journal_dir: Path,
+    limits: LimitsConfig = DEFAULT_LIMITS,
     dry_run: bool = False,
 ) -> Written:
     """Apply ``findings`` to the catalog under ``catalog_dir`` (and re-render ``output``) or, with ``catalog_dir``
@@ -103,10 +105,10 @@ def apply_findings(
     recovered = recover(journal_dir) if not dry_run else None
     if catalog_dir is None:
         originals = _read_markdown(markdown)
-        layout = Layout()
+        layout = Layout(limits=limits)
     else:
-        originals = _read_catalog(catalog_dir, output)
-        layout = Layout(catalog_dir.as_posix(), output.as_posix() if output is not None else None)
+        originals = _read_catalog(catalog_dir, output, limits)
+        layout = Layout(catalog_dir.as_posix(), output.as_posix() if output is not None else None, limits)
     proposal = propose(
         originals, findings, layout=layout, today=today, dead=dead, dismissed=dismissed, rerender_stale=not dry_run
     )
@@ -171,6 +173,7 @@ def update(
             today=today or datetime.now(UTC).date(),
             dismissed=frozenset(state.dismissed()) if state is not None else frozenset(),
             journal_dir=cfg.path(cfg.state_path).parent,
+            limits=cfg.limits,
             dry_run=dry_run,
         )
 

@@ -233,6 +233,7 @@ def test_a_crashed_run_is_logged_at_error_a_normal_one_at_info(
     monkeypatch.setenv(
         "PYTHONPATH", inject_crash(tmp_path, "listkeeper.catalog.validate", "scan_catalog")["PYTHONPATH"]
     )
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # the crash log goes there (the project has no state directory)
     assert schedule.run_job("crash", ["validate"], str(root)) == 4
     levels = {r.getMessage().split(" (")[0]: r.levelname for r in caplog.records if "exited" in r.getMessage()}
     assert levels == {"job 'ok'": "INFO", "job 'usage'": "WARNING", "job 'crash'": "ERROR"}

@@ -212,18 +212,20 @@ publish_local(repo, proposal, base="main", branch="listkeeper/update")
 """
 
 
-def test_sigkill_at_any_step_leaves_the_repository_consistent(work_repo: Path) -> None:
+def test_sigkill_at_any_step_leaves_the_repository_consistent(work_repo: Path, tmp_path: Path) -> None:
     import os
     import sys
 
     old = publish_local(work_repo, proposal_on(work_repo, [MOVED]), base="main", branch=BRANCH).sha
     before = snapshot(work_repo)
     root = Path(__file__).resolve().parents[2]
+    temp = tmp_path / "tmp"  # a killed run cannot remove its temporary index: keep it out of the system's /tmp
+    temp.mkdir()
     for step in ("read-tree", "hash-object", "update-index", "write-tree", "commit-tree", "update-ref"):
         done = subprocess.run(
             [sys.executable, "-c", KILL_SCRIPT, step, str(work_repo)],
             cwd=root,
-            env={**os.environ, "PYTHONPATH": str(root)},
+            env={**os.environ, "PYTHONPATH": str(root), "TMPDIR": str(temp)},
             capture_output=True,
         )
         assert done.returncode == -9, (step, done.stderr)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from tests.fakes.github import FakeGitHub
 from tests.fakes.github_git import FakeGitData
 from tests.fakes.hub import FakeHub
 from tests.fakes.web import FakeWeb, Ok, Redirect, Status
-from tests.fakes.world import fast_config, sh
+from tests.fakes.world import fast_config, human_git, sh
 
 REPO = "acme/awesome-list"
 TOKEN = "ghs_markdown_mode"
@@ -60,11 +59,7 @@ class MdWorld:
 
 @pytest.fixture
 def md_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MdWorld]:
-    for who in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{who}_NAME", "Human Maintainer")
-        monkeypatch.setenv(f"GIT_{who}_EMAIL", "human@example.org")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    human_git(monkeypatch)
     with FakeWeb() as web, FakeHub() as hub, FakeArxiv() as arxiv, FakeGitHub(token=TOKEN) as gh:
         docs = web.host("docs.example")
         docs.route("/ok", Ok())

@@ -81,14 +81,19 @@ def test_a_damaged_store_is_refused_naming_the_file(form: str, tmp_path: Path) -
     assert after == before and path.exists()  # nothing moved, nothing replaced
 
 
-@pytest.mark.parametrize("form", sorted(CORRUPTIONS))
-def test_the_cli_exits_2_with_a_message_and_no_traceback(
-    form: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+@pytest.fixture(params=sorted(CORRUPTIONS))
+def corrupt_store(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project (the working directory) whose configured state store is damaged in one of the known forms."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "listkeeper.toml").write_text('state_path = "state.sqlite"\n')
     path = tmp_path / "state.sqlite"
-    CORRUPTIONS[form](path)
+    CORRUPTIONS[request.param](path)
+    return path
+
+
+def test_the_cli_exits_2_with_a_message_and_no_traceback(
+    corrupt_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = run(["report", "--badge", "badge.json"])
     out, err = capsys.readouterr()
     assert code == 2, out + err
@@ -96,14 +101,10 @@ def test_the_cli_exits_2_with_a_message_and_no_traceback(
     assert "Traceback" not in err and not (tmp_path / "badge.json").exists()
 
 
-@pytest.mark.parametrize("form", sorted(CORRUPTIONS))
 def test_reset_state_moves_the_damaged_file_aside_and_starts_anew(
-    form: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    corrupt_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "listkeeper.toml").write_text('state_path = "state.sqlite"\n')
-    path = tmp_path / "state.sqlite"
-    CORRUPTIONS[form](path)
+    path = corrupt_store
     damaged = path.read_bytes() if path.is_file() else None
     code = run(["report", "--badge", "badge.json", "--reset-state"])
     out, err = capsys.readouterr()

@@ -83,30 +83,6 @@ class Redirect(Behaviour):
         return self.location if "://" in self.location else host.public(self.location)
 
 
-@dataclass
-class RateLimited(Behaviour):
-    """429 for the first ``times`` requests (per path), then 200. ``http_date`` sends Retry-After as a date."""
-
-    retry_after: float = 1.0
-    times: int = 1
-    http_date: bool = False
-    _seen: Counter[str] = field(default_factory=Counter)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def respond(self, req: Request, host: VirtualHost) -> Response:
-        with self._lock:
-            self._seen[req.path] += 1
-            n = self._seen[req.path]
-        if n > self.times:
-            return Response(200, {"Content-Type": "text/html"}, _HTML)
-        value = (
-            email.utils.formatdate(time.time() + self.retry_after, usegmt=True)
-            if self.http_date
-            else f"{self.retry_after:g}"
-        )
-        return Response(429, {"Retry-After": value, "Content-Type": "text/plain"}, b"slow down")
-
-
 @dataclass(kw_only=True)
 class _FailFirst(Behaviour):
     """Fail the first ``times`` requests (per path) with :meth:`fail`, then answer 200."""
@@ -125,6 +101,22 @@ class _FailFirst(Behaviour):
 
     def fail(self, req: Request) -> Response:
         raise NotImplementedError
+
+
+@dataclass(kw_only=True)
+class RateLimited(_FailFirst):
+    """429 for the first ``times`` requests (per path), then 200. ``http_date`` sends Retry-After as a date."""
+
+    retry_after: float = 1.0
+    http_date: bool = False
+
+    def fail(self, req: Request) -> Response:
+        value = (
+            email.utils.formatdate(time.time() + self.retry_after, usegmt=True)
+            if self.http_date
+            else f"{self.retry_after:g}"
+        )
+        return Response(429, {"Retry-After": value, "Content-Type": "text/plain"}, b"slow down")
 
 
 @dataclass(kw_only=True)

@@ -88,12 +88,17 @@ def fast_config(web: FakeWeb, hub: FakeHub, repo: str = REPO) -> list[str]:
     ]
 
 
-def make_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+def human_git(monkeypatch: pytest.MonkeyPatch) -> None:
+    """git as a maintainer's machine has it: a human identity, and no global or system configuration."""
     for who in ("AUTHOR", "COMMITTER"):
         monkeypatch.setenv(f"GIT_{who}_NAME", "Human Maintainer")
         monkeypatch.setenv(f"GIT_{who}_EMAIL", "human@example.org")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+def make_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    human_git(monkeypatch)
     with FakeWeb() as web, FakeHub() as hub, FakeArxiv() as arxiv, FakeGitHub(token=TOKEN) as gh:
         docs = web.host("docs.example")
         docs.route("/ok", Ok())

@@ -10,8 +10,6 @@ import pytest
 
 from listkeeper.config import CheckConfig, HostPolicy
 from listkeeper.links.check import DEADLINE_MIN, USER_AGENT, run_check, work_deadline
-from listkeeper.links.engine import BACKOFF_CAP, backoff
-from listkeeper.links.remap import Remapper
 from listkeeper.links.status import CheckStats, Hop, LinkResult, Verdict
 from tests.fakes.web import (
     BigBody,
@@ -508,36 +506,6 @@ def test_remap_requests_locally_and_reports_public_urls(web: FakeWeb) -> None:
         assert results[url].verdict is Verdict.REDIRECTED
         assert results[url].final_url == "https://docs.example/new"
     assert all(r.host == site.server.host for r in site.requests)
-
-
-def test_remapper_inverts_only_simple_prefix_rules() -> None:
-    rules = [
-        (r"^https://docs\.example/", "http://127.0.0.1:8001/"),
-        (r"^https://api.example/v1/", "http://127.0.0.1:8002/"),  # an unescaped dot is accepted as a literal dot
-        (r"^https://(\w+)\.cdn\.example/", r"http://127.0.0.1:8003/\1/"),  # groups: not invertible
-    ]
-    remap = Remapper(rules)
-    assert remap.forward("https://docs.example/a?b=1") == "http://127.0.0.1:8001/a?b=1"
-    assert remap.forward("https://img.cdn.example/x.png") == "http://127.0.0.1:8003/img/x.png"
-    assert remap.forward("https://unrelated.example/") == "https://unrelated.example/"
-    assert remap.public("http://127.0.0.1:8001/a") == "https://docs.example/a"
-    assert remap.public("http://127.0.0.1:8002/users") == "https://api.example/v1/users"
-    assert remap.public("http://127.0.0.1:8003/img/x.png") == "http://127.0.0.1:8003/img/x.png"
-
-
-# -- pure helpers --------------------------------------------------------------------------------------------------
-
-
-def test_backoff_is_exponential_with_full_jitter() -> None:
-    import random
-
-    rng = random.Random(3)
-    for attempt in range(8):
-        ceiling = min(BACKOFF_CAP, 0.5 * 2**attempt)
-        waits = [backoff(attempt, 0.5, rng) for _ in range(200)]
-        assert all(0.0 <= w <= ceiling for w in waits)
-        assert max(waits) > 0.8 * ceiling and min(waits) < 0.2 * ceiling  # spread over the whole range (jitter)
-    assert max(backoff(20, 1.0, rng) for _ in range(50)) <= BACKOFF_CAP
 
 
 # -- one link never ends the run (issue 10 §1) --------------------------------------------------------------------

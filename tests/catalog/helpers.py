@@ -82,3 +82,30 @@ def assert_rejected(
     assert where in err and path in err
     assert snapshot(root) == before
     return problems
+
+
+#: Two families that share an entry id and (but for case) a checkpoint: cross-file rules have work to do.
+A = """\
+id: fam-a
+name: A
+entries:
+  - id: alpha
+    name: Alpha
+    checkpoints:
+      - {hf: Owner/Model-A}
+  - id: shared
+    name: Shared in A
+"""
+
+B = """\
+id: fam-b
+name: B
+entries:
+  - id: beta
+    name: Beta
+    checkpoints:
+      - {hf: other/model-b}
+      - {hf: owner/model-a}
+  - id: shared
+    name: Shared in B
+"""

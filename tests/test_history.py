@@ -10,7 +10,7 @@ import pytest
 
 from listkeeper import history, memory
 from listkeeper.links.status import CheckStats, LinkResult, Verdict
-from listkeeper.report import CheckReport
+from listkeeper.report.model import CheckReport
 from listkeeper.state import State, open_state
 
 DAY = history.DAY

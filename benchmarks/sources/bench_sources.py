@@ -58,7 +58,7 @@ from tests.fakes.web import FakeWeb, Ok  # noqa: E402
 
 from listkeeper.config import CheckConfig, Config, SourcesConfig  # noqa: E402
 from listkeeper.pipeline import CheckOptions, run_check  # noqa: E402
-from listkeeper.report import CheckReport  # noqa: E402
+from listkeeper.report.model import CheckReport  # noqa: E402
 
 TOKEN = "bench-token"
 #: arXiv's 3 s spacing shortened: it changes wall time only, never how many requests are sent.

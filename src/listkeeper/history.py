@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from listkeeper.state import State, open_state
 
 if TYPE_CHECKING:
-    from listkeeper.report import CheckReport
+    from listkeeper.report.model import CheckReport
 
 DAY = 86_400.0
 RETENTION_DAYS = 90.0
@@ -150,7 +150,7 @@ def record_report(
     state: State, report: CheckReport, *, command: str, exit_code: int, retention_days: float = RETENTION_DAYS
 ) -> int:
     """Record a check report as one run. A run that checked nothing keeps no link verdicts (they are no evidence)."""
-    from listkeeper.report import kind_counts, verdict_counts
+    from listkeeper.report.summary import kind_counts, verdict_counts
 
     requests = {"links": report.stats.requests}
     for name, info in report.sources.items():

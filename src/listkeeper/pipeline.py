@@ -49,7 +49,7 @@ from listkeeper.findings import Finding, Kind, Location, Origin
 from listkeeper.links import badges as badge_check
 from listkeeper.links.extract import ExtractedLink, extract_markdown
 from listkeeper.links.status import CheckStats, LinkResult, Verdict
-from listkeeper.report import CheckReport
+from listkeeper.report.model import CheckReport
 from listkeeper.sources.base import Fact, Source, SourceResult
 from listkeeper.state import State, open_state
 from listkeeper.subjects import Subject

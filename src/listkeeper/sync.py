@@ -16,7 +16,6 @@ from rich.console import Console
 
 from listkeeper import config as config_module
 from listkeeper import history
-from listkeeper import report as report_module
 from listkeeper.commands.output import append_step_summary
 from listkeeper.errors import ExitCode, ListkeeperError
 from listkeeper.findings import Finding
@@ -25,26 +24,31 @@ from listkeeper.publish.proposal import dead_rule
 from listkeeper.publish.request import Target, github_publisher, github_repo, publish
 from listkeeper.publish.worktree import apply_findings
 from listkeeper.render.escape import escape_inline
+from listkeeper.report.json import to_json
+from listkeeper.report.markdown import github_step_summary, to_markdown
+from listkeeper.report.model import CheckReport
+from listkeeper.report.terminal import print_terminal
+from listkeeper.report.workflow import to_github
 from listkeeper.state import open_state
 
 FORMATS = ("terminal", "json", "markdown", "github", "none")
 
 
-def _emit(report: report_module.CheckReport, fmt: str) -> None:
+def _emit(report: CheckReport, fmt: str) -> None:
     """The check report on stderr (stdout is for what sync did), or nothing with ``--format none``."""
     if fmt == "none":
         return
     if fmt == "terminal":
-        report_module.print_terminal(report, Console(stderr=True))
+        print_terminal(report, Console(stderr=True))
         return
     text = {
-        "json": report_module.to_json,
-        "markdown": report_module.to_markdown,
-        "github": report_module.to_github,
+        "json": to_json,
+        "markdown": to_markdown,
+        "github": to_github,
     }[fmt](report)
     click.echo(text, err=True, nl=not text.endswith("\n"))
     if fmt == "github":
-        append_step_summary(report_module.github_step_summary(report))
+        append_step_summary(github_step_summary(report))
 
 
 def _write_working_tree(

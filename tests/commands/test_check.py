@@ -24,10 +24,10 @@ import pytest
 import yaml
 
 from listkeeper import config as config_module
-from listkeeper import report
 from listkeeper.cli import run
 from listkeeper.findings import Kind
 from listkeeper.pipeline import CheckOptions, check_list
+from listkeeper.report.exit import exit_code
 from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.github import FakeGitHub
 from tests.fakes.hub import FakeHub
@@ -216,7 +216,7 @@ def test_404_is_suspect_first_then_dead_when_confirmed_over_time(
     dead = [f for f in result.findings if f.kind is Kind.DEAD]
     assert [str(f.subject) for f in dead] == ["url:https://docs.example/gone"]
     assert dead[0].evidence["memory"].confirmed == "over time"
-    assert report.exit_code(result) == 1
+    assert exit_code(result) == 1
 
 
 class _AnyPath(str):

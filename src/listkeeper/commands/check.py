@@ -18,13 +18,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from listkeeper import config as config_module
 from listkeeper import history
-from listkeeper import report as report_module
 from listkeeper.catalog.refs import catalog_refs
 from listkeeper.commands.options import catalog_option, config_option, state_option
 from listkeeper.commands.output import append_step_summary
 from listkeeper.errors import ExitCode
 from listkeeper.fsutil import write_atomic
 from listkeeper.links.status import LinkResult
+from listkeeper.report.exit import exit_code, parse_fail_on
+from listkeeper.report.json import to_json
+from listkeeper.report.markdown import github_step_summary, to_markdown
+from listkeeper.report.model import CheckReport
+from listkeeper.report.terminal import print_terminal
+from listkeeper.report.workflow import to_github
 
 FORMATS = ("terminal", "json", "markdown", "github")
 
@@ -86,7 +91,7 @@ def command(
     checked (no network) - nothing is marked dead and no link evidence is written (the run itself is logged).
     """
     cfg = config_module.load(".", config_file).with_overrides(catalog_dir=catalog_dir, state_path=state_path)
-    fail_kinds = report_module.parse_fail_on(v for value in fail_on for v in value.split(",") if v)
+    fail_kinds = parse_fail_on(v for value in fail_on for v in value.split(",") if v)
     if not files:  # Markdown mode: the configured list files are what there is to check
         from listkeeper.mdlist import files as md_files
 
@@ -109,7 +114,7 @@ def command(
     else:
         result = check_list(cfg, options)
     _emit(result, fmt, output)
-    code = report_module.exit_code(result, {str(k) for k in fail_kinds})
+    code = exit_code(result, {str(k) for k in fail_kinds})
     history.log_run(
         cfg.path(cfg.state_path), result, command="check", exit_code=code, retention_days=cfg.history.retention_days
     )
@@ -134,20 +139,20 @@ def _advance(progress: Progress, task: TaskID) -> Callable[[LinkResult], None]:
     return on_result
 
 
-def _emit(result: report_module.CheckReport, fmt: str, output: Path | None) -> None:
+def _emit(result: CheckReport, fmt: str, output: Path | None) -> None:
     if fmt == "terminal" and output is not None:
         console = Console(file=io.StringIO(), width=120, color_system=None, record=True)
-        report_module.print_terminal(result, console)
+        print_terminal(result, console)
         _write(console.export_text(), output)
     elif fmt == "terminal":
-        report_module.print_terminal(result, Console(file=sys.stdout))
+        print_terminal(result, Console(file=sys.stdout))
     elif fmt == "json":
-        _write(report_module.to_json(result), output)
+        _write(to_json(result), output)
     elif fmt == "markdown":
-        _write(report_module.to_markdown(result), output)
+        _write(to_markdown(result), output)
     else:
-        _write(report_module.to_github(result), output)
-        append_step_summary(report_module.github_step_summary(result))
+        _write(to_github(result), output)
+        append_step_summary(github_step_summary(result))
 
 
 def _offline(cfg: config_module.Config, files: tuple[Path, ...], fmt: str | None, output: Path | None) -> ExitCode:
@@ -176,7 +181,7 @@ def _offline(cfg: config_module.Config, files: tuple[Path, ...], fmt: str | None
             Finding(Kind.EMPTY_LINK, subjects.url(""), "empty link target", {}, (link.location,), source=Origin.LINKS)
             for link in empty
         ]
-        report = report_module.CheckReport(
+        report = CheckReport(
             results=[],
             locations=dedupe(links),
             findings=findings + badges,

@@ -47,7 +47,7 @@ def test_json_top_level_and_summary() -> None:
     }
 
 
-def test_json_links_findings_andsample_stats() -> None:
+def test_json_links_findings_and_stats() -> None:
     data = json.loads(to_json(sample_report()))
     assert [link["url"] for link in data["links"]] == sorted(r.url for r in sample_report().results)
     gone = next(link for link in data["links"] if link["url"] == "https://gone.example/x")

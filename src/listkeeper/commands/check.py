@@ -167,7 +167,7 @@ def _offline(cfg: config_module.Config, files: tuple[Path, ...], fmt: str | None
     from listkeeper.links.badges import check_text
     from listkeeper.links.extract import dedupe, extract_markdown
     from listkeeper.links.status import CheckStats
-    from listkeeper.pipeline import load_catalog_or_empty, read_documents
+    from listkeeper.pipeline.documents import load_catalog_or_empty, read_documents
 
     started = datetime.now(UTC)
     catalog_dir = cfg.path(cfg.catalog_dir)

@@ -1,29 +1,13 @@
-"""The check pipeline's pure decisions: what "nothing checked" means, and how Markdown links are routed."""
+"""What "nothing checked" means: an answer is an HTTP response or a fresh fact; a lone NXDOMAIN is no evidence."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
-
-from listkeeper import memory
-from listkeeper.catalog.refs import Role
-from listkeeper.findings import Kind, Location
-from listkeeper.links.extract import ExtractedLink
 from listkeeper.links.status import LinkResult, Verdict
-from listkeeper.pipeline import (
-    _record,
-    _split_markdown,
-    _Targets,
-    _typed,
-    distrust_lone_nxdomain,
-    link_findings,
-    nothing_checked,
-)
+from listkeeper.pipeline.answered import distrust_lone_nxdomain, nothing_checked
 from listkeeper.sources.base import Fact, SourceResult
-from listkeeper.state import open_state
-from listkeeper.subjects import Subject, arxiv, github, hf_model, url
+from listkeeper.subjects import arxiv, github, hf_model
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 EARLIER = (NOW - timedelta(hours=3)).isoformat()
@@ -99,58 +83,6 @@ def test_a_source_that_could_not_even_connect_counts_as_asked() -> None:
     assert nothing_checked({}, [unavailable("hf", requests=0)]) is True
 
 
-@pytest.mark.parametrize(
-    ("address", "expected"),
-    [
-        ("https://huggingface.co/o/n", hf_model("o/n")),
-        ("https://huggingface.co/o/n/", hf_model("o/n")),
-        ("https://github.com/o/r", github("o/r")),
-        ("https://arxiv.org/abs/2311.03079", arxiv("2311.03079")),
-        ("https://huggingface.co/datasets/o/d", Subject("hf-dataset", "o/d")),
-        ("https://huggingface.co/o/n/tree/main", None),  # a page of the repo: requested
-        ("https://github.com/o/r/tree/main/docs", None),
-        ("https://arxiv.org/pdf/2311.03079", None),
-        ("http://github.com/o/r", None),  # not the canonical URL as written
-        ("https://docs.example/x", None),
-    ],
-)
-def test_typed_only_for_canonical_urls(address: str, expected: Subject | None) -> None:
-    assert _typed(address) == expected
-
-
-def test_split_markdown_routes_links() -> None:
-    links = [
-        ExtractedLink("https://github.com/o/r", "a.md", 1, "inline"),
-        ExtractedLink("https://huggingface.co/o/n", "a.md", 2, "inline"),
-        ExtractedLink("https://docs.example/x", "a.md", 3, "bare"),
-        ExtractedLink("", "a.md", 4, "empty"),
-    ]
-    split = _split_markdown(links, lambda s: s.kind == "github")
-    assert [(r.subject, r.location, r.role) for r in split.refs] == [
-        (github("o/r"), Location("a.md", 1), Role.MARKDOWN)
-    ]
-    assert split.links == [
-        ("https://huggingface.co/o/n", hf_model("o/n"), Location("a.md", 2)),  # no source for it: typed, requested
-        ("https://docs.example/x", url("https://docs.example/x"), Location("a.md", 3)),
-    ]
-    assert [(f.kind, f.locations) for f in split.findings] == [(Kind.EMPTY_LINK, (Location("a.md", 4),))]
-
-
-def test_reused_facts_are_not_recorded_as_observations(tmp_path: Path) -> None:
-    """A cached "exists" must not end a dead streak that link checks of the same subject built up."""
-    subject = github("o/r")
-    cached = Fact(subject, True, data={"fetched_at": EARLIER}, reused=True)
-    fresh = Fact(subject, True, data={"fetched_at": NOW.isoformat()})
-    with open_state(tmp_path / "state.sqlite") as state:
-        memory.record(state, "gh:o/r", "dead", status=404, at=(NOW - timedelta(hours=2)).timestamp())
-        _record(state, {}, _Targets(), [SourceResult("github", {subject: cached})], NOW)
-        assert memory.streak(state, "gh:o/r").dead == 1
-        assert len(memory.history(state, "gh:o/r")) == 1
-        _record(state, {}, _Targets(), [SourceResult("github", {subject: fresh})], NOW)
-        assert memory.streak(state, "gh:o/r").dead == 0
-        assert [obs.verdict for obs in memory.history(state, "gh:o/r")] == ["ok", "dead"]
-
-
 def test_nxdomain_is_not_evidence_when_no_host_name_resolved() -> None:
     nx = LinkResult("https://gone.example/", Verdict.DEAD, detail="DNS: gone.example does not exist (NXDOMAIN)")
     by_ip = LinkResult("http://203.0.113.7:7860/", Verdict.DEAD, status=404, detail="HTTP 404")
@@ -162,18 +94,3 @@ def test_nxdomain_is_not_evidence_when_no_host_name_resolved() -> None:
     ok = LinkResult("https://alive.example/", Verdict.OK, status=200)
     out = distrust_lone_nxdomain({nx.url: nx, ok.url: ok}, [])
     assert out[nx.url].verdict is Verdict.DEAD
-
-
-def test_excluded_links_are_silent_and_forbidden_ones_blocked() -> None:
-    """The verdict alone tells a link excluded by a rule (silent) from one refused for its address (``blocked``):
-    no exclude pattern is needed to tell them apart."""
-    targets = _Targets()
-    where = Location("README.md", 3)
-    excluded = LinkResult("https://skip.example/", Verdict.EXCLUDED, detail="matches exclude rule '/skip'")
-    forbidden = LinkResult("http://10.0.0.1/admin", Verdict.FORBIDDEN, detail="private address: 10.0.0.1")
-    for result in (excluded, forbidden):
-        targets.add(result.url, url(result.url), where)
-    findings = link_findings({r.url: r for r in (excluded, forbidden)}, targets)
-    assert [(f.kind, f.subject, f.evidence["verdict"]) for f in findings] == [
-        (Kind.BLOCKED, url("http://10.0.0.1/admin"), "forbidden")
-    ]

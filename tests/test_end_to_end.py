@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from listkeeper.cli import run
-from listkeeper.publish import body as body_module
+from listkeeper.publish.marker import parse_marker
 from tests.fakes.world import REPO, World, sh
 from tests.samples import BUNNY
 
@@ -56,7 +56,7 @@ def test_sync_pr_creates_one_pr_then_idles_then_updates(world: World, capsys: py
     (pull,) = world.git.pulls(REPO)
     assert pull.labels == ["listkeeper"] and pull.state == "open"
     assert "### Moved" in pull.body and "### Dead" in pull.body
-    marker = body_module.parse_marker(pull.body)
+    marker = parse_marker(pull.body)
     assert marker is not None and set(marker.subjects) == {"gh:THUDM/CogVLM", "url:https://docs.example/gone"}
     assert sh(world.root, "status", "--porcelain") == ""  # the working tree is untouched in PR mode
 

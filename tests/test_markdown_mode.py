@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from listkeeper.cli import run
-from listkeeper.publish import body as body_module
+from listkeeper.publish.marker import parse_marker
 from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.github import FakeGitHub
 from tests.fakes.github_git import FakeGitData
@@ -146,7 +146,7 @@ def test_sync_pr_opens_one_pr_with_exactly_the_expected_lines_then_writes_nothin
     assert "| README.md:5 | https://github.com/THUDM/CogVLM → https://github.com/zai-org/CogVLM |" in pull.body
     assert "| papers/2024.md:3 |" in pull.body and "### Dead" in pull.body
     assert "verified by re-extracting the links" in pull.body
-    marker = body_module.parse_marker(pull.body)
+    marker = parse_marker(pull.body)
     assert marker is not None and "gh:THUDM/CogVLM" in marker.subjects
     assert sh(md_world.root, "status", "--porcelain") == ""  # PR mode leaves the working tree alone
 

@@ -1,13 +1,13 @@
-"""The PR body: sections, escaping of hostile text, the marker, the length cut, determinism."""
+"""The PR body: sections, escaping of hostile text, the length cut, determinism, the commit message."""
 
 from __future__ import annotations
 
-import json
 import re
 
 from listkeeper.findings import Kind
 from listkeeper.publish import body as body_module
-from listkeeper.publish.body import Marker, parse_marker, render_body
+from listkeeper.publish.body import render_body
+from listkeeper.publish.marker import Marker, parse_marker, parse_trailer
 from tests.publish.conftest import BASE_FILES, FINDINGS, MOVED, NEW, SUSPECT, build, finding
 
 
@@ -29,30 +29,6 @@ def test_sections_and_seen_list() -> None:
     assert "[link](" in dead_row and "[old]" not in dead_row
     assert "### Seen, not changed" in text and "- **suspect**: gh:BAAI-DCAI/Bunny — 404 once, not yet confirmed" in text
     assert proposal.title == "listkeeper: update the catalog (1 moved, 1 dead, 1 new)"
-
-
-def test_marker_round_trips_and_cannot_close_the_comment() -> None:
-    marker = Marker("ab" * 32, ("hf:model/a--b/x-->y", "url:https://e.org/<!--"), head="1" * 40, base="2" * 40)
-    comment = marker.comment()
-    inner = comment[len(body_module.MARKER_PREFIX) : -len(body_module.MARKER_SUFFIX)]
-    assert "--" not in inner and "<" not in inner and ">" not in inner
-    assert parse_marker(f"text\n\n{comment}\n") == marker
-    assert json.loads(inner)["subjects"] == ["hf:model/a--b/x-->y", "url:https://e.org/<!--"]
-    assert parse_marker("no marker") is None and parse_marker("<!-- listkeeper:{bad} -->") is None
-
-
-def test_marker_holds_fingerprint_and_subjects() -> None:
-    proposal = build(FINDINGS)
-    marker = parse_marker(proposal.body_for(head="c" * 40, base="d" * 40))
-    assert marker is not None
-    assert marker.fingerprint == proposal.fingerprint == body_module.fingerprint(proposal.changes)
-    assert re.fullmatch(r"[0-9a-f]{64}", marker.fingerprint)
-    assert marker.subjects == (
-        "gh:THUDM/CogVLM",
-        "hf:model/zai-org/cogvlm-grounding-hf",
-        "hf:model/zai-org/cogvlm2-llama3-chat-19B",
-    )
-    assert (marker.head, marker.base) == ("c" * 40, "d" * 40)
 
 
 def test_hostile_catalog_and_service_text_is_escaped_and_defanged() -> None:
@@ -110,19 +86,6 @@ def test_deterministic() -> None:
     assert first.body == second.body and first.fingerprint == second.fingerprint and first.files == second.files
 
 
-def test_fingerprint_ignores_dates_but_not_content() -> None:
-    from datetime import date
-
-    from listkeeper.publish import proposal as proposal_module
-
-    a = build([MOVED, NEW])
-    later = proposal_module.build_catalog(
-        BASE_FILES, [MOVED, NEW], catalog_dir="catalog", output="catalog/README.md", today=date(2027, 1, 1)
-    )
-    assert later.fingerprint == a.fingerprint and later.files != a.files
-    assert build([MOVED]).fingerprint != a.fingerprint
-
-
 def test_nothing_to_change() -> None:
     proposal = build([SUSPECT])
     assert proposal.empty and proposal.changes == [] and proposal.fingerprint == ""
@@ -136,7 +99,7 @@ def test_commit_message_has_subject_changes_and_trailer() -> None:
     assert lines[0] == "listkeeper: update the catalog (1 moved)" and lines[1] == ""
     assert lines[2].startswith("- catalog/cogvlm.yaml: entries[0].code[0]: THUDM/CogVLM → zai-org/CogVLM")
     assert lines[-1] == f"Listkeeper-Fingerprint: {proposal.fingerprint}"
-    assert body_module.parse_trailer(message) == proposal.fingerprint
+    assert parse_trailer(message) == proposal.fingerprint
 
 
 def test_a_dead_row_names_the_item_and_how_its_death_was_confirmed() -> None:

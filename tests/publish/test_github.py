@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from listkeeper.errors import PublishError
-from listkeeper.publish import body as body_module
 from listkeeper.publish.github import GitHubPublisher, PublishResult
+from listkeeper.publish.marker import parse_marker, parse_trailer
 from listkeeper.state import open_state
 from tests.fakes.github import FakeGitHub
 from tests.fakes.github_git import FakeGitData
@@ -79,14 +79,14 @@ def test_creates_branch_commit_and_labelled_pr(gh: FakeGitHub, git: FakeGitData)
     (sent,) = [r.json() for r in git.gh.server.requests if r.method == "POST" and r.path.endswith("/git/commits")]
     assert "author" not in sent and "committer" not in sent
     assert commit.author["name"] == git.login
-    assert body_module.parse_trailer(commit.message) is not None
+    assert parse_trailer(commit.message) is not None
     files = git.files(REPO, BRANCH)
     assert files["catalog/bunny.yaml"] == BASE_FILES["catalog/bunny.yaml"]
     assert "code: [zai-org/CogVLM]" in files["catalog/cogvlm.yaml"]
     assert "catalog/README.md" in files
     (pull,) = git.pulls(REPO)
     assert pull.labels == ["listkeeper", "automated"] and pull.head == BRANCH and pull.base == "main"
-    marker = body_module.parse_marker(pull.body)
+    marker = parse_marker(pull.body)
     assert marker is not None and marker.head == head and marker.base == git.branch(REPO, "main")
     auth = {r.headers.get("authorization") for r in gh.server.requests}
     assert auth == {f"token {TOKEN}"}
@@ -213,7 +213,7 @@ def test_closed_unmerged_pr_dismisses_its_subjects(gh: FakeGitHub, git: FakeGitD
         and "mark:" not in files["catalog/cogvlm.yaml"].split("grounding")[1].splitlines()[0]
     )
     assert "cogvlm2-llama3-chat-19B" in files["catalog/cogvlm.yaml"]
-    marker = body_module.parse_marker(git.pulls(REPO)[1].body)
+    marker = parse_marker(git.pulls(REPO)[1].body)
     assert marker is not None and marker.subjects == ("hf:model/zai-org/cogvlm2-llama3-chat-19B",)
 
 

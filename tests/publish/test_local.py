@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from listkeeper.publish import body as body_module
 from listkeeper.publish.local import Git, Identity, base_files, publish_local
+from listkeeper.publish.marker import parse_trailer
 from tests.publish.conftest import BASE_FILES, DEAD, MOVED, build, git, write_files
 
 BRANCH = "listkeeper/update"
@@ -61,7 +61,7 @@ def test_branch_is_one_commit_with_exactly_the_edits_and_the_user_is_untouched(w
     assert author == "listkeeper <listkeeper@users.noreply.github.com>|listkeeper <listkeeper@users.noreply.github.com>"
     message = git(work_repo, "log", "-1", "--format=%B", BRANCH)
     assert message.startswith("listkeeper: update the catalog (1 moved, 1 dead)\n\n- catalog/cogvlm.yaml: ")
-    assert body_module.parse_trailer(message) == proposal.fingerprint
+    assert parse_trailer(message) == proposal.fingerprint
 
 
 def test_rerun_changes_nothing(work_repo: Path) -> None:

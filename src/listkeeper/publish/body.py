@@ -3,14 +3,7 @@
 The body is for a reviewer: one summary line; a table per kind of change (Moved, Dead, New releases, Changed) with
 the entry, ``old → new`` and the evidence (HTTP status, date, the service's fact, links); a short list of what was
 seen but deliberately not changed (unconfirmed dead links, bot walls, rate limits, gated repos, candidate papers);
-and a hidden marker for the bot itself::
-
-    <!-- listkeeper:{"v":1,"fingerprint":"<sha256>","subjects":[...],"head":"<sha>","base":"<sha>"} -->
-
-The marker is how a later run knows what this PR proposes (same fingerprint → nothing to write), which commit the
-bot last pushed (a different branch head → a human pushed) and which subjects a closed, unmerged PR declined.
-Its JSON has every ``-``, ``<`` and ``>`` written as ``\\u002d`` / ``\\u003c`` / ``\\u003e``, so nothing inside can end
-the HTML comment.
+and the hidden marker for the bot itself (:mod:`listkeeper.publish.marker`).
 
 Every catalog or third-party string is escaped (:mod:`listkeeper.render.escape`) and its @mentions and ``#123``
 references defanged: model cards and paper titles must not ping people or inject markup into the PR. Bodies are
@@ -20,8 +13,6 @@ and the marker are never cut in half. Same input, same bytes.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -30,23 +21,18 @@ from pathlib import PurePosixPath
 from typing import Any, Literal
 
 from listkeeper.catalog.load import format_path
-from listkeeper.changes import Change
 from listkeeper.evidence import dead_memory
 from listkeeper.findings import Finding, Kind
 from listkeeper.mdlist.edit import MdChange
+from listkeeper.publish.fingerprint import AnyChange
+from listkeeper.publish.marker import TRAILER, Marker
 from listkeeper.render.escape import defang_mentions, escape_inline, escape_url
 
 #: What the proposal edits: the YAML catalog (and re-renders the list), or the list's own Markdown files.
 Mode = Literal["catalog", "markdown"]
-AnyChange = Change | MdChange
 
 GITHUB_BODY_LIMIT = 65_536
 MAX_BODY = 60_000  # a margin below the limit, as Renovate (58,000) and Dependabot do
-MARKER_PREFIX = "<!-- listkeeper:"
-MARKER_SUFFIX = " -->"
-TRAILER = "Listkeeper-Fingerprint"
-_MARKER = re.compile(r"<!-- listkeeper:(\{.*?\}) -->", re.DOTALL)
-_TRAILER = re.compile(rf"^{TRAILER}: ([0-9a-f]{{64}})[ \t]*$", re.MULTILINE)
 _CELL_MAX = 160  # characters of catalog/third-party text per cell, before escaping
 _SEEN_MAX = 200  # bullets in the "seen, not changed" list before "… and N more"
 
@@ -58,107 +44,6 @@ SECTIONS: tuple[tuple[str, frozenset[Kind]], ...] = (
 )
 _HEADER = "| Entry | Old → New | Evidence |\n|---|---|---|"
 _DATE_KEYS = ("since", "first_dead", "first_seen", "created_at", "created", "createdAt", "published", "updated")
-
-
-# --- the marker -------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Marker:
-    """What the bot remembers in its own PR body."""
-
-    fingerprint: str
-    subjects: tuple[str, ...] = ()
-    head: str | None = None  # the commit the bot pushed
-    base: str | None = None  # the base commit it was built on
-    closed: bool = False  # the bot closed this PR itself (nothing left to change): not a human's "no"
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"v": 1, "fingerprint": self.fingerprint, "subjects": list(self.subjects)}
-        if self.head is not None:
-            data["head"] = self.head
-        if self.base is not None:
-            data["base"] = self.base
-        if self.closed:
-            data["closed"] = True
-        return data
-
-    def comment(self) -> str:
-        text = json.dumps(self.to_json(), ensure_ascii=True, sort_keys=False, separators=(",", ":"))
-        # Only strings can hold these characters here (no negative numbers), and \uXXXX is valid JSON in strings.
-        text = text.replace("-", "\\u002d").replace("<", "\\u003c").replace(">", "\\u003e")
-        return f"{MARKER_PREFIX}{text}{MARKER_SUFFIX}"
-
-
-def parse_marker(body: str | None) -> Marker | None:
-    """The marker in a PR body (the last one, if a human pasted another), or None when there is none or it is bad."""
-    if not body:
-        return None
-    found = _MARKER.findall(body)
-    if not found:
-        return None
-    try:
-        data = json.loads(found[-1])
-    except json.JSONDecodeError:
-        return None
-    if not isinstance(data, dict) or data.get("v") != 1 or not isinstance(data.get("fingerprint"), str):
-        return None
-    listed = data.get("subjects")
-    subjects = listed if isinstance(listed, list) else []
-    head, base = data.get("head"), data.get("base")
-    return Marker(
-        data["fingerprint"],
-        tuple(s for s in subjects if isinstance(s, str)),
-        head if isinstance(head, str) else None,
-        base if isinstance(base, str) else None,
-        data.get("closed") is True,
-    )
-
-
-def with_marker(body: str, marker: Marker) -> str:
-    """``body`` with its marker replaced by ``marker`` (appended when it has none)."""
-    if _MARKER.search(body):
-        return _MARKER.sub(lambda _: marker.comment(), body)
-    return f"{body.rstrip()}\n\n{marker.comment()}\n"
-
-
-def parse_trailer(message: str) -> str | None:
-    """The ``Listkeeper-Fingerprint`` trailer of a commit message."""
-    found = _TRAILER.findall(message)
-    return found[-1] if found else None
-
-
-# --- identity of a proposal -------------------------------------------------------------------------------------
-
-
-def _plain(value: Any) -> Any:
-    """JSON-able, date-free: the fingerprint says *what* is proposed, not on which day (a dead mark's ``since``
-    and a new checkpoint's ``since`` would otherwise change it every night and force a PR update)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in sorted(value.items()) if k not in ("since", "evidence")}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
-
-
-def fingerprint(changes: Sequence[AnyChange]) -> str:
-    """sha256 of the sorted changes (file, key path, operation, old and new value, finding subject)."""
-    items = sorted(
-        json.dumps(
-            [c.file, format_path(c.path), c.op, _plain(c.old), _plain(c.new), str(c.finding.subject)],
-            sort_keys=True,
-            ensure_ascii=True,
-        )
-        for c in changes
-    )
-    return hashlib.sha256("\n".join(items).encode()).hexdigest()
-
-
-def change_subjects(changes: Iterable[AnyChange]) -> list[str]:
-    """The subjects the changes act on, sorted and unique (what a declined PR dismisses)."""
-    return sorted({str(c.finding.subject) for c in changes})
 
 
 def _section(change: AnyChange) -> str:
@@ -421,15 +306,9 @@ def commit_message(changes: Sequence[AnyChange], subject_line: str, fp: str) -> 
 
 __all__ = [
     "MAX_BODY",
-    "Marker",
-    "change_subjects",
     "commit_message",
     "counts",
-    "fingerprint",
     "item_name",
-    "parse_marker",
-    "parse_trailer",
     "render_body",
     "title",
-    "with_marker",
 ]

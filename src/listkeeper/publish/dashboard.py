@@ -31,6 +31,7 @@ from listkeeper.findings import Finding, Kind
 from listkeeper.health import Health
 from listkeeper.publish import body as body_module
 from listkeeper.publish.github import GitHubPublisher
+from listkeeper.publish.marker import parse_marker
 from listkeeper.render.escape import defang_mentions, escape_inline, escape_url
 from listkeeper.subjects import Subject
 
@@ -167,7 +168,7 @@ def render(
     proposed = set()
     pr_line = "No open pull request."
     if pull is not None:
-        marker = body_module.parse_marker(pull.get("body"))
+        marker = parse_marker(pull.get("body"))
         proposed = set(marker.subjects) if marker is not None else set()
         title = _text(pull.get("title") or "", 120)
         url = str(pull.get("html_url") or "")

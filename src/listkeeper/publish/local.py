@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Literal
 
 from listkeeper.errors import PublishError, UsageError
-from listkeeper.publish import body as body_module
+from listkeeper.publish.marker import TRAILER, parse_trailer
 from listkeeper.publish.proposal import Proposal
 
 BOT_NAME = "listkeeper"
@@ -128,8 +128,8 @@ def foreign_commit(git: Git, base: str, tip: str, identity: Identity) -> str | N
                 f"commit {commit.sha[:12]} on the bot branch is by {commit.author[0]} <{commit.author[1]}> "
                 f"(committer {commit.committer[0]} <{commit.committer[1]}>), not by the bot"
             )
-        if body_module.parse_trailer(commit.message) is None:
-            return f"commit {commit.sha[:12]} on the bot branch has no {body_module.TRAILER} trailer"
+        if parse_trailer(commit.message) is None:
+            return f"commit {commit.sha[:12]} on the bot branch has no {TRAILER} trailer"
     return None
 
 
@@ -271,7 +271,7 @@ def _local(
         tip = _commits(git, base_sha, old)
         message = git.out("log", "-1", "--format=%B", old)
         parent = git.out("rev-parse", f"{old}^") if len(tip) == 1 else None
-        if parent == base_sha and body_module.parse_trailer(message) == proposal.fingerprint:
+        if parent == base_sha and parse_trailer(message) == proposal.fingerprint:
             return LocalResult("unchanged", f"{branch} is up to date ({old[:12]})", old)
     new = build_commit(git, base_sha, proposal, identity)
     _move(git, branch, new, old, proposal.title)

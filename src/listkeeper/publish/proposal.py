@@ -24,6 +24,8 @@ from listkeeper.errors import UsageError
 from listkeeper.findings import Finding, Kind
 from listkeeper.mdlist.edit import DEFAULT_POLICY, DeadPolicy, MdChange, Policy, edit_markdown
 from listkeeper.publish import body as body_module
+from listkeeper.publish import fingerprint as fingerprint_module
+from listkeeper.publish.marker import Marker
 from listkeeper.render.markdown import render_catalog
 from listkeeper.subjects import Subject
 
@@ -64,8 +66,8 @@ class Proposal:
             self.changes, self.seen_not_changed, self.marker(), entries=self.entries, mode=self.mode
         )
 
-    def marker(self, *, head: str | None = None, base: str | None = None) -> body_module.Marker:
-        return body_module.Marker(self.fingerprint, tuple(self.subjects), head, base)
+    def marker(self, *, head: str | None = None, base: str | None = None) -> Marker:
+        return Marker(self.fingerprint, tuple(self.subjects), head, base)
 
     def body_for(self, *, head: str | None, base: str | None, max_chars: int = body_module.MAX_BODY) -> str:
         """The body with a marker naming the commit the bot pushed (``head``) and its base."""
@@ -204,7 +206,7 @@ def build_catalog(
         for file, family in loaded.catalog.families.items()
         for index, entry in enumerate(family.entries)
     }
-    fp = body_module.fingerprint(changes) if files else ""
+    fp = fingerprint_module.fingerprint(changes) if files else ""
     rendered = None
     if output is not None and (files or rerender_stale):
         fresh = render_texts({**texts, **files}, catalog_dir, limits)
@@ -212,7 +214,7 @@ def build_catalog(
             files[output] = fresh
             rendered = output
     seen = _seen(findings, changes, dismissed)
-    subjects = body_module.change_subjects(changes)
+    subjects = fingerprint_module.change_subjects(changes)
     lines = [loaded.line(c.file, c.path) for c in changes]
     title = base_title or CATALOG_TITLE
     return Proposal(files, changes, seen, fp, title, subjects, entries, lines=lines, rendered=rendered)
@@ -230,9 +232,9 @@ def build_markdown(
     """Markdown mode: the findings applied to the list's own Markdown files (``base_files``: path → text),
     byte-exactly (:mod:`listkeeper.mdlist.edit`). Raises EditError like ``listkeeper update``."""
     files, changes = edit_markdown(base_files, findings, policy=policy, today=today, dismissed=dismissed)
-    fp = body_module.fingerprint(changes) if files else ""
+    fp = fingerprint_module.fingerprint(changes) if files else ""
     seen = _seen(findings, changes, dismissed)
-    subjects = body_module.change_subjects(changes)
+    subjects = fingerprint_module.change_subjects(changes)
     return Proposal(files, changes, seen, fp, base_title or MARKDOWN_TITLE, subjects, {}, mode="markdown")
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from listkeeper import fsutil
 from listkeeper.catalog import edit
-from listkeeper.catalog.load import parse_yaml
+from listkeeper.catalog.yamlparse import parse_yaml
 from listkeeper.errors import EditError
 
 FAMILY = """\
@@ -336,7 +336,7 @@ def test_invalid_result_is_refused() -> None:
 
 def test_edit_that_changes_something_else_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     # A token that splices an extra list item: the re-parse sees two changes, so the edit is refused.
-    monkeypatch.setattr(edit, "_scalar_tokens", lambda value, style: [f"{value}, zai-org/extra"])
+    monkeypatch.setattr(edit, "scalar_tokens", lambda value, style: [f"{value}, zai-org/extra"])
     with pytest.raises(EditError, match="would change more than the intended value"):
         edit.replace_scalar(FAMILY, ("entries", 0, "code", 0), "zai-org/CogVLM2")
 

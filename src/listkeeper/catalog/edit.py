@@ -1,9 +1,10 @@
 """Minimal-diff edits of catalog files: change one token or one line, never re-dump a file.
 
-Every operation takes the text of one family file and returns the new text. It locates the exact YAML node with
-``yaml.compose`` (``start_mark.index`` / ``end_mark.index`` are character offsets into the text), splices only
-that span, and keeps everything else byte-identical: comments, indentation, key order, blank lines, quoting of
-other values and line endings (``\\r\\n`` stays ``\\r\\n``; insert lines copy the ending of their neighbour).
+Every operation takes the text of one family file and returns the new text. It locates the exact YAML node
+(:mod:`~listkeeper.catalog.yamlnodes`: ``yaml.compose`` marks are character offsets into the text), splices only
+that span with the new value's token (:mod:`~listkeeper.catalog.yamlrender`), and keeps everything else
+byte-identical: comments, indentation, key order, blank lines, quoting of other values and line endings
+(``\\r\\n`` stays ``\\r\\n``; insert lines copy the ending of their neighbour).
 
 After each splice the new text is re-parsed and validated as a :class:`Family`, and the plain data tree is compared
 with the old one: the only difference allowed is the intended one (the check Renovate calls
@@ -17,9 +18,7 @@ Scalar list items (``code``, ``collections``, ``datasets``) cannot carry a ``mar
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,176 +26,23 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from listkeeper.catalog.load import KeyPath, format_path, parse_yaml
+from listkeeper.catalog.loaded import KeyPath, format_path
 from listkeeper.catalog.model import Family
+from listkeeper.catalog.yamlnodes import (
+    after_line,
+    child,
+    compose,
+    content_end,
+    dash_column,
+    line_end,
+    line_ending,
+    line_start,
+    locate,
+    sequence_offset,
+)
+from listkeeper.catalog.yamlparse import parse_yaml
+from listkeeper.catalog.yamlrender import render_flow, render_scalar, scalar_tokens
 from listkeeper.errors import EditError
-
-_DASH_PREFIX = re.compile(r"^( *)- +$")
-
-
-# --- locating nodes --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Located:
-    node: yaml.Node
-    key: yaml.ScalarNode | None  # the key node when the last path part is a mapping key
-    parent: yaml.Node | None
-
-
-def _compose(text: str, file: str) -> yaml.Node:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        raise EditError(f"{file}: cannot edit, the file is not valid YAML: {exc}") from None
-    if node is None:
-        raise EditError(f"{file}: cannot edit an empty file")
-    return node
-
-
-def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node, yaml.ScalarNode | None] | None:
-    if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == part:
-                return value_node, key_node
-    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        return node.value[part], None
-    return None
-
-
-def _locate(root: yaml.Node, path: KeyPath, file: str) -> _Located:
-    node, key, parent = root, None, None
-    for depth, part in enumerate(path):
-        found = _child(node, part)
-        if found is None:
-            raise EditError(
-                f"{file}: {format_path(path)}: no such key path (missing at {format_path(path[: depth + 1])})"
-            )
-        parent = node
-        node, key = found
-    return _Located(node, key, parent)
-
-
-def _last_leaf(node: yaml.Node) -> yaml.Node:
-    """The node whose text ends a block node (block spans also swallow trailing blank lines and comments)."""
-    if isinstance(node, yaml.MappingNode) and not node.flow_style and node.value:
-        return _last_leaf(node.value[-1][1])
-    if isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
-        return _last_leaf(node.value[-1])
-    return node
-
-
-def _content_end(text: str, node: yaml.Node) -> int:
-    """Offset just after the last non-blank character of ``node``'s own text."""
-    leaf = _last_leaf(node)
-    start, end = leaf.start_mark.index, leaf.end_mark.index
-    return start + len(text[start:end].rstrip())
-
-
-def _line_start(text: str, pos: int) -> int:
-    return text.rfind("\n", 0, pos) + 1
-
-
-def _line_end(text: str, pos: int) -> int:
-    """Offset of the line break (``\\r\\n`` or ``\\n``) ending the line that holds ``pos``; len(text) if none."""
-    newline = text.find("\n", pos)
-    if newline == -1:
-        return len(text)
-    return newline - 1 if newline > 0 and text[newline - 1] == "\r" else newline
-
-
-def _after_line(text: str, pos: int) -> int:
-    """Offset of the first character of the line after the one holding ``pos``."""
-    newline = text.find("\n", pos)
-    return len(text) if newline == -1 else newline + 1
-
-
-def _eol(text: str, pos: int) -> str:
-    """The line ending used near ``pos`` (that line's, else the file's first, else ``\\n``)."""
-    newline = text.find("\n", pos)
-    if newline == -1:
-        newline = text.find("\n")
-    return "\r\n" if newline > 0 and text[newline - 1] == "\r" else "\n"
-
-
-def _dash_column(text: str, item: yaml.Node, file: str, path: KeyPath) -> int:
-    """Column of the ``-`` that introduces a block sequence item written as ``- value`` on one line."""
-    start = item.start_mark.index
-    match = _DASH_PREFIX.match(text[_line_start(text, start) : start])
-    if match is None:
-        raise EditError(f"{file}: {format_path(path)}: unsupported layout (expected '- item' on one line)")
-    return len(match.group(1))
-
-
-# --- rendering new values --------------------------------------------------------------------------------------
-
-
-def _loads(text: str) -> Any:
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        return _INVALID
-
-
-_INVALID = object()
-
-
-def _plain_ok(value: str) -> bool:
-    """Whether ``value`` reads back as the same string written plain, in block and in flow context."""
-    if not value or value != value.strip() or "\n" in value or "\r" in value:
-        return False
-    return bool(
-        _loads(f"k: {value}\n") == {"k": value}
-        and _loads(f"{{k: {value}}}\n") == {"k": value}
-        and _loads(f"[{value}]\n") == [value]
-    )
-
-
-def _quoted(value: str, style: str) -> str:
-    dumped = yaml.safe_dump(value, default_style=style, allow_unicode=True, width=2**31 - 1)
-    return dumped.removesuffix("\n...\n").rstrip("\n")
-
-
-def render_scalar(value: Any) -> str:
-    """A flow-safe YAML token for ``value``: plain where it reads back unchanged, else double-quoted."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        return value if _plain_ok(value) else _quoted(value, '"')
-    raise TypeError(f"cannot render {type(value).__name__} as a YAML scalar")
-
-
-def render_flow(value: Any) -> str:
-    """``value`` as one line of flow YAML (``{state: dead, since: 2026-11-27, evidence: "..."}``)."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{render_scalar(k)}: {render_flow(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(render_flow(v) for v in value) + "]"
-    return render_scalar(value)
-
-
-def _scalar_tokens(value: str, style: str | None) -> list[str]:
-    """Candidate tokens for replacing a scalar, the original quoting style first."""
-    orders: dict[str | None, list[str | None]] = {None: [None, "'", '"'], "'": ["'", '"'], '"': ['"']}
-    order = orders[style]
-    tokens = []
-    for candidate in order:
-        if candidate is None:
-            if _plain_ok(value):
-                tokens.append(value)
-        elif candidate == "'":
-            if not any(ch in value for ch in "\n\r") and value.isprintable():
-                tokens.append("'" + value.replace("'", "''") + "'")
-        else:
-            tokens.append(_quoted(value, '"'))
-    return tokens
-
 
 # --- verification ----------------------------------------------------------------------------------------------
 
@@ -260,8 +106,8 @@ def _get(data: Any, path: KeyPath) -> Any:
 
 def replace_scalar(text: str, path: KeyPath, new_value: str, *, file: str = "<catalog>") -> str:
     """Replace the string scalar at ``path`` with ``new_value``, keeping its quoting style where possible."""
-    root = _compose(text, file)
-    node = _locate(root, path, file).node
+    root = compose(text, file)
+    node = locate(root, path, file).node
     if not isinstance(node, yaml.ScalarNode):
         raise EditError(f"{file}: {format_path(path)}: not a scalar value")
     if node.style in ("|", ">"):
@@ -270,7 +116,7 @@ def replace_scalar(text: str, path: KeyPath, new_value: str, *, file: str = "<ca
     if text[start : start + 1] in ("&", "!", "*"):
         raise EditError(f"{file}: {format_path(path)}: anchored, aliased or tagged values are not edited automatically")
     expected = _expected(text, file, lambda d: _set(d, path, new_value))
-    candidates = [text[:start] + token + text[end:] for token in _scalar_tokens(new_value, node.style)]
+    candidates = [text[:start] + token + text[end:] for token in scalar_tokens(new_value, node.style)]
     return _verified(candidates, expected, file, path, f"set it to {new_value!r}")
 
 
@@ -280,15 +126,15 @@ def _set(data: Any, path: KeyPath, value: Any) -> None:
 
 def set_mark(text: str, path_to_item: KeyPath, mark: dict[str, Any], *, file: str = "<catalog>") -> str:
     """Add ``mark: {...}`` to the mapping item at ``path_to_item``, or update the fields of its existing mark."""
-    root = _compose(text, file)
-    item = _locate(root, path_to_item, file).node
+    root = compose(text, file)
+    item = locate(root, path_to_item, file).node
     if not isinstance(item, yaml.MappingNode):
         raise EditError(
             f"{file}: {format_path(path_to_item)}: only mapping items can carry a mark "
             "(the schema has no mark for scalar list items; remove the item instead)"
         )
     mark_path = (*path_to_item, "mark")
-    existing = _child(item, "mark")
+    existing = child(item, "mark")
     if existing is not None and isinstance(existing[0], yaml.MappingNode):
         return _update_mark(text, mark_path, mark, file)
     if existing is not None:
@@ -306,8 +152,8 @@ def set_key(
     With ``scalar_key``, a scalar item (``- zai-org/CogVLM``) becomes the flow mapping ``{scalar_key: <the
     scalar>, key: value}`` in place, so it can carry the fact.
     """
-    root = _compose(text, file)
-    item = _locate(root, path_to_item, file).node
+    root = compose(text, file)
+    item = locate(root, path_to_item, file).node
     if isinstance(item, yaml.ScalarNode) and scalar_key is not None:
         return _expand_scalar(
             text, path_to_item, item, {scalar_key: _get(_data(text, file), path_to_item), key: value}, file
@@ -315,7 +161,7 @@ def set_key(
     if not isinstance(item, yaml.MappingNode):
         raise EditError(f"{file}: {format_path(path_to_item)}: only mapping items have keys to set")
     path = (*path_to_item, key)
-    existing = _child(item, key)
+    existing = child(item, key)
     if existing is not None:
         if isinstance(value, str):
             return replace_scalar(text, path, value, file=file)
@@ -351,7 +197,7 @@ def _replace_typed(text: str, path: KeyPath, token_value: str, value: Any, file:
     """Like :func:`replace_scalar`, for values that YAML reads back as another type (dates)."""
     if isinstance(value, str):
         return replace_scalar(text, path, value, file=file)
-    node = _locate(_compose(text, file), path, file).node
+    node = locate(compose(text, file), path, file).node
     if not isinstance(node, yaml.ScalarNode) or node.style is not None:
         raise EditError(f"{file}: {format_path(path)}: expected a plain scalar")
     start, end = node.start_mark.index, node.end_mark.index
@@ -363,20 +209,20 @@ def _insert_key(text: str, mapping: yaml.MappingNode, key: str, flow_value: str)
     """Text with ``key: flow_value`` appended to ``mapping`` (a new line in block style, ``, k: v`` in flow)."""
     last_value = mapping.value[-1][1]
     if mapping.flow_style:
-        at = _content_end(text, last_value)
+        at = content_end(text, last_value)
         return text[:at] + f", {key}: {flow_value}" + text[at:]
     indent: int = mapping.value[0][0].start_mark.column
-    at = _line_end(text, _content_end(text, last_value) - 1)
-    return text[:at] + _eol(text, at) + " " * indent + f"{key}: {flow_value}" + text[at:]
+    at = line_end(text, content_end(text, last_value) - 1)
+    return text[:at] + line_ending(text, at) + " " * indent + f"{key}: {flow_value}" + text[at:]
 
 
 def remove_item(text: str, path: KeyPath, *, file: str = "<catalog>") -> str:
     """Remove the list item at ``path`` with its own lines (block) or its own span and comma (flow)."""
     if not path or not isinstance(path[-1], int):
         raise EditError(f"{file}: {format_path(path)}: not a list item")
-    root = _compose(text, file)
-    _locate(root, path, file)  # a clear error when the item does not exist
-    located = _locate(root, path[:-1], file)
+    root = compose(text, file)
+    locate(root, path, file)  # a clear error when the item does not exist
+    located = locate(root, path[:-1], file)
     seq, index = located.node, path[-1]
     if not isinstance(seq, yaml.SequenceNode):
         raise EditError(f"{file}: {format_path(path)}: not a list item")
@@ -393,7 +239,7 @@ def _remove_flow(text: str, seq: yaml.SequenceNode, index: int) -> str:
     if index + 1 < len(items):
         start, end = items[index].start_mark.index, items[index + 1].start_mark.index
     elif index > 0:
-        start, end = _content_end(text, items[index - 1]), items[index].end_mark.index
+        start, end = content_end(text, items[index - 1]), items[index].end_mark.index
     else:
         start, end = items[index].start_mark.index, items[index].end_mark.index
     return text[:start] + text[end:]
@@ -403,9 +249,9 @@ def _remove_block(
     text: str, seq: yaml.SequenceNode, key: yaml.ScalarNode | None, index: int, file: str, path: KeyPath
 ) -> str:
     item = seq.value[index]
-    _dash_column(text, item, file, path)
-    start = _line_start(text, item.start_mark.index)
-    end = _after_line(text, _content_end(text, item) - 1)
+    dash_column(text, item, file, path)
+    start = line_start(text, item.start_mark.index)
+    end = after_line(text, content_end(text, item) - 1)
     new_text = text[:start] + text[end:]
     if len(seq.value) == 1:
         # The list becomes empty: an empty block list would read as null, so write "key: []" on the key's line.
@@ -418,9 +264,9 @@ def _remove_block(
 
 def append_item(text: str, path_to_list: KeyPath, item: dict[str, Any] | str, *, file: str = "<catalog>") -> str:
     """Append ``item`` to the list at ``path_to_list`` in the list's own style, creating the key if missing."""
-    root = _compose(text, file)
-    parent = _locate(root, path_to_list[:-1], file).node
-    found = _child(parent, path_to_list[-1])
+    root = compose(text, file)
+    parent = locate(root, path_to_list[:-1], file).node
+    found = child(parent, path_to_list[-1])
 
     def change(data: Any) -> None:
         _get(data, path_to_list[:-1]).setdefault(path_to_list[-1], []).append(copy.deepcopy(item))
@@ -442,7 +288,7 @@ def append_item(text: str, path_to_list: KeyPath, item: dict[str, Any] | str, *,
 
 def _append_flow(text: str, seq: yaml.SequenceNode, item: dict[str, Any] | str) -> str:
     if seq.value:
-        at = _content_end(text, seq.value[-1])
+        at = content_end(text, seq.value[-1])
         return text[:at] + ", " + render_flow(item) + text[at:]
     at = seq.end_mark.index - 1  # the closing bracket
     return text[:at] + render_flow(item) + text[at:]
@@ -462,39 +308,20 @@ def _block_item_lines(item: dict[str, Any] | str, dash_col: int, style_like: yam
 
 def _append_block(text: str, seq: yaml.SequenceNode, item: dict[str, Any] | str, file: str, path: KeyPath) -> str:
     last = seq.value[-1]
-    dash_col = _dash_column(text, last, file, path)
-    at = _line_end(text, _content_end(text, last) - 1)
-    eol = _eol(text, at)
+    dash_col = dash_column(text, last, file, path)
+    at = line_end(text, content_end(text, last) - 1)
+    eol = line_ending(text, at)
     lines = _block_item_lines(item, dash_col, last)
     return text[:at] + "".join(eol + line for line in lines) + text[at:]
-
-
-def _sequence_offset(text: str, root: yaml.Node) -> int:
-    """How far this file indents a block list's dashes past its key (``key:\\n  - x`` → 2, ``- x`` → 0)."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if isinstance(value_node, yaml.SequenceNode) and not value_node.flow_style and value_node.value:
-                    first = value_node.value[0]
-                    match = _DASH_PREFIX.match(text[_line_start(text, first.start_mark.index) : first.start_mark.index])
-                    if match is not None and first.start_mark.line > key_node.start_mark.line:
-                        column: int = key_node.start_mark.column
-                        return len(match.group(1)) - column
-                stack.append(value_node)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    return 2
 
 
 def _new_block_list(text: str, root: yaml.Node, parent: yaml.MappingNode, key: str, item: dict[str, Any] | str) -> str:
     if parent.flow_style:
         return _insert_key(text, parent, key, render_flow([item]))
     indent = parent.value[0][0].start_mark.column
-    at = _line_end(text, _content_end(text, parent.value[-1][1]) - 1)
-    eol = _eol(text, at)
-    dash_col = indent + max(0, _sequence_offset(text, root))
+    at = line_end(text, content_end(text, parent.value[-1][1]) - 1)
+    eol = line_ending(text, at)
+    dash_col = indent + max(0, sequence_offset(text, root))
     lines = [" " * indent + f"{key}:", *_block_item_lines(item, dash_col, None)]
     return text[:at] + "".join(eol + line for line in lines) + text[at:]
 

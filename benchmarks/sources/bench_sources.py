@@ -12,7 +12,7 @@ What it does, in one process, against the fakes on 127.0.0.1 (tests/fakes: Hub, 
      Spaces (110 over 15 owners, 27 owner×kind pairs, some owners holding one repo), 100 papers, 60 repos and 30
      plain URLs; the same kinds of faults.
    Entities are dealt round-robin into 30 entries in 5 family files.
-2. Runs ``listkeeper check --only sources`` (:func:`listkeeper.pipeline.run_check`, so the clock can be set) and
+2. Runs ``listkeeper check --only sources`` (:func:`listkeeper.pipeline.check_list`, so the clock can be set) and
    counts requests per service from the fakes' own request logs:
    * with a GitHub token (GraphQL batches): a first run, and a second run one hour later (within the TTL);
    * without a token (REST + ETag): first run, second run within the TTL, and a third run 21 hours later (after
@@ -57,7 +57,7 @@ from tests.fakes.hub import FakeHub  # noqa: E402
 from tests.fakes.web import FakeWeb, Ok  # noqa: E402
 
 from listkeeper.config import CheckConfig, Config, SourcesConfig  # noqa: E402
-from listkeeper.pipeline import CheckOptions, run_check  # noqa: E402
+from listkeeper.pipeline import CheckOptions, check_list  # noqa: E402
 from listkeeper.report.model import CheckReport  # noqa: E402
 
 TOKEN = "bench-token"
@@ -295,7 +295,7 @@ class Run:
 def run_once(fakes: Fakes, cfg: Config, label: str, now: datetime, env: dict[str, str], only: str) -> Run:
     fakes.reset()
     started = time.monotonic()
-    result: CheckReport = run_check(cfg, CheckOptions(only=only), env=env, now=now)  # type: ignore[arg-type]
+    result: CheckReport = check_list(cfg, CheckOptions(only=only), env=env, now=now)  # type: ignore[arg-type]
     seconds = time.monotonic() - started
     counts = fakes.counts()
     if only == "sources":
@@ -614,7 +614,7 @@ def measure_stated(seed: int) -> tuple[Stated, list[StatedRun]]:
             ("fourth run, +21 h (after the TTL: everything asked again)", T0 + timedelta(hours=21)),
         ):
             fakes.reset()
-            report: CheckReport = run_check(cfg, CheckOptions(only="sources"), env=env, now=now)  # type: ignore[arg-type]
+            report: CheckReport = check_list(cfg, CheckOptions(only="sources"), env=env, now=now)
             counts = fakes.counts()
             counts.pop("web")
             found = {(str(f.kind), str(f.subject)) for f in report.findings}

@@ -50,6 +50,7 @@ def record(
 def cached_ok(
     state: State, targets: Targets, ttl_hours: float, now: float, recheck: frozenset[str] = frozenset()
 ) -> dict[str, LinkResult]:
+    """The targets the store answers without a request: found ok within ``ttl_hours``, and not in ``recheck``."""
     cached = {}
     for url, subject in targets.subject.items():
         if str(subject) in recheck:

@@ -27,6 +27,8 @@ _WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 
 @dataclass
 class Base:
+    """The base branch's head commit and its root tree, and the mode of each file read from it."""
+
     sha: str
     tree: str
     modes: dict[str, str] = field(default_factory=dict)  # path → mode, for the files we read

@@ -18,7 +18,8 @@ from listkeeper.catalog.refs import entry_subjects
 from listkeeper.errors import ListkeeperError, UsageError
 from listkeeper.importer.account import Account, Occurrence, account
 from listkeeper.importer.build import build_families
-from listkeeper.importer.parse import Document, Skipped, parse
+from listkeeper.importer.model import Document, Skipped
+from listkeeper.importer.parse import parse
 from listkeeper.importer.repair import NotUtf8, RepairReport, repair_bytes
 from listkeeper.importer.write import write_families
 

@@ -23,7 +23,8 @@ from tests.mdlist import make_fixtures  # noqa: E402
 
 from listkeeper.commands.update import parse_findings  # noqa: E402
 from listkeeper.links.extract import extract_markdown  # noqa: E402
-from listkeeper.mdlist.edit import Policy, edit_markdown  # noqa: E402
+from listkeeper.mdlist.edit import edit_markdown  # noqa: E402
+from listkeeper.mdlist.policy import Policy  # noqa: E402
 
 
 def main() -> None:

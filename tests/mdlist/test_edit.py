@@ -15,7 +15,8 @@ from listkeeper.evidence import DeadMemory
 from listkeeper.findings import Finding, Kind
 from listkeeper.findings import findings_from_json as parse_findings
 from listkeeper.links.extract import extract_markdown
-from listkeeper.mdlist.edit import Policy, edit_markdown
+from listkeeper.mdlist.edit import edit_markdown
+from listkeeper.mdlist.policy import Policy
 from listkeeper.subjects import Subject
 from tests.mdlist import make_fixtures
 

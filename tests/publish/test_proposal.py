@@ -11,7 +11,7 @@ from listkeeper import config as config_module
 from listkeeper.errors import UsageError
 from listkeeper.evidence import DeadMemory
 from listkeeper.findings import Finding, Kind, Location
-from listkeeper.mdlist.edit import Policy
+from listkeeper.mdlist.policy import Policy
 from listkeeper.publish.fingerprint import fingerprint
 from listkeeper.publish.marker import parse_marker, parse_trailer
 from listkeeper.publish.proposal import (

@@ -23,7 +23,7 @@ from typing import Any, Literal
 from listkeeper.catalog.load import format_path
 from listkeeper.evidence import dead_memory
 from listkeeper.findings import Finding, Kind
-from listkeeper.mdlist.edit import MdChange
+from listkeeper.mdlist.change import MdChange
 from listkeeper.publish.fingerprint import AnyChange
 from listkeeper.publish.marker import TRAILER, Marker
 from listkeeper.render.escape import defang_mentions, escape_inline, escape_url

@@ -10,7 +10,7 @@ from typing import Any
 
 from listkeeper.catalog.load import format_path
 from listkeeper.changes import Change
-from listkeeper.mdlist.edit import MdChange
+from listkeeper.mdlist.change import MdChange
 
 #: A change of either mode: a catalog edit or a Markdown edit.
 AnyChange = Change | MdChange

@@ -22,7 +22,9 @@ from listkeeper.changes import Change, DeadAction, apply, plan
 from listkeeper.config import DEFAULT_LIMITS, LimitsConfig
 from listkeeper.errors import UsageError
 from listkeeper.findings import Finding, Kind
-from listkeeper.mdlist.edit import DEFAULT_POLICY, DeadPolicy, MdChange, Policy, edit_markdown
+from listkeeper.mdlist.change import MdChange
+from listkeeper.mdlist.edit import edit_markdown
+from listkeeper.mdlist.policy import DEFAULT_POLICY, DeadPolicy, Policy
 from listkeeper.publish import body as body_module
 from listkeeper.publish import fingerprint as fingerprint_module
 from listkeeper.publish.marker import Marker

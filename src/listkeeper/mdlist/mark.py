@@ -1,0 +1,82 @@
+"""Marking one confirmed dead link on its line by the policy: the configured mark around the link (``<del>``
+inside an HTML block), or an HTML comment beside it; a link marked already is left as it is."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+
+from listkeeper.links.extract import ExtractedLink
+from listkeeper.mdlist import references
+from listkeeper.mdlist.lines import FileEdit, line_body, locate, occurrences
+from listkeeper.mdlist.policy import Policy
+from listkeeper.mdlist.spans import link_span
+
+_DATE = r"\d{4}-\d{2}-\d{2}"
+
+
+def _template_regex(template: str, url: str) -> str:
+    parts = re.split(r"(\{date\}|\{url\})", template)
+    return "".join(_DATE if p == "{date}" else re.escape(url) if p == "{url}" else re.escape(p) for p in parts)
+
+
+def mark_link(
+    edit: FileEdit,
+    link: ExtractedLink,
+    defined: Mapping[str, tuple[int, int, int]],
+    policy: Policy,
+    since: date,
+) -> bool:
+    """Mark one dead link on its line; False when it is marked already (or nothing could be found to mark)."""
+    file, url = edit.file, link.url
+    spans: list[tuple[int, int]] = []
+    at = link.line - 1
+    labels = {label for label, (index, s, e) in defined.items() if line_body(edit.lines[index])[0][s:e] == url}
+    if link.kind == "reference" or (labels and not occurrences(line_body(edit.lines[at])[0], url)):
+        spans = references.reference_spans(line_body(edit.lines[at])[0], labels)
+    else:
+        at, found = locate(edit.lines, at, url, file)
+        body = line_body(edit.lines[at])[0]
+        for start, end, _spelling in found:
+            span = link_span(body, start, end, link.kind)
+            if span is not None and span not in spans:
+                spans.append(span)
+    body = line_body(edit.lines[at])[0]
+    day = since.isoformat()
+    if not spans:  # an <img src> or a link whose whole span is not on one line: a comment at the end of the line
+        note = policy.comment.format(date=day, url=url)
+        if re.search(_template_regex(policy.comment, url), body):
+            return False
+        content = body.rstrip(" \t")
+        edit.set_body(at, content + " " + note + body[len(content) :])
+        return True
+    mark = _html_mark(policy.mark) if at in edit.html_lines else policy.mark
+    changed = False
+    for start, end in sorted(spans, reverse=True):
+        if policy.dead == "comment":
+            after = re.compile(r"[ \t]*" + _template_regex(policy.comment, url))
+            if after.match(body, end):
+                continue
+            body = body[:end] + " " + policy.comment.format(date=day, url=url) + body[end:]
+        else:
+            before, _link, after_t = mark.partition("{link}")
+            if re.search(_template_regex(before, url) + r"\Z", body[:start]) and re.match(
+                _template_regex(after_t, url), body[end:]
+            ):
+                continue
+            written = body[start:end]
+            if link.kind == "bare":  # a bare URL would swallow the mark's "~~": make it an autolink
+                written = f"<{written}>"
+            body = body[:start] + mark.format(link=written, date=day, url=url) + body[end:]
+        changed = True
+    edit.set_body(at, body)
+    return changed
+
+
+def _html_mark(template: str) -> str:
+    """The mark inside an HTML block, where Markdown is not read: ``~~…~~`` becomes ``<del>…</del>``."""
+    before, _link, after = template.partition("{link}")
+    if before.endswith("~~") and after.startswith("~~"):
+        return f"{before[:-2]}<del>{{link}}</del>{after[2:]}"
+    return template

@@ -1,0 +1,39 @@
+"""The check before anything is written: the edited file holds exactly the links expected (the old ones with the
+rewrites applied, minus removed items) and the same code, else :class:`EditError` names file:line."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from listkeeper.errors import EditError
+from listkeeper.links.extract import extract_markdown
+from listkeeper.mdlist import blocks
+from listkeeper.mdlist.actions import Move, rewrite
+from listkeeper.mdlist.lines import FileEdit, split_lines
+
+
+def verify(original: str, edit: FileEdit, moves: Sequence[Move]) -> str:
+    """The edited text, after checking that its links and code are exactly the expected ones."""
+    kept = [line for index, line in enumerate(split_lines(original)) if index not in edit.removed]
+    base = "\n".join(kept)
+    result = "\n".join(line for index, line in enumerate(edit.lines) if index not in edit.removed)
+    before = extract_markdown(base, edit.file) if edit.removed else edit.links
+    base_tokens = blocks.parser().parse(base) if edit.removed else edit.tokens
+    expected = Counter((hit[0] if (hit := rewrite(moves, link.url)) else link.url) for link in before)
+    after = extract_markdown(result, edit.file)
+    got = Counter(link.url for link in after)
+    if expected != got:
+        missing = expected - got
+        extra = got - expected
+        line = next((link.line for link in before if link.url in missing), None)
+        if line is None:
+            line = next((link.line for link in after if link.url in extra), None)
+        where = f"{edit.file}:{line}" if line is not None else edit.file
+        raise EditError(
+            f"{where}: the edit would change other links than intended (missing: {sorted(missing)[:3]}, "
+            f"unexpected: {sorted(extra)[:3]}); nothing was changed"
+        )
+    if blocks.code_texts(base_tokens) != blocks.code_texts(blocks.parser().parse(result)):
+        raise EditError(f"{edit.file}: the edit would change code; nothing was changed")
+    return result

@@ -5,13 +5,10 @@ from __future__ import annotations
 import difflib
 import json
 import os
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from listkeeper.errors import EditError
-from listkeeper.evidence import DeadMemory
 from listkeeper.findings import Finding, Kind
 from listkeeper.findings import findings_from_json as parse_findings
 from listkeeper.links.extract import extract_markdown
@@ -19,11 +16,10 @@ from listkeeper.mdlist.edit import edit_markdown
 from listkeeper.mdlist.policy import Policy
 from listkeeper.subjects import Subject
 from tests.mdlist import make_fixtures
+from tests.mdlist.conftest import GH_NEW, GH_OLD, TODAY, dead, moved
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "mdlist"
 NAMES = ("papers-crlf.md", "awesome.md")
-TODAY = date(2026, 12, 5)
-GH_OLD, GH_NEW = Subject("github", "THUDM/CogVLM"), Subject("github", "zai-org/CogVLM")
 
 
 def _texts() -> dict[str, str]:
@@ -37,16 +33,6 @@ def _findings() -> list[Finding]:
 def _diff(name: str, old: str, new: str) -> str:
     lines = difflib.unified_diff(old.split("\n"), new.split("\n"), f"a/{name}", f"b/{name}", lineterm="", n=0)
     return "\n".join(lines) + "\n"
-
-
-def moved(old: Subject, new: Subject) -> Finding:
-    return Finding(Kind.MOVED, old, "moved", {}, (), new, source="github")
-
-
-def dead(subject: Subject, first_seen: str = "2026-11-28T02:00:00+00:00") -> Finding:
-    return Finding(
-        Kind.DEAD, subject, "HTTP 404", {"status": 404, "memory": DeadMemory.from_json({"first_seen": first_seen})}, ()
-    )
 
 
 def test_the_committed_fixtures_are_what_the_generator_makes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -156,51 +142,6 @@ def test_a_table_row_goes_whole() -> None:
         {"T.md": text}, [dead(Subject("url", "https://gone.example/x"))], policy=Policy(dead="remove"), today=TODAY
     )
     assert out["T.md"] == "| a | b |\n|---|---|\n| [z](https://ok.example/z) | - |\n"
-
-
-def test_an_edit_that_would_add_a_link_is_refused_with_file_and_line() -> None:
-    text = "# L\n\n- [Gone](https://gone.example/x)\n"
-    policy = Policy(dead="mark", mark="{link} (dead, see https://archive.example/{date})")
-    with pytest.raises(EditError, match=r"^R\.md:3: the edit would change other links"):
-        edit_markdown({"R.md": text}, [dead(Subject("url", "https://gone.example/x"))], policy=policy, today=TODAY)
-
-
-def test_a_url_written_with_escapes_is_refused_not_guessed() -> None:
-    text = "# L\n\n[a](https://old.example/a\\_b)\n"
-    old = Subject("url", "https://old.example/a_b")
-    with pytest.raises(EditError, match=r"^R\.md:3: cannot find the bytes"):
-        edit_markdown({"R.md": text}, [moved(old, Subject("url", "https://new.example/"))], today=TODAY)
-
-
-def test_dismissed_subjects_and_non_actionable_findings_change_nothing() -> None:
-    text = "[a](https://github.com/THUDM/CogVLM)\n"
-    assert edit_markdown({"R.md": text}, [moved(GH_OLD, GH_NEW)], today=TODAY, dismissed={"gh:thudm/cogvlm"}) == (
-        {},
-        [],
-    )
-    suspect = Finding(Kind.SUSPECT, Subject("url", "https://x.example"), "404 once")
-    assert edit_markdown({"R.md": "<https://x.example>\n"}, [suspect], today=TODAY) == ({}, [])
-
-
-def test_a_template_without_link_is_a_config_error() -> None:
-    with pytest.raises(EditError, match="must contain"):
-        Policy(mark="dead since {date}")
-
-
-def test_dead_links_in_html_blocks_get_html_marks() -> None:
-    gone = dead(Subject("url", "https://gone.example/a"))
-    text = (
-        '<p align="center">\n  <a href="https://gone.example/a">A</a>\n  <img src="https://gone.example/a">  \n</p>\n'
-    )
-    out, changes = edit_markdown({"R.md": text}, [gone], today=TODAY)
-    # Markdown is not read inside an HTML block: <del> instead of ~~, and an image gets a comment at the line's end
-    # (before its trailing spaces).
-    assert out["R.md"] == (
-        '<p align="center">\n  <del><a href="https://gone.example/a">A</a></del> (dead since 2026-11-28)\n'
-        '  <img src="https://gone.example/a"> <!-- listkeeper: dead since 2026-11-28 -->  \n</p>\n'
-    )
-    assert [c.line for c in changes] == [2, 3]
-    assert edit_markdown(out, [gone], today=TODAY) == ({}, [])
 
 
 def test_reference_style_badges_move_at_their_definitions() -> None:

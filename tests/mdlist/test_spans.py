@@ -1,0 +1,36 @@
+"""The span of the whole link around a URL on its line."""
+
+from __future__ import annotations
+
+import pytest
+
+from listkeeper.mdlist.spans import link_span
+
+LINE = (
+    "see [a [b]](https://x.example/(y)) and ![i](<https://i.example/p>) <https://z.example> "
+    '<a href="https://h.example">H</a> https://bare.example'
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "kind", "written"),
+    [
+        ("https://x.example/(y)", "inline", "[a [b]](https://x.example/(y))"),
+        ("https://i.example/p", "image", "![i](<https://i.example/p>)"),
+        ("https://z.example", "autolink", "<https://z.example>"),
+        ("https://h.example", "html-a", '<a href="https://h.example">H</a>'),
+        ("https://bare.example", "bare", "https://bare.example"),
+    ],
+)
+def test_the_whole_link_is_found_by_its_brackets(url: str, kind: str, written: str) -> None:
+    start = LINE.index(url)
+    span = link_span(LINE, start, start + len(url), kind)
+    assert span is not None and LINE[span[0] : span[1]] == written
+
+
+def test_a_link_whose_brackets_are_not_on_the_line_has_no_span() -> None:
+    line = "  title](https://x.example) and <a href='https://h.example'>open"
+    start = line.index("https://x.example")
+    assert link_span(line, start, start + len("https://x.example"), "inline") is None
+    start = line.index("https://h.example")
+    assert link_span(line, start, start + len("https://h.example"), "html-a") is None

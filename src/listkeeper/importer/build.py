@@ -1,4 +1,4 @@
-"""Sections and links → catalog families. Pure: a parsed :class:`~listkeeper.importer.parse.Document` in,
+"""Sections and links → catalog families. Pure: a parsed :class:`~listkeeper.importer.model.Document` in,
 validated :class:`~listkeeper.catalog.model.Family` values out, every http link placed somewhere.
 
 How the structure is read (the rules are few on purpose, so a reader can predict the result):

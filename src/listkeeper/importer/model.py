@@ -110,7 +110,7 @@ class Section:
     line: int
     blocks: list[Block] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
-    signature: bool | None = field(default=None, repr=False, compare=False)  # the builder's cache
+    signature: bool | None = field(default=None, repr=False, compare=False)  # roles.signature's cache
 
     @property
     def anchor(self) -> str:

@@ -57,3 +57,11 @@ def test_facts_the_summary_and_boilerplate() -> None:
     assert roles.summary(parse("**Papers**\n\nText.\n").root.blocks) is None
     assert roles.BOILERPLATE.match("Table of Contents") and not roles.BOILERPLATE.match("CogVLM")
     assert roles.SERIES_NAME.search("Cog Series") and roles.SERIES_NAME.search("通义系列")
+
+
+def test_a_bullets_links_and_with_deep_those_of_its_sub_bullets() -> None:
+    (block,) = parse("- [a](https://a.example)\n  - [b](https://b.example)\n").root.blocks
+    assert isinstance(block, BulletList)
+    (item,) = block.items
+    assert [ref.url for ref in roles.item_links(item)] == ["https://a.example"]
+    assert [ref.url for ref in roles.item_links(item, deep=True)] == ["https://a.example", "https://b.example"]

@@ -58,14 +58,6 @@ def _split_values(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[/,、，;]", text) if part.strip()]
 
 
-def _item_links(item: Item, *, deep: bool = False) -> list[LinkRef]:
-    refs = [ref for b in item.blocks if isinstance(b, Paragraph | Html) for ref in b.inline.links]
-    refs += [ref for b in item.blocks if isinstance(b, Table) for row in b.rows for c in row.cells for ref in c.links]
-    if deep:
-        refs += [ref for child in item.children for ref in _item_links(child, deep=True)]
-    return refs
-
-
 @dataclass
 class Built:
     families: list[Family]  # in rendering order (``order`` set from document position)
@@ -319,8 +311,8 @@ class _Builder:
         inline = item.inline
         name = roles.item_name(inline)
         boilerplate = bool(roles.BOILERPLATE.match(section.title.text.strip()))  # "- MIT: [text](…)" under License
-        if not name or boilerplate or (inline.lead is None and not _item_links(item)):
-            for ref in _item_links(item, deep=True):
+        if not name or boilerplate or (inline.lead is None and not roles.item_links(item)):
+            for ref in roles.item_links(item, deep=True):
                 self._stray(section, ref)
             return
         found = self.by_name.get(slugify(name))
@@ -337,7 +329,7 @@ class _Builder:
         else:
             family = self._section_family(section)
             entry = family.add(EntryDraft(name, summary=_clean_description(inline.after_lead)))
-        for ref in _item_links(item):
+        for ref in roles.item_links(item):
             # A bullet named by its lead link or by plain words before its links is named by its paper's title.
             lead = ref is inline.lead or (inline.lead is None and not inline.lead_strong)
             suffix = inline.after_lead if ref is inline.lead else ""
@@ -352,7 +344,7 @@ class _Builder:
         entry = parent
         if name and _clean_description(inline.after_lead):
             entry = family.add(EntryDraft(name, summary=_clean_description(inline.after_lead)))
-        for ref in _item_links(item):
+        for ref in roles.item_links(item):
             self.placer.add(entry, ref, label=label)
         for child in item.children:
             self._nested(family, entry, child)

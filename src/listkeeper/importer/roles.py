@@ -1,13 +1,13 @@
 """What a section, paragraph or bullet is, from its shape: a label line (``**Papers**``), a line of links, a
-section's signature (links or labelled bullets of its own), a bullet's label ("Paper:") or name, a fact bullet
-(``**Params**: 7B``), the summary paragraph, boilerplate headings (License, Contents) and series names."""
+section's signature (links or labelled bullets of its own), a bullet's label ("Paper:"), name and links, a fact
+bullet (``**Params**: 7B``), the summary paragraph, boilerplate headings (License, Contents) and series names."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from listkeeper.importer.model import BulletList, Html, Inline, Paragraph, Section, Table
+from listkeeper.importer.model import BulletList, Html, Inline, Item, LinkRef, Paragraph, Section, Table
 from listkeeper.importer.titles import is_generic
 
 # Sections every awesome list has that are never about a model, even when they carry a badge (a licence badge).
@@ -99,6 +99,15 @@ def fact(inline: Inline) -> str | None:
     if inline.lead_strong:
         return _FACTS.get(inline.lead_strong.strip().rstrip(":").strip().lower())
     return None
+
+
+def item_links(item: Item, *, deep: bool = False) -> list[LinkRef]:
+    """A bullet's links: of its paragraphs and tables, and with ``deep`` of its sub-bullets too."""
+    refs = [ref for b in item.blocks if isinstance(b, Paragraph | Html) for ref in b.inline.links]
+    refs += [ref for b in item.blocks if isinstance(b, Table) for row in b.rows for c in row.cells for ref in c.links]
+    if deep:
+        refs += [ref for child in item.children for ref in item_links(child, deep=True)]
+    return refs
 
 
 def summary(blocks: list[Any]) -> str | None:

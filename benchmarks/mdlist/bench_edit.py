@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.mdlist import make_fixtures  # noqa: E402
 
-from listkeeper.commands.update import parse_findings  # noqa: E402
+from listkeeper.findings import findings_from_json as parse_findings  # noqa: E402
 from listkeeper.links.extract import extract_markdown  # noqa: E402
 from listkeeper.mdlist.edit import edit_markdown  # noqa: E402
 from listkeeper.mdlist.policy import Policy  # noqa: E402

@@ -240,3 +240,21 @@ def test_update_on_a_file_that_is_not_utf8_is_a_usage_error(
     (tmp_path / "f.json").write_text("[]")
     assert run(["update", "list.md", "--findings", "f.json"]) == 2
     assert "list.md: not UTF-8 text" in capsys.readouterr().err
+
+
+def test_update_reads_the_list_with_the_configured_limits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Markdown mode's edits extracted links with the default ``[limits]``: a list that ``check`` refuses under
+    the configured ``links_per_file`` was edited anyway."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "listkeeper.toml").write_text("[limits]\nlinks_per_file = 2\n")
+    text = b"- [a](https://gone.example/a)\n- [b](https://ok.example/b)\n- [c](https://ok.example/c)\n"
+    (tmp_path / "list.md").write_bytes(text)
+    findings = [{"kind": "dead", "subject": "url:https://gone.example/a", "message": "404", "evidence": {}}]
+    (tmp_path / "f.json").write_text(json.dumps(findings))
+    assert run(["check", "list.md", "--offline"]) == 2
+    assert "[limits] links_per_file" in capsys.readouterr().err
+    assert run(["update", "list.md", "--findings", "f.json"]) == 2
+    assert "list.md: more than 2 links, the limit ([limits] links_per_file)" in capsys.readouterr().err
+    assert (tmp_path / "list.md").read_bytes() == text

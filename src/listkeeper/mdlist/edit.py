@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 
+from listkeeper.config import DEFAULT_LIMITS, LimitsConfig
 from listkeeper.findings import Finding
 from listkeeper.mdlist.actions import actions
 from listkeeper.mdlist.change import MdChange
@@ -43,19 +44,21 @@ def edit_markdown(
     policy: Policy = DEFAULT_POLICY,
     today: date,
     dismissed: Collection[str] = (),
+    limits: LimitsConfig = DEFAULT_LIMITS,
 ) -> tuple[dict[str, str], list[MdChange]]:
     """New texts of the files that change (path → text) and the changes, in file and line order. Writes nothing;
-    raises :class:`EditError` (naming file:line) when an edit cannot be made exactly."""
+    raises :class:`EditError` (naming file:line) when an edit cannot be made exactly, and
+    :class:`~listkeeper.errors.UsageError` for a file over ``limits`` (``[limits]``, as ``check`` reads it)."""
     moves, deads = actions(findings, dismissed)
     out: dict[str, str] = {}
     changes: list[MdChange] = []
     if not moves and not deads:
         return out, changes
     for file, text in sorted(texts.items()):
-        edit = plan_file(text, file, moves, deads, policy, today)
+        edit = plan_file(text, file, moves, deads, policy, today, limits)
         if not edit.changes:
             continue
-        result = verify(text, edit, moves)
+        result = verify(text, edit, moves, limits)
         if result != text:
             out[file] = result
             changes.extend(edit.changes)

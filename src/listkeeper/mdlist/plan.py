@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from listkeeper.config import DEFAULT_LIMITS, LimitsConfig
 from listkeeper.errors import EditError
 from listkeeper.evidence import dead_since
 from listkeeper.links.extract import extract_markdown
@@ -21,13 +22,20 @@ from listkeeper.urls import is_badge_image
 
 
 def plan_file(
-    text: str, file: str, moves: Sequence[Move], deads: Sequence[Dead], policy: Policy, today: date
+    text: str,
+    file: str,
+    moves: Sequence[Move],
+    deads: Sequence[Dead],
+    policy: Policy,
+    today: date,
+    limits: LimitsConfig = DEFAULT_LIMITS,
 ) -> FileEdit:
-    """The edit of one file (``file`` names it in errors); refuses bare CR line endings."""
+    """The edit of one file (``file`` names it in errors), its links extracted within ``limits`` (``[limits]``);
+    refuses bare CR line endings."""
     if re.search(r"\r(?!\n)", text):
         raise EditError(f"{file}: has bare CR line endings; listkeeper edits only LF or CRLF files")
     edit = FileEdit(file, split_lines(text))
-    edit.links = extract_markdown(text, file)
+    edit.links = extract_markdown(text, file, limits)
     edit.tokens = blocks.parser().parse(text)
     code_lines = blocks.code_lines(edit.tokens)
     for token in edit.tokens:

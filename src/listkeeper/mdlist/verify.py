@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from listkeeper.config import DEFAULT_LIMITS, LimitsConfig
 from listkeeper.errors import EditError
 from listkeeper.links.extract import extract_markdown
 from listkeeper.mdlist import blocks
@@ -13,15 +14,16 @@ from listkeeper.mdlist.actions import Move, rewrite
 from listkeeper.mdlist.lines import FileEdit, split_lines
 
 
-def verify(original: str, edit: FileEdit, moves: Sequence[Move]) -> str:
-    """The edited text, after checking that its links and code are exactly the expected ones."""
+def verify(original: str, edit: FileEdit, moves: Sequence[Move], limits: LimitsConfig = DEFAULT_LIMITS) -> str:
+    """The edited text, after checking that its links and code are exactly the expected ones (links extracted
+    within ``limits``, as when the edit was planned)."""
     kept = [line for index, line in enumerate(split_lines(original)) if index not in edit.removed]
     base = "\n".join(kept)
     result = "\n".join(line for index, line in enumerate(edit.lines) if index not in edit.removed)
-    before = extract_markdown(base, edit.file) if edit.removed else edit.links
+    before = extract_markdown(base, edit.file, limits) if edit.removed else edit.links
     base_tokens = blocks.parser().parse(base) if edit.removed else edit.tokens
     expected = Counter((hit[0] if (hit := rewrite(moves, link.url)) else link.url) for link in before)
-    after = extract_markdown(result, edit.file)
+    after = extract_markdown(result, edit.file, limits)
     got = Counter(link.url for link in after)
     if expected != got:
         missing = expected - got

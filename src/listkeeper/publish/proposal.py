@@ -169,7 +169,13 @@ def propose(
     also when it is stale without any change (an earlier run may have been killed before rendering)."""
     if layout.catalog_dir is None:
         return build_markdown(
-            base_files, findings, today=today, policy=dead.policy, dismissed=dismissed, base_title=base_title
+            base_files,
+            findings,
+            today=today,
+            policy=dead.policy,
+            dismissed=dismissed,
+            base_title=base_title,
+            limits=layout.limits,
         )
     return build_catalog(
         base_files,
@@ -230,10 +236,11 @@ def build_markdown(
     policy: Policy = DEFAULT_POLICY,
     dismissed: Collection[str] = (),
     base_title: str | None = None,
+    limits: LimitsConfig = DEFAULT_LIMITS,
 ) -> Proposal:
     """Markdown mode: the findings applied to the list's own Markdown files (``base_files``: path → text),
     byte-exactly (:mod:`listkeeper.mdlist.edit`). Raises EditError like ``listkeeper update``."""
-    files, changes = edit_markdown(base_files, findings, policy=policy, today=today, dismissed=dismissed)
+    files, changes = edit_markdown(base_files, findings, policy=policy, today=today, dismissed=dismissed, limits=limits)
     fp = fingerprint_module.fingerprint(changes) if files else ""
     seen = _seen(findings, changes, dismissed)
     subjects = fingerprint_module.change_subjects(changes)

@@ -15,7 +15,8 @@ from listkeeper.catalog.refs import catalog_refs
 from listkeeper.config import Config, SourcesConfig
 from listkeeper.findings import Kind
 from listkeeper.sources.base import SourceResult
-from listkeeper.sources.github import GRAPHQL_BATCH, GitHubSource, build, graphql_query
+from listkeeper.sources.github import GitHubSource, build
+from listkeeper.sources.github.graphql import GRAPHQL_BATCH, graphql_query
 from listkeeper.state import State, open_state
 from listkeeper.subjects import Subject
 from tests.fakes.github import FakeGitHub, graphql_body

@@ -31,7 +31,7 @@ from listkeeper.catalog.load import LoadedCatalog
 from listkeeper.catalog.refs import Ref
 from listkeeper.config import SourcesConfig
 from listkeeper.findings import Finding, Location
-from listkeeper.sources import backoff
+from listkeeper.sources import backoff, tracking
 from listkeeper.sources.base import Fact, SourceResult
 from listkeeper.sources.hf import cache
 from listkeeper.sources.hf.common import (
@@ -42,7 +42,7 @@ from listkeeper.sources.hf.common import (
 )
 from listkeeper.sources.hf.findings import fact_findings, license_findings
 from listkeeper.sources.hf.queries import HubQueries
-from listkeeper.sources.hf.releases import new_releases, tracking_rules
+from listkeeper.sources.hf.releases import new_releases
 from listkeeper.state import State
 from listkeeper.subjects import Subject
 
@@ -63,7 +63,7 @@ class HuggingFaceSource(HubQueries):
         for ref in refs:
             if self.wants(ref.subject):
                 locations[ref.subject].append(ref.location)
-        rules = tracking_rules(loaded)
+        rules = tracking.hf_author_rules(loaded)
         cached = cache.cached_facts(state, now, self.config.ttl_hours)
         run.facts.update({s: f for s, f in cached.items() if s in locations})
         backoffs = backoff.pending(state, NAME)

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any, Literal, TypeVar
 
 from listkeeper.catalog.model import HfAuthorRule
-from listkeeper.findings import Location, Origin
+from listkeeper.findings import Origin
+from listkeeper.sources import tracking
 from listkeeper.sources.base import Fact
 from listkeeper.subjects import Subject, SubjectKind
 
@@ -23,13 +24,7 @@ NS_BASELINE = "hf-author-baseline"
 NS_COLLECTION = "hf-collection"
 NS_RENAMED = "hf-renamed-owners"  # lower old owner -> new owner, as the Hub revealed it (org renames)
 T = TypeVar("T")
-
-
-@dataclass
-class Rule:
-    rule: HfAuthorRule
-    entry_id: str
-    location: Location
+Rule = tracking.Rule[HfAuthorRule]  # a track.hf_authors rule, its entry and where it is written
 
 
 @dataclass

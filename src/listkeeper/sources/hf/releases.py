@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Mapping
 from typing import Any
 
-from listkeeper.catalog.load import LoadedCatalog, format_path
-from listkeeper.catalog.model import HfAuthorRule
+from listkeeper.catalog.load import LoadedCatalog
 from listkeeper.findings import Finding, Kind, Location
+from listkeeper.sources import tracking
 from listkeeper.sources.hf.common import (
     NAME,
     NS_BASELINE,
@@ -22,30 +21,10 @@ from listkeeper.state import State
 from listkeeper.subjects import Endpoints, Subject
 
 
-def tracking_rules(loaded: LoadedCatalog) -> list[Rule]:
-    out = []
-    for file, family in loaded.catalog.ordered():
-        for e_index, entry in enumerate(family.entries):
-            for r_index, rule in enumerate(entry.track.hf_authors):
-                path = ("entries", e_index, "track", "hf_authors", r_index)
-                out.append(Rule(rule, entry.id, Location(file, loaded.line(file, path), format_path(path))))
-    return out
-
-
 def author_now(run: Run, rule: Rule) -> str:
     """The rule's author as the Hub knows it now (lower case): the new name of a renamed org."""
     author = rule.rule.author.lower()
     return run.renamed_owners.get(author, author).lower()
-
-
-def matches(rule: HfAuthorRule, repo_id: str) -> bool:
-    """Globs match the repo name (or the whole id when they contain '/'), case-insensitively."""
-    name = repo_id.split("/", 1)[1].lower()
-
-    def hit(pattern: str) -> bool:
-        return fnmatch.fnmatchcase(repo_id.lower() if "/" in pattern else name, pattern.lower())
-
-    return any(hit(p) for p in rule.include) and not any(hit(p) for p in rule.exclude)
 
 
 def baselines(state: State, run: Run, rules: list[Rule]) -> dict[str, dict[str, list[str]]]:
@@ -91,7 +70,7 @@ def new_releases(
             ordered = sorted(listing.values(), key=lambda s: s.get("created_at") or "", reverse=True)
             for summary in ordered:
                 subject = Subject(SUBJECT_KIND[kind], summary["hub_id"])
-                if str(subject).lower() in skip or not matches(rule.rule, summary["hub_id"]):
+                if str(subject).lower() in skip or not tracking.admits(rule.rule, summary["hub_id"]):
                     continue
                 if rule.rule.since is not None:
                     if created(summary) is None or created(summary) < rule.rule.since:  # type: ignore[operator]

@@ -11,16 +11,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import arxiv
 import pytest
-import requests
 import yaml
 
 from listkeeper.catalog.load import LoadedCatalog, load_catalog
 from listkeeper.catalog.refs import Ref, catalog_refs
 from listkeeper.config import Config, SourcesConfig
 from listkeeper.findings import Kind, Location
-from listkeeper.sources.arxiv import ArxivSource, build, library_session, split_version, valid_id
+from listkeeper.sources.arxiv import ArxivSource, build
 from listkeeper.state import State, open_state
 from listkeeper.subjects import Subject
 from tests.fakes.arxiv import FakeArxiv
@@ -70,15 +68,6 @@ def kinds(result) -> list[tuple[Kind, str]]:
 
 def sent_ids(fake: FakeArxiv) -> list[str]:
     return [i for r in fake.server.requests for i in r.query.get("id_list", [""])[0].split(",") if i]
-
-
-def test_id_syntax() -> None:
-    assert valid_id("2311.03079") and valid_id("2311.03079v12") and valid_id("cs/0701001") and valid_id("1412.0001")
-    assert not valid_id("2311.0307") and not valid_id("1501.0001") and not valid_id("2313.03079")
-    assert not valid_id("2311.0307") and not valid_id("arXiv:2311.03079") and not valid_id("2311.03079 ")
-    assert split_version("2311.03079v2") == ("2311.03079", 2)
-    assert split_version("math.GT/0309136v1") == ("math.GT/0309136", 1)
-    assert split_version("2311.03079") == ("2311.03079", None)
 
 
 def test_facts_baseline_then_new_version(tmp_path: Path, fake: FakeArxiv, state: State) -> None:
@@ -239,14 +228,6 @@ def test_retry_after_as_an_http_date_is_honoured(tmp_path: Path, fake: FakeArxiv
     result = run(ArxivSource(config(fake, max_retries=3, max_retry_wait=5)), loaded, state)
     assert result.requests == 1
     assert "Retry-After" in (result.unavailable or "")
-
-
-def test_the_library_session_is_found() -> None:
-    """``library_session`` reads a private attribute of ``arxiv.Client``: this fails when the library moves it."""
-    client = arxiv.Client()
-    session = library_session(client)
-    assert isinstance(session, requests.Session)
-    assert library_session(client) is session
 
 
 def test_timeout_is_unknown(tmp_path: Path, fake: FakeArxiv, state: State) -> None:
@@ -432,15 +413,14 @@ def test_fake_reports_the_true_total_with_an_empty_page(fake: FakeArxiv) -> None
 def test_spacing_holds_across_processes_through_the_state_store(
     tmp_path: Path, fake: FakeArxiv, state: State, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import listkeeper.sources.arxiv as arxiv_module
-    from listkeeper.sources.arxiv import _Gate
+    from listkeeper.sources.arxiv import gate
 
     fake.add("2311.03079", "CogVLM")
     loaded = catalog(tmp_path, [{"arxiv": "2311.03079"}])
     delay = 1.5
     run(ArxivSource(config(fake, arxiv_delay=delay, ttl_hours=0)), loaded, state)
     # A second process starts with a fresh in-process gate: only the state store knows the last request.
-    monkeypatch.setattr(arxiv_module, "_GATE", _Gate())
+    monkeypatch.setattr(gate, "GATE", gate.Gate())
     run(ArxivSource(config(fake, arxiv_delay=delay, ttl_hours=0)), loaded, state, NOW + timedelta(seconds=1))
     first, second = fake.times
     assert second - first >= delay - 0.05

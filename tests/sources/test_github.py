@@ -16,7 +16,7 @@ from listkeeper.config import Config, SourcesConfig
 from listkeeper.findings import Kind
 from listkeeper.sources.base import SourceResult
 from listkeeper.sources.github import GitHubSource, build
-from listkeeper.sources.github.graphql import GRAPHQL_BATCH, graphql_query
+from listkeeper.sources.github.graphql import GRAPHQL_BATCH
 from listkeeper.state import State, open_state
 from listkeeper.subjects import Subject
 from tests.fakes.github import FakeGitHub, graphql_body
@@ -394,14 +394,6 @@ def test_timeout_is_unknown(tmp_path: Path, state: State) -> None:
         slow.stop()
     assert result.requests == 1  # an outage stops the sweep
     assert [f.kind for f in result.findings] == [Kind.UNKNOWN, Kind.UNKNOWN]
-
-
-def test_graphql_query_shape() -> None:
-    query = graphql_query(["a/b", "c/d.e"])
-    assert 'r0: repository(owner: "a", name: "b", followRenames: true)' in query
-    assert 'r1: repository(owner: "c", name: "d.e", followRenames: true)' in query
-    assert "latestRelease { tagName publishedAt url }" in query
-    assert "orderBy: {field: TAG_COMMIT_DATE, direction: DESC}" in query
 
 
 def test_build_reads_the_token_from_env() -> None:

@@ -107,7 +107,7 @@ class Finding:
             kind=Kind(data["kind"]),
             subject=Subject.parse(data["subject"]),
             message=data.get("message", ""),
-            evidence=evidence_module.from_json(data.get("evidence") or {}),
+            evidence=evidence_module.from_json(data.get("evidence") or {}, data["kind"], data.get("source", "")),
             locations=tuple(
                 Location(loc["file"], loc.get("line"), loc.get("path", "")) for loc in data.get("locations", [])
             ),

@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from listkeeper import history
-from listkeeper.evidence import dead_memory
+from listkeeper.evidence import dead_memory, http_status
+from listkeeper.evidence import url as evidence_url
 from listkeeper.findings import Finding, Kind
 from listkeeper.state import State
 
@@ -214,8 +215,8 @@ def _table(table_id: str, headers: Sequence[str], rows: Sequence[Sequence[str]],
 
 def _evidence(finding: Finding) -> str:
     parts = [finding.message]
-    status = finding.evidence.get("status")
-    if isinstance(status, int) and not isinstance(status, bool) and str(status) not in finding.message:
+    status = http_status(finding.evidence)
+    if status is not None and str(status) not in finding.message:
         parts.append(f"HTTP {status}")
     memory = dead_memory(finding.evidence)
     if memory is not None and memory.note not in finding.message:
@@ -227,8 +228,8 @@ def _first_seen(finding: Finding, links: Mapping[str, history.LinkState]) -> str
     memory = dead_memory(finding.evidence)
     if memory is not None and memory.first_seen is not None:
         return _e(memory.first_seen[:10])
-    url = finding.evidence.get("url")
-    if isinstance(url, str) and url in links:
+    url = evidence_url(finding.evidence)
+    if url is not None and url in links:
         return _e(_day(links[url].since))
     return ""
 

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from listkeeper.evidence import DeadMemory
+from listkeeper.evidence import DeadMemory, http_status
 from listkeeper.findings import Finding, Kind
 from listkeeper.links.status import LinkResult, Verdict
 from listkeeper.sources.base import Fact
@@ -250,11 +250,9 @@ def apply_dead_rule(
                 out.append(finding)
                 continue
             key = evidence_key(finding.subject)
-            status = finding.evidence.get("status")
+            status = http_status(finding.evidence)
             if "reused" not in finding.evidence:  # a source repeating an earlier answer (backoff) is no new evidence
-                record(
-                    state, key, DEAD, status=status if isinstance(status, int) else None, detail=finding.message, at=now
-                )
+                record(state, key, DEAD, status=status, detail=finding.message, at=now)
             out.append(_judge(finding, state, key, checks=checks, hours=hours, strict=strict, now=now))
     return out
 

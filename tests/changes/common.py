@@ -7,6 +7,7 @@ from pathlib import Path
 
 from listkeeper import changes, subjects
 from listkeeper.catalog.load import LoadedCatalog, load_catalog
+from listkeeper.evidence import from_json
 from listkeeper.findings import Finding, Kind
 
 TODAY = date(2026, 11, 27)
@@ -54,7 +55,7 @@ def finding(kind: Kind, subject: str, **kw: object) -> Finding:
         kind=kind,
         subject=subjects.Subject.parse(subject),
         message=str(kw.pop("message", f"{kind} {subject}")),
-        evidence=dict(kw.pop("evidence", {})),  # type: ignore[call-overload]
+        evidence=from_json(dict(kw.pop("evidence", {})), str(kind)),  # type: ignore[call-overload]  # as in a file
         locations=tuple(kw.pop("locations", ())),  # type: ignore[call-overload]
         new_subject=subjects.Subject.parse(str(new)) if new else None,
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from listkeeper import changes, subjects
 from listkeeper.catalog.load import LoadedCatalog, load_catalog
+from listkeeper.evidence import FieldChange, Release, VersionChange, typed
 from listkeeper.findings import Finding, Kind
 from tests.changes.common import COG, TODAY, cog, finding, run, stated
 
@@ -63,16 +64,22 @@ def test_changed_title_only_while_catalog_still_has_the_old_one(loaded: LoadedCa
 def test_update_writes_what_the_sources_know(tmp_path: Path) -> None:
     loaded = stated(tmp_path)
     arxiv, gh = subjects.arxiv, subjects.github
-    version = {"field": "version", "from": "v1", "to": "v2", "updated": "2024-05-02T00:00:00+00:00"}
+    updated = {"updated": "2024-05-02T00:00:00+00:00"}
+    v2, v3 = typed(VersionChange.listed("v1", "v2")) | updated, typed(VersionChange.listed("v1", "v3")) | updated
     findings = [
-        Finding(Kind.NEW_VERSION, arxiv("2403.18814v1"), "v2", version, source="arxiv"),
-        Finding(Kind.NEW_VERSION, arxiv("2311.03079"), "v3", {**version, "to": "v3"}, source="arxiv"),
+        Finding(Kind.NEW_VERSION, arxiv("2403.18814v1"), "v2", v2, source="arxiv"),
+        Finding(Kind.NEW_VERSION, arxiv("2311.03079"), "v3", v3, source="arxiv"),
         Finding(Kind.WITHDRAWN, arxiv("2311.03079"), "withdrawn", {"reason": "Error in  Table 2."}, source="arxiv"),
-        Finding(Kind.NEW_RELEASE, gh("dvlab-research/MGM"), "v1.2", {"field": "release", "tag": "v1.2"}),
+        Finding(Kind.NEW_RELEASE, gh("dvlab-research/MGM"), "v1.2", typed(Release.listed("v1.2", None))),
         Finding(Kind.ARCHIVED, gh("dvlab-research/MGM"), "archived", {}),
         Finding(Kind.ARCHIVED, gh("THUDM/CogVLM"), "archived", {}),  # a bare string becomes a mapping
-        Finding(Kind.CHANGED, gh("dvlab-research/MGM"), "license", {"field": "license", "new": "MIT"}),
-        Finding(Kind.CHANGED, subjects.hf_model("THUDM/cogvlm-chat-hf"), "l", {"field": "license", "new": "other"}),
+        Finding(Kind.CHANGED, gh("dvlab-research/MGM"), "license", typed(FieldChange("license", "Apache-2.0", "MIT"))),
+        Finding(
+            Kind.CHANGED,
+            subjects.hf_model("THUDM/cogvlm-chat-hf"),
+            "l",
+            typed(FieldChange("license", "apache-2.0", "other")),
+        ),
     ]
     planned = changes.plan(loaded, findings, today=TODAY)
     assert sorted(c.describe().split(" (")[0] for c in planned) == [

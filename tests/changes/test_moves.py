@@ -6,6 +6,7 @@ from pathlib import Path
 
 from listkeeper import changes, subjects
 from listkeeper.catalog.load import LoadedCatalog
+from listkeeper.evidence import OrgRename, Release, typed
 from listkeeper.findings import Finding, Kind
 from tests.changes.common import TODAY, cog, finding, run, stated
 
@@ -65,7 +66,7 @@ def test_move_beats_dead_for_the_same_item(loaded: LoadedCatalog) -> None:
 
 def test_moves_rewrite_tracking_rules_and_findings_match_by_alias(tmp_path: Path) -> None:
     loaded = stated(tmp_path)
-    org = {"org_renamed": {"from": "THUDM", "to": "zai-org"}}
+    org = {"org_renamed": OrgRename("THUDM", "zai-org")}
     findings = [
         Finding(
             Kind.MOVED,
@@ -86,7 +87,7 @@ def test_moves_rewrite_tracking_rules_and_findings_match_by_alias(tmp_path: Path
             Kind.NEW_RELEASE,
             subjects.github("dvlab-research/MGM-v2"),
             "r",
-            {"field": "release", "tag": "v2", "alias": "dvlab-research/MGM"},
+            {**typed(Release.listed("v2", None)), "alias": "dvlab-research/MGM"},
         ),
     ]
     described = sorted(c.describe().split(" (")[0] for c in changes.plan(loaded, findings, today=TODAY))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from listkeeper import changes, subjects
 from listkeeper.catalog.load import LoadedCatalog, load_catalog
+from listkeeper.evidence import NewItem, typed
 from listkeeper.findings import Finding, Kind, Location
 from tests.changes.common import TODAY, cog, finding, run, stated
 
@@ -46,7 +47,7 @@ def test_new_release_falls_back_to_the_tracking_rule(loaded: LoadedCatalog) -> N
 
 def test_a_new_repository_of_a_tracked_org_is_appended_to_code(tmp_path: Path) -> None:
     loaded = stated(tmp_path)
-    evidence = {"kind": "repository", "entry": "mgm", "created_at": "2025-12-08T00:00:00Z"}
+    evidence = {**typed(NewItem("zai-org/GLM-4.6V", "repository", "2025-12-08T00:00:00Z")), "entry": "mgm"}
     finding = Finding(Kind.NEW_RELEASE, subjects.github("zai-org/GLM-4.6V"), "new", evidence, source="github")
     (change,) = changes.plan(loaded, [finding], today=TODAY)
     assert change.describe().startswith("entries[0].code: add zai-org/GLM-4.6V")

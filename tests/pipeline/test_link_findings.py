@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from listkeeper.evidence import LinkEvidence, typed
 from listkeeper.findings import Kind, Location
 from listkeeper.links.status import LinkResult, Verdict
 from listkeeper.pipeline.link_findings import link_findings
@@ -19,6 +20,7 @@ def test_excluded_links_are_silent_and_forbidden_ones_blocked() -> None:
     for result in (excluded, forbidden):
         targets.add(result.url, url(result.url), where)
     findings = link_findings({r.url: r for r in (excluded, forbidden)}, targets)
-    assert [(f.kind, f.subject, f.evidence["verdict"]) for f in findings] == [
-        (Kind.BLOCKED, url("http://10.0.0.1/admin"), "forbidden")
+    link = LinkEvidence.of("forbidden", "private address: 10.0.0.1")
+    assert [(f.kind, f.subject, f.evidence) for f in findings] == [
+        (Kind.BLOCKED, url("http://10.0.0.1/admin"), {"url": "http://10.0.0.1/admin", **typed(link)})
     ]

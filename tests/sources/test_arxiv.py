@@ -17,6 +17,7 @@ import yaml
 from listkeeper.catalog.load import LoadedCatalog, load_catalog
 from listkeeper.catalog.refs import Ref, catalog_refs
 from listkeeper.config import Config, SourcesConfig
+from listkeeper.evidence import FieldChange, VersionChange, shape, to_json
 from listkeeper.findings import Kind, Location
 from listkeeper.sources.arxiv import ArxivSource, build
 from listkeeper.state import State, open_state
@@ -99,7 +100,8 @@ def test_facts_baseline_then_new_version(tmp_path: Path, fake: FakeArxiv, state:
     assert second.requests == 1
     [finding] = second.findings
     assert finding.kind is Kind.NEW_VERSION
-    assert finding.evidence["from"] == "v2" and finding.evidence["to"] == "v3"
+    assert shape(finding.evidence, VersionChange) == VersionChange("v2", "v3")
+    assert list(to_json(finding.evidence)) == ["from", "to", "updated", "url"]
     assert finding.evidence["url"] == "https://arxiv.org/abs/2311.03079v3"
     [location] = finding.locations
     assert location.file.endswith("catalog/cog.yaml")
@@ -138,8 +140,11 @@ def test_title_change_is_reported(tmp_path: Path, fake: FakeArxiv, state: State)
     result = run(ArxivSource(config(fake)), loaded, state)
     [finding] = result.findings
     assert finding.kind is Kind.CHANGED
-    assert finding.evidence["old"] == "Efficient Multimodal Learning from Data-centric"
-    assert finding.evidence["new"] == "Bunny: Efficient Multimodal Models"
+    change = FieldChange(
+        "title", "Efficient Multimodal Learning from Data-centric", "Bunny: Efficient Multimodal Models"
+    )
+    assert shape(finding.evidence, FieldChange) == change
+    assert list(to_json(finding.evidence)) == ["field", "old", "new", "url"]
 
 
 def test_malformed_id_is_never_sent(tmp_path: Path, fake: FakeArxiv, state: State) -> None:
@@ -362,7 +367,10 @@ def test_version_stated_in_the_catalog_is_compared_on_the_first_run(
     papers = [{"arxiv": "2403.18814v1"}, {"arxiv": "2311.03079", "version": 3}, {"arxiv": "2402.11530", "version": 1}]
     result = run(ArxivSource(config(fake)), catalog(tmp_path, papers), state)
     found = [f for f in result.findings if f.kind is Kind.NEW_VERSION]
-    assert [(f.subject.id, f.evidence["from"], f.evidence["to"]) for f in found] == [("2403.18814v1", "v1", "v2")]
+    assert [(f.subject.id, shape(f.evidence, VersionChange)) for f in found] == [
+        ("2403.18814v1", VersionChange.listed("v1", "v2"))
+    ]
+    assert list(to_json(found[0].evidence)) == ["field", "from", "to", "updated", "url"]
     assert found[0].evidence["updated"].startswith("20")
 
 

@@ -13,6 +13,7 @@ import yaml
 from listkeeper.catalog.load import LoadedCatalog, load_catalog
 from listkeeper.catalog.refs import catalog_refs
 from listkeeper.config import Config, SourcesConfig
+from listkeeper.evidence import FieldChange, NewItem, Release, entry, shape, to_json
 from listkeeper.findings import Kind
 from listkeeper.sources.base import SourceResult
 from listkeeper.sources.github import GitHubSource, build
@@ -190,7 +191,8 @@ def test_new_release_since_last_run(tmp_path: Path, fake: FakeGitHub, state: Sta
     second = run(src, loaded, state, NOW + timedelta(days=1))
     assert kinds(second) == [(Kind.NEW_RELEASE, "zai-org/CogVLM2"), (Kind.NEW_RELEASE, "zai-org/tags-only")]
     release = next(f for f in second.findings if f.subject.id == "zai-org/CogVLM2")
-    assert release.evidence == {
+    assert shape(release.evidence, Release) == Release("v1.1", "2024-06-02T00:00:00Z")
+    assert to_json(release.evidence) == {
         "tag": "v1.1",
         "published_at": "2024-06-02T00:00:00Z",
         "url": "https://github.com/zai-org/CogVLM2/releases/tag/v1.1",
@@ -199,7 +201,8 @@ def test_new_release_since_last_run(tmp_path: Path, fake: FakeGitHub, state: Sta
     paths = sorted(loc.path for loc in release.locations)
     assert paths == ["entries[0].code[0]", "entries[0].track.github[0]"]
     tag = next(f for f in second.findings if f.subject.id == "zai-org/tags-only")
-    assert tag.evidence["tag"] == "0.2" and tag.evidence["published_at"] is None
+    assert shape(tag.evidence, Release) == Release("0.2", None)
+    assert to_json(tag.evidence)["published_at"] is None  # written as null, not left out
 
     third = run(src, loaded, state, NOW + timedelta(days=2))
     assert third.findings == []  # reported once
@@ -222,7 +225,9 @@ def test_new_release_over_rest(tmp_path: Path, fake: FakeGitHub, state: State) -
     fake.add_tag("zai-org/tags-only", "0.2")
     second = run(src, loaded, state, NOW + timedelta(days=1))
     assert kinds(second) == [(Kind.NEW_RELEASE, "zai-org/CogVLM2"), (Kind.NEW_RELEASE, "zai-org/tags-only")]
-    assert next(f for f in second.findings if f.subject.id == "zai-org/CogVLM2").evidence["tag"] == "v2.0"
+    newer = next(f for f in second.findings if f.subject.id == "zai-org/CogVLM2")
+    release = shape(newer.evidence, Release)
+    assert release is not None and (release.tag, release.stated) == ("v2.0", False)
 
 
 def test_etag_304_reuses_stored_facts(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
@@ -420,9 +425,11 @@ def test_release_stated_in_the_catalog_is_compared_on_the_first_run(
     code: list[Any] = [{"repo": name, "release": "v1.1"} for name in ("org/newer", "org/same", "org/pre-only")]
     result = run(source(fake, token=token), catalog(tmp_path, code), state)
     releases = by_kind(result, Kind.NEW_RELEASE)
-    assert [(f.subject.id, f.evidence["previous"], f.evidence["tag"]) for f in releases] == [
-        ("org/newer", "v1.1", "v1.2")
+    newer = [(f.subject.id, f.evidence["previous"], shape(f.evidence, Release)) for f in releases]
+    assert [(name, previous, r.tag, r.stated) for name, previous, r in newer if r] == [
+        ("org/newer", "v1.1", "v1.2", True)
     ]
+    assert list(to_json(releases[0].evidence)) == ["field", "tag", "published_at", "url", "previous"]
     assert releases[0].locations[0].path == "entries[0].code[0].repo"
 
 
@@ -433,7 +440,8 @@ def test_license_where_the_catalog_states_one(tmp_path: Path, fake: FakeGitHub, 
     code: list[Any] = [{"repo": "org/a", "license": "Apache-2.0"}, {"repo": "org/b", "license": "Apache-2.0"}, "org/c"]
     result = run(source(fake), catalog(tmp_path, code), state)
     (changed,) = by_kind(result, Kind.CHANGED)
-    assert (changed.subject.id, changed.evidence["old"], changed.evidence["new"]) == ("org/a", "Apache-2.0", "MIT")
+    assert changed.subject.id == "org/a"
+    assert shape(changed.evidence, FieldChange) == FieldChange("license", "Apache-2.0", "MIT")
 
 
 def test_findings_about_a_moved_repo_name_the_new_id(tmp_path: Path, fake: FakeGitHub, state: State) -> None:
@@ -497,7 +505,10 @@ def test_tracked_orgs_report_new_repositories_in_one_batch(
     found = by_kind(result, Kind.NEW_RELEASE)
     assert sorted(f.subject.id for f in found) == ["OpenGVLab/InternVL3.5", "zai-org/GLM-4.6V"]
     glm = next(f for f in found if f.subject.id == "zai-org/GLM-4.6V")
-    assert glm.evidence["entry"] == "glm" and glm.evidence["created_at"].startswith("2025-12-08")
+    item = shape(glm.evidence, NewItem)
+    assert entry(glm.evidence) == "glm" and item is not None and item.kind == "repository"
+    assert (item.id, (item.created_at or "")[:10]) == ("zai-org/GLM-4.6V", "2025-12-08")
+    assert list(to_json(glm.evidence)) == ["id", "kind", "created_at", "url", "entry", "rule"]
     assert glm.locations[0].path == "entries[0].track.github_orgs[0]"
     if token:  # the catalog repo and both orgs' newest repositories: one GraphQL request, no REST
         (query,) = fake.graphql_queries

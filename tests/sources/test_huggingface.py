@@ -16,6 +16,7 @@ from huggingface_hub.utils import _http as hf_http
 from listkeeper.catalog.load import LoadedCatalog, load_catalog
 from listkeeper.catalog.refs import catalog_refs
 from listkeeper.config import SourcesConfig
+from listkeeper.evidence import FieldChange, NewItem, OrgRename, org_renamed, shape, to_json
 from listkeeper.findings import Kind
 from listkeeper.sources.base import SourceResult
 from listkeeper.sources.hf.transport import PoliteTransport, Traffic, library_client_factory
@@ -147,7 +148,8 @@ def test_org_rename_is_moved_for_every_repo_at_the_cost_of_two_listings_and_one_
     for name in names:
         moved = only(result, Kind.MOVED, hf_model(f"THUDM/{name}"))
         assert moved.new_subject == hf_model(f"zai-org/{name}")
-        assert moved.evidence["org_renamed"] == {"from": "THUDM", "to": "zai-org"}
+        assert org_renamed(moved.evidence) == OrgRename("THUDM", "zai-org")
+        assert to_json(moved.evidence)["org_renamed"] == {"from": "THUDM", "to": "zai-org"}
         assert moved.locations[0].file.endswith("cog.yaml") and moved.locations[0].line is not None
     assert not [f for f in result.findings if f.kind in (Kind.DEAD, Kind.UNKNOWN)]
     first = only(result, Kind.MOVED, hf_model(f"THUDM/{names[0]}"))
@@ -299,7 +301,8 @@ def test_collection_new_item_since_last_run(hub, state, tmp_path):
     later = run(source(hub), loaded, state, NOW + timedelta(hours=21))
     new = only(later, Kind.NEW_RELEASE)
     assert new.subject == hf_model("zai-org/cogvlm2-llama3-chat-19B")
-    assert new.evidence["collection"] == SLUG and new.evidence["note"] == "CogVLM2"
+    assert shape(new.evidence, NewItem) == NewItem.in_collection("zai-org/cogvlm2-llama3-chat-19B", "hf-model", SLUG)
+    assert new.evidence["note"] == "CogVLM2"
     assert new.locations[0].path == "entries[0].collections[0]"
     # cogagent-chat-hf was in the baseline: never proposed.
     assert hf_model("zai-org/cogagent-chat-hf") not in {f.subject for f in later.findings}
@@ -364,7 +367,9 @@ def test_new_release_baseline_then_new_repo(hub, state, tmp_path):
     new = {f.subject: f for f in later.findings if f.kind == Kind.NEW_RELEASE}
     assert set(new) == {hf_model("zai-org/cogvlm2-llama3-chat-19B"), hf_model("zai-org/GLM-4.1V-9B-Thinking")}
     ev = new[hf_model("zai-org/cogvlm2-llama3-chat-19B")].evidence
-    assert ev["created_at"] == "2026-03-01T13:00:00Z" and ev["downloads"] == 7 and ev["likes"] == 3
+    item = shape(ev, NewItem)
+    assert item == NewItem("zai-org/cogvlm2-llama3-chat-19B", "hf-model", "2026-03-01T13:00:00Z")
+    assert ev["downloads"] == 7 and ev["likes"] == 3
     assert ev["url"] == f"{hub.url}/zai-org/cogvlm2-llama3-chat-19B" and ev["rule"]["author"] == "zai-org"
     assert new[hf_model("zai-org/cogvlm2-llama3-chat-19B")].locations[0].path == "entries[0].track.hf_authors[0]"
     assert [r.path for r in hub.requests] == ["/api/models"]
@@ -645,7 +650,7 @@ def test_org_rename_learned_from_models_serves_spaces_and_datasets(hub, state, t
     moved = {str(f.subject): str(f.new_subject) for f in result.findings if f.kind is Kind.MOVED}
     assert len(moved) == 6 and all(new.replace("zai-org", "THUDM") == old for old, new in moved.items())
     assert all(
-        f.evidence["org_renamed"] == {"from": "THUDM", "to": "zai-org"} for f in result.findings if f.kind is Kind.MOVED
+        org_renamed(f.evidence) == OrgRename("THUDM", "zai-org") for f in result.findings if f.kind is Kind.MOVED
     )
     # One redirected lookup reveals the rename; the new owner's listing (one request, cheaper than another
     # 307 + 200) answers the other model.
@@ -696,7 +701,7 @@ def test_a_rule_on_a_renamed_org_finds_the_new_org_s_repos_in_the_same_run(hub, 
     release = only(result, Kind.NEW_RELEASE)
     assert release.subject == hf_model("zai-org/GLM-4.6V") and release.evidence["author_now"] == "zai-org"
     moved = only(result, Kind.MOVED)
-    assert moved.evidence["org_renamed"] == {"from": "THUDM", "to": "zai-org"}
+    assert org_renamed(moved.evidence) == OrgRename("THUDM", "zai-org")
     assert_counted(hub, result)
     # A later run (facts cached) remembers the rename: the old org's empty listing is not asked again.
     hub.reset_requests()
@@ -725,7 +730,9 @@ def test_license_where_the_catalog_states_one_and_findings_name_the_new_id(hub, 
     checkpoints += [{"hf": "old/c", "license": "llama2"}]
     result = run(source(hub), catalog(tmp_path, entry(checkpoints=checkpoints)), state)
     changed = sorted(
-        (f.subject.id, f.evidence["old"], f.evidence["new"]) for f in result.findings if f.kind is Kind.CHANGED
+        (f.subject.id, change.old, change.new)
+        for f in result.findings
+        if f.kind is Kind.CHANGED and (change := shape(f.evidence, FieldChange)) is not None
     )
     assert changed == [("acme/a", "apache-2.0", "mit"), ("new/c", "llama2", "llama3")]
     gated = only(result, Kind.GATED)

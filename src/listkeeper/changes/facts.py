@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
+from listkeeper import evidence
 from listkeeper.changes.change import Change
 from listkeeper.changes.planner import Planner
 from listkeeper.changes.uses import get, plain
-from listkeeper.evidence import dead_since
+from listkeeper.evidence import FieldChange, VersionChange, dead_since, shape
 from listkeeper.findings import Finding
 from listkeeper.subjects import ARXIV_VERSION
 
@@ -35,8 +36,9 @@ def dead(planner: Planner, finding: Finding) -> None:
 
 def version(planner: Planner, finding: Finding) -> None:
     """A new arXiv version: the id's suffix or ``version`` is raised where the list states one."""
-    to = str(finding.evidence.get("to") or "")
-    if finding.evidence.get("field") == "title":
+    title, change = shape(finding.evidence, FieldChange), shape(finding.evidence, VersionChange)
+    to = change.to if change is not None else ""
+    if title is not None and title.field == "title":
         return changed(planner, finding)
     if not re.fullmatch(r"v\d+", to):
         return None
@@ -58,8 +60,8 @@ def version(planner: Planner, finding: Finding) -> None:
 
 
 def withdrawn(planner: Planner, finding: Finding) -> None:
-    reason = finding.evidence.get("reason")
-    if not isinstance(reason, str) or not reason.strip():
+    reason = evidence.reason(finding.evidence)
+    if reason is None or not reason.strip():
         return
     for use in planner.uses_of(finding):
         if use.role == "paper":
@@ -73,7 +75,8 @@ def archived(planner: Planner, finding: Finding) -> None:
 
 
 def license(planner: Planner, finding: Finding) -> None:
-    new = finding.evidence.get("new")
+    change = shape(finding.evidence, FieldChange)
+    new = change.new if change is not None else None
     if not isinstance(new, str) or not new:
         return
     for use in planner.uses_of(finding):
@@ -83,12 +86,12 @@ def license(planner: Planner, finding: Finding) -> None:
 
 
 def changed(planner: Planner, finding: Finding) -> None:
-    evidence = finding.evidence
-    if evidence.get("field") == "license":
+    change = shape(finding.evidence, FieldChange)
+    if change is not None and change.field == "license":
         return license(planner, finding)
-    if evidence.get("field") != "title" or not isinstance(evidence.get("new"), str) or not evidence["new"].strip():
+    if change is None or change.field != "title" or not isinstance(change.new, str) or not change.new.strip():
         return
-    new, old = " ".join(evidence["new"].split()), evidence.get("old")
+    new, old = " ".join(change.new.split()), change.old
     for use in planner.live_uses(finding.subject):
         if use.role != "paper":
             continue

@@ -7,6 +7,7 @@ from listkeeper.catalog.load import KeyPath
 from listkeeper.changes.change import Change
 from listkeeper.changes.planner import Planner
 from listkeeper.changes.uses import Use, dismissed, get, plain
+from listkeeper.evidence import org_renamed
 from listkeeper.findings import Finding
 from listkeeper.subjects import Subject
 
@@ -31,9 +32,9 @@ def moved(planner: Planner, finding: Finding) -> None:
 def _tracking(planner: Planner, finding: Finding, new: Subject) -> None:
     """Tracking rules follow a move: ``track.github`` names the repo's new id, ``track.hf_authors`` the org's
     new name (when the Hub said the whole org was renamed)."""
-    org = finding.evidence.get("org_renamed")
-    old_owner = org.get("from") if isinstance(org, dict) else None
-    new_owner = org.get("to") if isinstance(org, dict) else None
+    org = org_renamed(finding.evidence)
+    old_owner = org.old if org is not None else None
+    new_owner = org.new if org is not None else None
     for file, family in sorted(planner.catalog.families.items()):
         for e_index, entry in enumerate(family.entries):
             for d_index, text in enumerate(entry.dismissed):  # a declined subject stays declined under its new id

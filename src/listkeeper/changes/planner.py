@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from listkeeper import evidence
 from listkeeper.catalog.load import KeyPath
 from listkeeper.catalog.model import Catalog
 from listkeeper.changes.change import Change, DeadAction, item_name
@@ -43,8 +44,8 @@ class Planner:
     def uses_of(self, finding: Finding) -> list[Use]:
         """Where the catalog uses the finding's subject, or its old name (``evidence["alias"]``) after a move."""
         out = list(self.live_uses(finding.subject))
-        alias = finding.evidence.get("alias")
-        if isinstance(alias, str) and alias:
+        alias = evidence.alias(finding.evidence)
+        if alias is not None:
             out += [u for u in self.live_uses(Subject(finding.subject.kind, alias)) if u not in out]
         return out
 

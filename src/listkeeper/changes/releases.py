@@ -11,24 +11,27 @@ from listkeeper.catalog.model import Entry
 from listkeeper.changes.change import Change
 from listkeeper.changes.planner import Planner
 from listkeeper.changes.uses import dismissed, parse_path, same_file, tracks
+from listkeeper.evidence import NewItem, Release, shape
+from listkeeper.evidence import entry as entry_of
 from listkeeper.findings import Finding
 
 
 def new_release(planner: Planner, finding: Finding) -> None:
     subject = finding.subject
-    if subject.kind == "github" and finding.evidence.get("field") == "release":
-        tag = finding.evidence.get("tag")
+    release, item = shape(finding.evidence, Release), shape(finding.evidence, NewItem)
+    if subject.kind == "github" and release is not None and release.stated:
+        tag = release.tag
         for use in planner.uses_of(finding):
             if use.role == "code" and isinstance(tag, str) and tag:
                 planner.set_fact(use, "release", tag, finding, f"new release {tag} on GitHub")
         return
-    if subject.kind == "github" and finding.evidence.get("kind") == "repository":
+    if subject.kind == "github" and item is not None and item.kind == "repository":
         _new_repository(planner, finding)
         return
     if subject.kind != "hf-model":
         return
-    created, collection = _created(finding), finding.evidence.get("collection")
-    if isinstance(collection, str) and collection:
+    created, collection = _created(finding), item.collection if item is not None else None
+    if collection:
         evidence = f"added to the collection {collection}: {subject.url()}"
     else:
         evidence = f"new on the Hub{f', created {created}' if created else ''}: {subject.url()}"
@@ -66,7 +69,7 @@ def _target_entry(planner: Planner, finding: Finding) -> tuple[str, int, Entry] 
         for file, fam in sorted(planner.catalog.families.items())
         for i, entry in enumerate(fam.entries)
     ]
-    wanted = finding.evidence.get("entry")
+    wanted = entry_of(finding.evidence)
     for file, i, entry in entries:
         if wanted and entry.id == wanted:
             return file, i, entry
@@ -89,7 +92,5 @@ def _iso_date(value: Any) -> str | None:
 
 
 def _created(finding: Finding) -> str | None:
-    for key in ("created_at", "created", "createdAt"):
-        if (found := _iso_date(finding.evidence.get(key))) is not None:
-            return found
-    return None
+    item = shape(finding.evidence, NewItem)
+    return _iso_date(item.created_at) if item is not None else None

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from listkeeper import subjects
+from listkeeper.evidence import LinkEvidence, typed
 from listkeeper.findings import Finding, Kind, Origin
 from listkeeper.links.status import LinkResult, Verdict
 from listkeeper.pipeline.targets import Targets
@@ -45,21 +45,18 @@ def link_findings(results: Mapping[str, LinkResult], targets: Targets) -> list[F
         if kind is None:
             continue
         subject = targets.subject[url]
-        evidence: dict[str, Any] = {"url": url, "verdict": result.verdict.value, "detail": result.detail}
-        if result.status is not None:
-            evidence["status"] = result.status
-        if result.chain:
-            evidence["chain"] = [[hop.status, hop.url] for hop in result.chain]
-        if result.cached:
-            evidence["cached"] = True
-        new_subject = None
+        new_subject: Subject | None = None
+        final_url: str | None = None
         message = result.detail or result.verdict.value
         if kind is Kind.MOVED:
             if not result.final_url:
                 continue
             new_subject = _same_kind_subject(subject, result.final_url)
-            evidence["final_url"] = result.final_url
+            final_url = result.final_url
             message = f"permanently redirected to {result.final_url}"
+        chain = tuple((hop.status, hop.url) for hop in result.chain)
+        seen = LinkEvidence.of(result.verdict.value, result.detail, result.status, chain, result.cached, final_url)
+        evidence = {"url": url, **typed(seen)}
         locations = tuple(sorted(set(targets.locations[url])))
         findings.append(Finding(kind, subject, message, evidence, locations, new_subject, source=Origin.LINKS))
     return findings

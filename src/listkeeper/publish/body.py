@@ -21,7 +21,7 @@ from pathlib import PurePosixPath
 from typing import Any, Literal
 
 from listkeeper.catalog.load import format_path
-from listkeeper.evidence import dead_memory
+from listkeeper.evidence import dead_memory, http_status, json_value
 from listkeeper.findings import Finding, Kind
 from listkeeper.mdlist.change import MdChange
 from listkeeper.publish.fingerprint import AnyChange
@@ -137,7 +137,7 @@ def _old_new(change: AnyChange) -> str:
 
 def _date(finding: Finding) -> str | None:
     for key in _DATE_KEYS:
-        value = finding.evidence.get(key)
+        value = json_value(finding.evidence, key)
         if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}", value):
             return value[:10]
     return None
@@ -146,8 +146,8 @@ def _date(finding: Finding) -> str | None:
 def _evidence(change: AnyChange) -> str:
     finding = change.finding
     parts: list[str] = []
-    status = finding.evidence.get("status")
-    if isinstance(status, int) and not isinstance(status, bool):
+    status = http_status(finding.evidence)
+    if status is not None:
         parts.append(f"HTTP {status}")
     if (day := _date(finding)) is not None:
         parts.append(day)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from listkeeper.catalog.load import LoadedCatalog
+from listkeeper.evidence import FieldChange, VersionChange, typed
 from listkeeper.findings import Finding, Kind, Location
 from listkeeper.sources.arxiv.common import ABS_URL, NAME, SEEN_NS, Run, iso, split_version, valid_id
 from listkeeper.sources.base import Fact
@@ -61,9 +62,7 @@ def judge(
                 Kind.NEW_VERSION,
                 f"arXiv {base} has a new version {data['version']} (the list has v{listed})",
                 {
-                    "field": "version",
-                    "from": f"v{listed}",
-                    "to": data["version"],
+                    **typed(VersionChange.listed(f"v{listed}", data["version"])),
                     "updated": data["updated"],
                     "url": url,
                 },
@@ -72,7 +71,7 @@ def judge(
         finding(
             Kind.NEW_VERSION,
             f"arXiv {base} has a new version {data['version']} (last seen {seen.get('version')})",
-            {"from": seen.get("version"), "to": data["version"], "updated": data["updated"], "url": url},
+            {**typed(VersionChange(seen.get("version"), data["version"])), "updated": data["updated"], "url": url},
         )
     if data["withdrawn"]:
         reason = " ".join((data.get("comment") or "").split()) or "withdrawn (no reason given)"
@@ -92,7 +91,7 @@ def judge(
         finding(
             Kind.CHANGED,
             f"arXiv {base}: the title differs from the catalog",
-            {"field": "title", "old": old, "new": data["title"], "url": url},
+            {**typed(FieldChange("title", old, data["title"])), "url": url},
         )
 
 

@@ -32,6 +32,7 @@ from listkeeper.catalog.load import LoadedCatalog, format_path
 from listkeeper.catalog.model import CodeRepo
 from listkeeper.catalog.refs import Ref
 from listkeeper.config import Config, SourcesConfig
+from listkeeper.evidence import reason
 from listkeeper.findings import Finding, Location
 from listkeeper.sources import backoff, tracking
 from listkeeper.sources.base import Fact, SourceResult
@@ -103,7 +104,7 @@ class GitHubSource:
             findings.judge(repo, outcome, result, state, writes, now, licenses)
             if not outcome.cached:
                 asked[repo.subject] = result.findings[before:]
-        reasons = [o.evidence.get("reason") for o in outcomes.values() if o.exists is None]
+        reasons = [reason(o.evidence) for o in outcomes.values() if o.exists is None]
         reasons += [v["error"] for v in listings.values() if v.get("error")]
         result.unavailable = next((r for r in reasons if r), None)
         result.findings += orgs.new_repos(loaded, org_rules, listings, result, state, writes, now)

@@ -9,6 +9,7 @@ from typing import Any
 
 from listkeeper.catalog.load import LoadedCatalog
 from listkeeper.catalog.model import CodeRepo
+from listkeeper.evidence import FieldChange, Release, reason, typed
 from listkeeper.findings import Finding, Kind
 from listkeeper.sources.base import Fact, SourceResult
 from listkeeper.sources.github.common import NAME, SEEN_NS, Outcome, Repo, Writes
@@ -41,7 +42,7 @@ def judge(
     moved: Subject | None = None
 
     if outcome.exists is None:
-        result.facts[subject] = Fact(subject, None, data={"error": outcome.evidence.get("reason", "")})
+        result.facts[subject] = Fact(subject, None, data={"error": reason(outcome.evidence) or ""})
         finding(Kind.UNKNOWN, f"GitHub could not answer for {repo.name}", outcome.evidence)
         return
     if not outcome.exists:
@@ -71,7 +72,7 @@ def judge(
         finding(
             Kind.CHANGED,
             f"GitHub repository {full_name}: the license is {data['license']}, the list says {listed_license}",
-            {"field": "license", "old": listed_license, "new": data["license"], "url": data.get("url")},
+            {**typed(FieldChange("license", listed_license, data["license"])), "url": data.get("url")},
         )
 
 
@@ -86,9 +87,7 @@ def _new_release(repo: Repo, latest: dict[str, Any] | None, state: State, writes
                 Kind.NEW_RELEASE,
                 f"GitHub repository {repo.name} has a new release {tag} (the list has {repo.listed_release})",
                 {
-                    "field": "release",
-                    "tag": tag,
-                    "published_at": latest.get("published_at"),
+                    **typed(Release.listed(tag, latest.get("published_at"))),
                     "url": latest.get("url"),
                     "previous": repo.listed_release,
                 },
@@ -98,12 +97,7 @@ def _new_release(repo: Repo, latest: dict[str, Any] | None, state: State, writes
         finding(
             Kind.NEW_RELEASE,
             f"GitHub repository {repo.name} has a new {latest.get('kind', 'release')} {tag}",
-            {
-                "tag": tag,
-                "published_at": latest.get("published_at"),
-                "url": latest.get("url"),
-                "previous": seen.get("tag"),
-            },
+            {**typed(Release(tag, latest.get("published_at"))), "url": latest.get("url"), "previous": seen.get("tag")},
         )
 
 

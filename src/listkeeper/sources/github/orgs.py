@@ -11,6 +11,7 @@ from githubkit import GitHub
 
 from listkeeper.catalog.load import LoadedCatalog
 from listkeeper.catalog.model import GitHubOrgRule
+from listkeeper.evidence import NewItem, typed
 from listkeeper.findings import Finding, Kind
 from listkeeper.sources import tracking
 from listkeeper.sources.base import SourceResult
@@ -128,9 +129,7 @@ def new_repos(
                 )
                 continue
             evidence = {
-                "id": name,
-                "kind": "repository",
-                "created_at": created,
+                **typed(NewItem(name, "repository", created)),
                 "url": f"{WEB}/{name}",
                 "entry": rule.entry_id,
                 "rule": {

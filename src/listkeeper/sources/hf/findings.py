@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from listkeeper.catalog.load import LoadedCatalog
+from listkeeper.evidence import FieldChange, OrgRename, typed
 from listkeeper.findings import Finding, Kind, Location
 from listkeeper.sources.base import Fact
 from listkeeper.sources.hf.common import (
@@ -49,7 +50,7 @@ def fact_findings(fact: Fact, locations: Sequence[Location], endpoints: Endpoint
             "checked_at": data.get("checked_at"),
         }
         if org := data.get("org_renamed"):
-            evidence["org_renamed"] = org
+            evidence["org_renamed"] = OrgRename.from_json(org)
         out.append(finding(Kind.MOVED, f"{subject.id} is now {fact.moved_to.id}", evidence, fact.moved_to))
     if data.get("disabled"):
         out.append(finding(Kind.DISABLED, f"{subject.id} is disabled on the Hub", {"status": data.get("status")}))
@@ -80,7 +81,7 @@ def license_findings(
             now = fact.data.get("license")
             if not now or now.lower() == ckpt.license.lower():
                 continue
-            about, evidence = subject, {"field": "license", "old": ckpt.license, "new": now}
+            about, evidence = subject, typed(FieldChange("license", ckpt.license, now))
             if fact.moved_to is not None:
                 about, evidence = fact.moved_to, evidence | {"alias": subject.id}
             evidence["url"] = about.url(endpoints)

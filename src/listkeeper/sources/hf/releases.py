@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from listkeeper.catalog.load import LoadedCatalog
+from listkeeper.evidence import NewItem, typed
 from listkeeper.findings import Finding, Kind, Location
 from listkeeper.sources import tracking
 from listkeeper.sources.hf.common import (
@@ -87,9 +88,7 @@ def new_releases(
             if item["subject"] in stored["baseline"] or item["subject"].lower() in skip:
                 continue
             evidence = {
-                "id": subject.id,
-                "kind": subject.kind,
-                "collection": slug,
+                **typed(NewItem.in_collection(subject.id, subject.kind, slug)),
                 "url": subject.url(endpoints),
                 "first_seen": stored.get("first_seen", {}).get(item["subject"], run.now.isoformat()),
                 "note": item.get("note"),
@@ -109,9 +108,7 @@ def release(
         locs = tuple(sorted({*earlier.locations, rule.location}))
         return Finding(earlier.kind, subject, earlier.message, earlier.evidence, locs, source=NAME)
     evidence = {
-        "id": subject.id,
-        "kind": subject.kind,
-        "created_at": summary.get("created_at"),
+        **typed(NewItem(subject.id, subject.kind, summary.get("created_at"))),
         "url": subject.url(endpoints),
         "downloads": summary.get("downloads"),
         "likes": summary.get("likes"),

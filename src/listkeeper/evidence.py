@@ -315,13 +315,13 @@ def from_json(evidence: Mapping[str, Any], kind: str = "", source: str = "") -> 
     found = _read_shape(out, kind, source)
     if found is None:
         return out
-    typed: dict[str, Any] = {}
+    shaped: dict[str, Any] = {}
     for key, value in out.items():
         if key not in found.keys:
-            typed[key] = value
-        elif _SLOT[type(found)] not in typed:
-            typed[_SLOT[type(found)]] = found
-    return typed
+            shaped[key] = value
+        elif _SLOT[type(found)] not in shaped:  # the shape stands where its first key stood
+            shaped[_SLOT[type(found)]] = found
+    return shaped
 
 
 def _read_shape(data: Mapping[str, Any], kind: str, source: str) -> Shape | None:

@@ -115,7 +115,7 @@ def parse(text: str) -> Document:
 
     while index < len(tokens):
         tok = tokens[index]
-        if tok.type == "heading_open":
+        if tok.type == "heading_open" and tok.level == 0:  # a heading in a list item or quote is its text
             flush()
             level = int(tok.tag[1:])
             section = Section(level, doc.inline(tokens[index + 1]), tok.map[0] + 1 if tok.map else 0)

@@ -15,8 +15,8 @@ which bytes of those lines to change:
 
 Nothing else changes: line endings (CRLF stays CRLF), trailing spaces, table alignment, HTML, emoji, code. Each
 file's edit is verified by extracting its links again: the result must hold exactly the links expected (the old
-ones with the rewrites applied, minus removed items) and the same code, else :class:`EditError` names file:line
-and nothing is written. Applying the same findings twice changes nothing the second time.
+ones with the rewrites applied, minus removed items, each in its form) and the same code, else :class:`EditError`
+names file:line and nothing is written. Applying the same findings twice changes nothing the second time.
 
 This module is the entry point (:func:`edit_markdown`); the steps live in :mod:`~listkeeper.mdlist.actions` (what
 the findings ask for), :mod:`~listkeeper.mdlist.plan` (one file's edits), :mod:`~listkeeper.mdlist.mark` (a dead

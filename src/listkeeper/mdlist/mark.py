@@ -11,7 +11,7 @@ from listkeeper.links.extract import ExtractedLink
 from listkeeper.mdlist import references
 from listkeeper.mdlist.lines import FileEdit, line_body, locate, occurrences
 from listkeeper.mdlist.policy import Policy
-from listkeeper.mdlist.spans import link_span
+from listkeeper.mdlist.spans import close_below, link_span
 
 _DATE = r"\d{4}-\d{2}-\d{2}"
 
@@ -46,6 +46,16 @@ def mark_link(
     day = since.isoformat()
     if not spans:  # an <img src> or a link whose whole span is not on one line: a comment at the end of the line
         note = policy.comment.format(date=day, url=url)
+        found = occurrences(body, url) if link.kind != "reference" else []
+        bodies = [line_body(line)[0] for line in edit.lines[at : at + 4]]
+        below = close_below(bodies, found[0][0]) if found else None
+        if below is not None:  # the link closes on a later line: the comment goes after it, never inside it
+            at, close = at + below[0], below[1]
+            body = line_body(edit.lines[at])[0]
+            if re.compile(r"[ \t]*" + _template_regex(policy.comment, url)).match(body, close):
+                return False
+            edit.set_body(at, body[:close] + " " + note + body[close:])
+            return True
         if re.search(_template_regex(policy.comment, url), body):
             return False
         content = body.rstrip(" \t")

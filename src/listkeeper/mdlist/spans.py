@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 
 def _matching_open(line: str, close: int) -> int | None:
@@ -45,7 +46,7 @@ def _matching_close(line: str, open_paren: int) -> int | None:
 
 def link_span(line: str, start: int, end: int, kind: str) -> tuple[int, int] | None:
     """The whole link around the URL written at ``start:end``: ``[text](url)``, ``<url>``, ``<a …>…</a>``."""
-    if line[max(0, start - 2) : start] == "](" or line[max(0, start - 3) : start] == "](<":
+    if re.search(r"\]\([ \t]*<?\Z", line[:start]):  # "[text](url)", "[text](<url>)", "[text]( url)"
         paren = line.rfind("(", 0, start)
         first = _matching_open(line, paren - 1)
         last = _matching_close(line, paren)
@@ -64,4 +65,23 @@ def link_span(line: str, start: int, end: int, kind: str) -> tuple[int, int] | N
         return None
     if kind == "bare":
         return start, end
+    return None
+
+
+def close_below(bodies: Sequence[str], start: int) -> tuple[int, int] | None:
+    """For a link destination that begins at ``start`` on ``bodies[0]`` and goes on past the line's end (its ``)``
+    on a later line, as CommonMark allows): (index into ``bodies``, index just after that ``)``)."""
+    body = bodies[0]
+    if not re.search(r"\]\([ \t]*<?\Z", body[:start]):
+        return None
+    paren = body.rfind("(", 0, start)
+    if _matching_close(body, paren) is not None:
+        return None
+    joined = body[paren:]
+    for below in range(1, len(bodies)):
+        offset = len(joined) + 1
+        joined += "\n" + bodies[below]
+        close = _matching_close(joined, 0)
+        if close is not None:
+            return below, close - offset
     return None

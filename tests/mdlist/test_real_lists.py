@@ -1,0 +1,65 @@
+"""Markdown-mode edits on excerpts of real awesome lists (sources in tests/fixtures/README.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from listkeeper.errors import EditError
+from listkeeper.evidence import DeadMemory
+from listkeeper.findings import Finding, Kind
+from listkeeper.links.extract import extract_markdown
+from listkeeper.mdlist.edit import edit_markdown
+from listkeeper.mdlist.policy import DeadPolicy, Policy
+from listkeeper.subjects import Subject
+
+REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real"
+TODAY = date(2026, 12, 5)
+NOTE = "<!-- listkeeper: dead since 2026-11-28 -->"
+
+
+def dead(url: str) -> Finding:
+    memory = DeadMemory.from_json({"first_seen": "2026-11-28T02:00:00+00:00"})
+    return Finding(Kind.DEAD, Subject("url", url), "HTTP 404", {"status": 404, "memory": memory}, ())
+
+
+def forms(text: str) -> list[tuple[str, str]]:
+    return [(link.url, link.kind) for link in extract_markdown(text, "README.md")]
+
+
+@pytest.mark.parametrize("mode", ["mark", "comment"])
+def test_a_dead_link_whose_destination_wraps_gets_its_note_after_the_link_not_inside_it(mode: DeadPolicy) -> None:
+    # PaddlePaddle/awesome-DeepLearning ends a link's destination on the next line: "(https://…/1297\n    )".
+    # The note used to go at the end of the first line, inside the destination: the link became plain text.
+    text = (REAL / "paddle-awesome-deeplearning-wrapped-link.md").read_text(encoding="utf-8")
+    url = "https://aistudio.baidu.com/aistudio/course/introduce/1297"
+    out, changes = edit_markdown({"README.md": text}, [dead(url)], policy=Policy(dead=mode), today=TODAY)
+    new = out["README.md"]
+    assert [(c.line, c.op) for c in changes] == [(3, "mark")]
+    assert new == text.replace("\n    )**", f"\n    ) {NOTE}**", 1)
+    assert forms(new) == forms(text) == [(url, "inline")]
+    again, _ = edit_markdown({"README.md": new}, [dead(url)], policy=Policy(dead=mode), today=TODAY)
+    assert again == {}
+
+
+def test_a_destination_written_after_a_space_is_marked_like_any_link() -> None:
+    # frutik/awesome-search writes "[…]( https://radimrehurek.com/…)": the mark wraps the link (it fell back to a
+    # comment at the end of the line).
+    text = (REAL / "frutik-awesome-search-spaced-destination.md").read_text(encoding="utf-8")
+    url = "https://radimrehurek.com/gensim/models/phrases.html"
+    out, _ = edit_markdown({"README.md": text}, [dead(url)], policy=Policy(dead="mark"), today=TODAY)
+    line = out["README.md"].split("\n")[2]
+    assert line.startswith("* ~~[Automatically detect common phrases")
+    assert line.endswith(f"]( {url})~~ (dead since 2026-11-28)")
+    assert forms(out["README.md"]) == forms(text)
+
+
+def test_an_edit_that_turns_a_link_into_text_is_refused_even_when_its_url_stays() -> None:
+    # "\[text](url)" is text with a bare URL in it: the same URLs, but the link is gone.
+    text = "# L\n\n- [Gone](https://gone.example/x)\n"
+    policy = Policy(dead="mark", mark="\\{link}")
+    assert [url for url, _ in forms("- \\[Gone](https://gone.example/x)\n")] == ["https://gone.example/x"]
+    with pytest.raises(EditError, match=r"^R\.md:3: the edit would change other links than intended"):
+        edit_markdown({"R.md": text}, [dead("https://gone.example/x")], policy=policy, today=TODAY)

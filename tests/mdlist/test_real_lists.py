@@ -63,3 +63,22 @@ def test_an_edit_that_turns_a_link_into_text_is_refused_even_when_its_url_stays(
     assert [url for url, _ in forms("- \\[Gone](https://gone.example/x)\n")] == ["https://gone.example/x"]
     with pytest.raises(EditError, match=r"^R\.md:3: the edit would change other links than intended"):
         edit_markdown({"R.md": text}, [dead("https://gone.example/x")], policy=policy, today=TODAY)
+
+
+def test_a_dead_arxiv_paper_is_marked_where_the_list_links_it() -> None:
+    # lyc61c/Awesome-Multimodal-Table-Understanding links papers by their arXiv abs URL in table rows. check asks
+    # arXiv about exactly that URL and reports a paper arXiv does not know as dead arxiv:ID; update did not mark it.
+    text = (REAL / "lyc61c-table-understanding-paper-table.md").read_text(encoding="utf-8")
+    finding = Finding(Kind.DEAD, Subject("arxiv", "2412.12827"), "absent", {"reason": "absent from id_list feed"}, ())
+    out, changes = edit_markdown({"README.md": text}, [finding], policy=Policy(dead="mark"), today=TODAY)
+    assert [(c.line, c.op, c.old) for c in changes] == [(7, "mark", "https://arxiv.org/abs/2412.12827")]
+    new_lines, old_lines = out["README.md"].split("\n"), text.split("\n")
+    assert [i for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=True)) if a != b] == [6]
+    assert new_lines[6].startswith(
+        "| 2024 | **~~[TabSniper: Towards Accurate Table Detection and Structure Recognition for Bank Statements]"
+        "(https://arxiv.org/abs/2412.12827)~~ (dead since 2026-12-05)** | CODS-COMAD |"
+    )
+    # Another paper's URL that only starts with the same id is not this paper.
+    other = text.replace("2404.10305", "2412.128270")
+    _, changes = edit_markdown({"README.md": other}, [finding], policy=Policy(dead="mark"), today=TODAY)
+    assert [c.old for c in changes] == ["https://arxiv.org/abs/2412.12827"]

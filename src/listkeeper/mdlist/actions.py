@@ -18,6 +18,7 @@ _HOSTS: dict[str, str] = {
     "hf-dataset": r"(?:www\.)?(?:huggingface\.co|hf\.co)/datasets/",
     "hf-space": r"(?:www\.)?(?:huggingface\.co|hf\.co)/spaces/",
     "hf-collection": r"(?:www\.)?(?:huggingface\.co|hf\.co)/collections/",
+    "arxiv": r"(?:www\.)?arxiv\.org/abs/",  # the canonical URL, the one a check asks arXiv about
 }
 
 

@@ -82,3 +82,29 @@ def test_a_dead_arxiv_paper_is_marked_where_the_list_links_it() -> None:
     other = text.replace("2404.10305", "2412.128270")
     _, changes = edit_markdown({"README.md": other}, [finding], policy=Policy(dead="mark"), today=TODAY)
     assert [c.old for c in changes] == ["https://arxiv.org/abs/2412.12827"]
+
+
+def test_remove_takes_a_row_only_for_the_link_that_names_it() -> None:
+    # PaddlePaddle/awesome-DeepLearning lists six videos in one table cell. One dead video used to take the whole
+    # row, and its five live links, with it; the dead link is marked instead. A row whose first (naming) link is dead
+    # still goes whole, as documented.
+    text = (REAL / "paddle-awesome-deeplearning-course-table.md").read_text(encoding="utf-8")
+    second = "https://www.bilibili.com/video/BV1HB4y1A73b"
+    lead = "https://aistudio.baidu.com/aistudio/course/introduce/16651"
+    out, changes = edit_markdown(
+        {"README.md": text}, [dead(second), dead(lead)], policy=Policy(dead="remove"), today=TODAY
+    )
+    assert [(c.line, c.op, c.reason) for c in changes] == [
+        (5, "remove", "dead"),
+        (9, "mark", "dead; not the link that names its list item or table row, so marked"),
+    ]
+    old_lines, new_lines = text.split("\n"), out["README.md"].split("\n")
+    assert new_lines == [
+        *old_lines[:4],
+        *old_lines[5:8],
+        old_lines[8].replace(
+            f"[PaddleX目标检测任务详解]({second})", f"~~[PaddleX目标检测任务详解]({second})~~ (dead since 2026-11-28)"
+        ),
+        *old_lines[9:],
+    ]
+    assert {url for url, _ in forms(out["README.md"])} == {url for url, _ in forms(text)} - {lead}

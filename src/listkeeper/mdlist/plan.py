@@ -11,7 +11,7 @@ from datetime import date
 from listkeeper.config import DEFAULT_LIMITS, LimitsConfig
 from listkeeper.errors import EditError
 from listkeeper.evidence import dead_since
-from listkeeper.links.extract import extract_markdown
+from listkeeper.links.extract import ExtractedLink, extract_markdown
 from listkeeper.mdlist import blocks, references
 from listkeeper.mdlist.actions import Dead, Move, relabel, rewrite
 from listkeeper.mdlist.change import MdChange
@@ -95,6 +95,20 @@ def _plan_moves(edit: FileEdit, moves: Sequence[Move], defined: Mapping[str, tup
         edit.set_body(at, relabel(line_body(edit.lines[at])[0], line_moves))
 
 
+def _lead_link(links: Sequence[ExtractedLink], box: tuple[int, int]) -> ExtractedLink | None:
+    """The first link on lines ``box`` (0-based, end excluded), badge images aside: the one that names the list item
+    or table row (a paper's title; its code, demo or project links come after it)."""
+    first, end = box
+    for link in links:
+        if (
+            first <= link.line - 1 < end
+            and link.url
+            and not (link.kind in ("image", "html-img") and is_badge_image(link.url))
+        ):
+            return link
+    return None
+
+
 def _plan_deads(
     edit: FileEdit,
     moves: Sequence[Move],
@@ -116,9 +130,14 @@ def _plan_deads(
         seen.add((link.line, link.url))
         since = dead_since(dead.finding.evidence, today)
         mark = {"state": "dead", "since": since}
+        reason = "dead"
         if policy.dead == "remove":
             box = blocks.innermost(containers, link.line - 1)
-            if box is not None:
+            if box is None:
+                reason = "dead; not in a list item or table row, so marked"
+            elif _lead_link(links, box) is not link:  # the item is not this link's: remove it, lose others
+                reason = "dead; not the link that names its list item or table row, so marked"
+            else:
                 first, end = box
                 while end - 1 > first and not line_body(edit.lines[end - 1])[0].strip():
                     end -= 1  # trailing blank lines separate blocks: keep them
@@ -130,5 +149,4 @@ def _plan_deads(
             continue
         changed = mark_link(edit, link, defined, policy, since)
         if changed:
-            reason = "dead" if policy.dead != "remove" else "dead; not in a list item or table row, so marked"
             edit.changes.append(MdChange(file, link.line, "mark", link.url, mark, dead.finding, reason))

@@ -47,6 +47,14 @@ def test_dead_matches_the_url_with_or_without_a_fragment() -> None:
     assert repo.matches("https://github.com/THUDM/CogVLM/issues") and not repo.matches("https://github.com/THUDM/x")
 
 
+def test_a_dead_arxiv_paper_matches_its_abs_url_only() -> None:
+    _, (paper,) = actions([dead(Subject("arxiv", "2412.12827"))], ())
+    assert paper.matches("https://arxiv.org/abs/2412.12827") and paper.matches("http://www.arxiv.org/abs/2412.12827#x")
+    assert not paper.matches("https://arxiv.org/abs/2412.128270") and not paper.matches(
+        "https://arxiv.org/pdf/2412.12827"
+    )
+
+
 def test_dismissed_subjects_and_non_actionable_findings_change_nothing() -> None:
     text = "[a](https://github.com/THUDM/CogVLM)\n"
     assert edit_markdown({"R.md": text}, [moved(GH_OLD, GH_NEW)], today=TODAY, dismissed={"gh:thudm/cogvlm"}) == (

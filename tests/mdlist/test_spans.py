@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from listkeeper.mdlist.spans import link_span
+from listkeeper.mdlist.spans import close_below, link_span
 
 LINE = (
     "see [a [b]](https://x.example/(y)) and ![i](<https://i.example/p>) <https://z.example> "
@@ -34,3 +34,16 @@ def test_a_link_whose_brackets_are_not_on_the_line_has_no_span() -> None:
     assert link_span(line, start, start + len("https://x.example"), "inline") is None
     start = line.index("https://h.example")
     assert link_span(line, start, start + len("https://h.example"), "html-a") is None
+
+
+def test_a_destination_after_a_space_is_still_the_links() -> None:
+    line = "* [phrases]( https://r.example/p.html)"
+    start = line.index("https://")
+    assert link_span(line, start, start + len("https://r.example/p.html"), "inline") == (2, len(line))
+
+
+def test_a_destination_that_closes_on_a_later_line_is_found_there() -> None:
+    bodies = ["  - **[course](https://c.example/1297", "    )**: text", "next"]
+    assert close_below(bodies, bodies[0].index("https://")) == (1, len("    )"))
+    assert close_below(["[a](https://c.example/x) more", "x)"], 4) is None  # closed on its own line
+    assert close_below(["see https://c.example/x", ")"], 4) is None  # not a link destination

@@ -49,3 +49,15 @@ def test_an_edit_that_would_add_a_link_is_refused_with_file_and_line() -> None:
     policy = Policy(dead="mark", mark="{link} (dead, see https://archive.example/{date})")
     with pytest.raises(EditError, match=r"^R\.md:3: the edit would change other links"):
         edit_markdown({"R.md": text}, [dead(Subject("url", "https://gone.example/x"))], policy=policy, today=TODAY)
+
+
+def test_a_link_turned_into_text_is_refused_though_its_url_stays() -> None:
+    edit = _edit(TEXT)
+    edit.lines[0] = "- \\[a](https://a.example)"  # text with a bare URL in it: the same URL, not the same link
+    with pytest.raises(EditError, match=r"^R\.md:1: .*missing: \['https://a\.example \(inline\)'\]"):
+        verify(TEXT, edit, [])
+    # A bare URL marked dead is written as an autolink: the same form.
+    bare = "- https://a.example\n- [b](https://b.example) `code`\n"
+    edit2 = _edit(bare)
+    edit2.lines[0] = "- ~~<https://a.example>~~ (dead)"
+    assert verify(bare, edit2, []).startswith("- ~~<https://a.example>~~ (dead)\n")

@@ -96,6 +96,25 @@ def _items(tokens: list[Token], doc: Collector) -> list[Item]:
     return items
 
 
+def _without_back_links(token: Token) -> Token:
+    """A heading's inline content without the links to a ``#fragment`` that follow its text (``Web <sup>[Back
+    ⇈](#top)</sup>`` in Heapy/awesome-kotlin): navigation, not the heading's name. A heading that is only such a link
+    (a table of contents entry) keeps it."""
+    children = token.children or []
+    kept: list[Token] = []
+    skip = 0
+    for child in children:
+        if child.type == "link_open" and str(child.attrs.get("href", "")).startswith("#") and kept:
+            skip += 1
+        elif skip and child.type == "link_close":
+            skip -= 1
+        elif not skip:
+            kept.append(child)
+    if len(kept) == len(children) or not "".join(c.content for c in kept if c.type == "text").strip():
+        return token
+    return token.copy(children=kept)
+
+
 def parse(text: str) -> Document:
     """Parse Markdown ``text`` into a section tree; headings nest by level."""
     env: dict[str, Any] = {}
@@ -118,7 +137,8 @@ def parse(text: str) -> Document:
         if tok.type == "heading_open" and tok.level == 0:  # a heading in a list item or quote is its text
             flush()
             level = int(tok.tag[1:])
-            section = Section(level, doc.inline(tokens[index + 1]), tok.map[0] + 1 if tok.map else 0)
+            title = doc.inline(_without_back_links(tokens[index + 1]))
+            section = Section(level, title, tok.map[0] + 1 if tok.map else 0)
             while stack[-1].level >= level:
                 stack.pop()
             stack[-1].children.append(section)

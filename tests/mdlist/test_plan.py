@@ -32,3 +32,20 @@ def test_a_reference_definition_in_use_moves_at_its_line() -> None:
     assert edit.lines[2] == "[r]: https://github.com/zai-org/CogVLM"
     assert edit.lines[3] == "[unused]: https://github.com/THUDM/CogVLM/x"  # not a link of the file: untouched
     assert [(c.line, c.op, c.reason) for c in edit.changes] == [(3, "replace", f"moved to {GH_NEW}")]
+
+
+@pytest.mark.parametrize(
+    ("text", "removed"),
+    [
+        ("- [a](https://gone.example/x) — a tool, see [b](https://b.example)\n", True),  # opens the item: its name
+        ("- Parts: [1](https://gone.example/x), [2](https://b.example)\n", False),  # one part of a series
+        ("- Parts: [1](https://gone.example/x)\n", True),  # its only live link
+        ("- [b](https://b.example) and [a](https://gone.example/x)\n", False),  # not its first link
+        ("| t | c |\n|---|---|\n| 2024 [a](https://gone.example/x) | [b](https://b.example) |\n", True),  # a row
+        ("| t | c |\n|---|---|\n| [b](https://b.example) | [a](https://gone.example/x) |\n", False),  # its code
+    ],
+)
+def test_remove_takes_only_the_item_or_row_that_the_dead_link_names(text: str, removed: bool) -> None:
+    _, deads = actions([dead(Subject("url", "https://gone.example/x"))], ())
+    edit = plan_file(text, "R.md", [], deads, Policy(dead="remove"), TODAY)
+    assert [c.op for c in edit.changes] == (["remove"] if removed else ["mark"])

@@ -108,3 +108,19 @@ def test_remove_takes_a_row_only_for_the_link_that_names_it() -> None:
         *old_lines[9:],
     ]
     assert {url for url, _ in forms(out["README.md"])} == {url for url, _ in forms(text)} - {lead}
+
+
+def test_remove_keeps_an_item_whose_first_link_is_one_part_of_a_series() -> None:
+    # frutik/awesome-search: "* A closer look into the spell correction problem: [1](…), [2](…), [3](…), [preDict](…)".
+    # Part 1 dead must not take parts 2, 3 and preDict with it: the item is named by its text, not by that link.
+    # An item whose only link is dead goes ("* Peter Norvig. ["How to Write a Spelling Corrector"](…). …").
+    text = (REAL / "frutik-awesome-search-series-item.md").read_text(encoding="utf-8")
+    part1 = "https://medium.com/@searchhub.io/a-closer-look-into-the-spell-correction-problem-part-1-a6795bbf7112"
+    norvig = "http://norvig.com/spell-correct.html"
+    out, changes = edit_markdown(
+        {"README.md": text}, [dead(part1), dead(norvig)], policy=Policy(dead="remove"), today=TODAY
+    )
+    assert [(c.line, c.op) for c in changes] == [(3, "remove"), (6, "mark")]
+    new = out["README.md"]
+    assert "Peter Norvig" not in new and f"~~[1]({part1})~~ (dead since 2026-11-28), [2](" in new
+    assert {url for url, _ in forms(new)} == {url for url, _ in forms(text)} - {norvig}

@@ -11,8 +11,9 @@ which bytes of those lines to change:
   where it names the old id. Scheme and host stay as written.
 * confirmed ``dead`` — by the policy: ``mark`` wraps the link (``~~[name](url)~~ (dead since 2026-12-01)``, the
   template is configurable), ``comment`` puts an HTML comment beside it, ``remove`` deletes the whole list item
-  (with its nested items) or table row that the dead link names (its first link); a dead link in neither, or after
-  the naming link, is marked instead: never half a line removed, never a live entry.
+  (with its nested items) or table row that the dead link names (its first link: in a table row, at the start of a
+  list item, or its only live one); any other dead link is marked instead: never half a line removed, never a live
+  entry.
 
 Nothing else changes: line endings (CRLF stays CRLF), trailing spaces, table alignment, HTML, emoji, code. Each
 file's edit is verified by extracting its links again: the result must hold exactly the links expected (the old

@@ -109,6 +109,37 @@ def _lead_link(links: Sequence[ExtractedLink], box: tuple[int, int]) -> Extracte
     return None
 
 
+_OPENS_ITEM = re.compile(r"[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]+\W*?(?:\[|<a\b|<https?:|https?://)", re.IGNORECASE)
+
+
+def _names_its_box(
+    edit: FileEdit,
+    link: ExtractedLink,
+    box: tuple[int, int],
+    containers: Sequence[tuple[int, int, str]],
+    deads: Sequence[Dead],
+) -> bool:
+    """Whether the dead ``link`` is what its list item or table row is about, so removing the whole box loses no live
+    entry: it is the box's first link and either the box holds no other live link, or it is a table row (a row is
+    one record, named by its first link) or a list item that opens with the link (``- [Name](url) — …``, not
+    ``- A series: [1](…), [2](…)``)."""
+    if _lead_link(edit.links, box) is not link:
+        return False
+    first, end = box
+    others_live = any(
+        other is not link
+        and first <= other.line - 1 < end
+        and other.url
+        and not (other.kind in ("image", "html-img") and is_badge_image(other.url))
+        and not any(dead.matches(other.url) for dead in deads)
+        for other in edit.links
+    )
+    if not others_live:
+        return True
+    kind = next((k for f, e, k in containers if (f, e) == box), "item")
+    return kind == "row" or bool(_OPENS_ITEM.match(line_body(edit.lines[first])[0]))
+
+
 def _plan_deads(
     edit: FileEdit,
     moves: Sequence[Move],
@@ -135,7 +166,7 @@ def _plan_deads(
             box = blocks.innermost(containers, link.line - 1)
             if box is None:
                 reason = "dead; not in a list item or table row, so marked"
-            elif _lead_link(links, box) is not link:  # the item is not this link's: remove it, lose others
+            elif not _names_its_box(edit, link, box, containers, deads):  # removing it would lose a live entry
                 reason = "dead; not the link that names its list item or table row, so marked"
             else:
                 first, end = box

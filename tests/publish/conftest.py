@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from listkeeper.evidence import from_json as evidence_from_json
 from listkeeper.findings import Finding, Kind, Location
 from listkeeper.publish import proposal as proposal_module
 from listkeeper.subjects import Subject
+from tests.fakes.github import FakeGitHub
+from tests.fakes.github_git import FakeGitData
 from tests.samples import BUNNY
 
 TODAY = date(2026, 11, 27)
@@ -110,3 +113,29 @@ def work_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     git(repo, "remote", "add", "origin", str(origin))
     git(repo, "push", "--quiet", "origin", "main")
     return repo
+
+
+# -- the fake GitHub, holding the base branch of the list's repository ----------------------------------------------
+
+REPO = "acme/awesome-vlms"
+TOKEN = "ghs_publish_token"
+
+
+@pytest.fixture
+def gh() -> Iterator[FakeGitHub]:
+    with FakeGitHub(token=TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture
+def base_files() -> dict[str, str]:
+    """The base branch's files (a test module overrides this fixture for other files)."""
+    return BASE_FILES
+
+
+@pytest.fixture(name="git")
+def remote_git_data(gh: FakeGitHub, base_files: dict[str, str]) -> FakeGitData:
+    """The repository on the fake GitHub, its main branch holding ``base_files``."""
+    data = FakeGitData(gh)
+    data.init(REPO, base_files)
+    return data

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,24 +13,9 @@ from listkeeper.publish.marker import parse_marker, parse_trailer
 from listkeeper.state import open_state
 from tests.fakes.github import FakeGitHub
 from tests.fakes.github_git import FakeGitData
-from tests.publish.conftest import BASE_FILES, DEAD, MOVED, NEW, build
+from tests.publish.conftest import BASE_FILES, DEAD, MOVED, NEW, REPO, TOKEN, build
 
-REPO = "acme/awesome-vlms"
 BRANCH = "listkeeper/update"
-TOKEN = "ghs_publish_token"
-
-
-@pytest.fixture
-def gh() -> Iterator[FakeGitHub]:
-    with FakeGitHub(token=TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture
-def git(gh: FakeGitHub) -> FakeGitData:
-    data = FakeGitData(gh)
-    data.init(REPO, BASE_FILES)
-    return data
 
 
 def publisher(gh: FakeGitHub, sleeps: list[float] | None = None, interval: float = 0.0) -> GitHubPublisher:

@@ -4,7 +4,6 @@ request, no download of files the working tree already has), refs, pull requests
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,8 @@ from listkeeper.errors import PublishError
 from listkeeper.publish.rest import GitHubRepo, git_blob_sha
 from tests.fakes.github import FakeGitHub
 from tests.fakes.github_git import FakeGitData
+from tests.publish.conftest import REPO, TOKEN
 
-REPO = "acme/list"
-TOKEN = "ghs_rest_token"
 FILES = {
     "README.md": "# The list\n",
     "catalog/a.yaml": "id: a\n",
@@ -27,16 +25,8 @@ FILES = {
 
 
 @pytest.fixture
-def gh() -> Iterator[FakeGitHub]:
-    with FakeGitHub(token=TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture
-def git(gh: FakeGitHub) -> FakeGitData:
-    data = FakeGitData(gh)
-    data.init(REPO, FILES)
-    return data
+def base_files() -> dict[str, str]:
+    return FILES
 
 
 def repo(gh: FakeGitHub, sleeps: list[float] | None = None, interval: float = 0.0) -> GitHubRepo:
@@ -93,7 +83,7 @@ def test_a_missing_branch_is_none_and_a_missing_base_an_error(gh: FakeGitHub, gi
         assert r.ref_sha("no-such-branch") is None
         assert r.get_or_none("git/ref/heads/no-such-branch") is None
         r.base = "gone"
-        with pytest.raises(PublishError, match="base branch 'gone' does not exist in acme/list"):
+        with pytest.raises(PublishError, match=f"base branch 'gone' does not exist in {REPO}"):
             r.base_head()
 
 

@@ -203,3 +203,16 @@ def test_a_staging_directory_left_by_a_killed_run_is_removed_by_the_next(tmp_pat
     source.write_text(link_list(30), encoding="utf-8")
     run_import(source, out)
     assert not left.exists() and mine.is_dir()
+
+
+def test_emoji_are_written_as_themselves_not_escaped() -> None:
+    """libyaml's emitter escapes characters beyond the BMP (``"\\U0001F449 Go"``): valid YAML, but not what a
+    maintainer wants to edit. Seen importing real lists with emoji in headings and descriptions."""
+    text = "# Tools\n\n## 👉 Go 🤗\n\n- [gin](https://github.com/gin-gonic/gin) – fast 🚀, café\n"
+    result = import_bytes(text.encode(), "list.md")
+    written = "".join(family_yaml(family) for family in result.families)
+    assert "\\U" not in written
+    assert "👉 Go 🤗" in written and "fast 🚀, café" in written
+    assert all(
+        yaml.safe_load(family_yaml(f)) == f.model_dump(mode="python", exclude_defaults=True) for f in result.families
+    )

@@ -119,7 +119,8 @@ def family_yaml(family: Family, source: str | None = None) -> str:
     data = family.model_dump(mode="python", exclude_defaults=True)
     body = yaml.dump(
         data,
-        Dumper=_DUMPER,
+        # libyaml escapes characters beyond the BMP ("\U0001F449"); PyYAML's own emitter writes emoji as they are.
+        Dumper=yaml.SafeDumper if _beyond_bmp(data) else _DUMPER,
         sort_keys=False,
         allow_unicode=True,
         width=120,
@@ -128,6 +129,17 @@ def family_yaml(family: Family, source: str | None = None) -> str:
     )
     head = f"# Imported by `listkeeper import` from {source}; edit freely.\n" if source else ""
     return head + body
+
+
+def _beyond_bmp(value: object) -> bool:
+    """Whether any text in ``value`` (nested dicts, lists, strings) has a character beyond U+FFFF (emoji)."""
+    if isinstance(value, str):
+        return not value.isascii() and any(ord(char) > 0xFFFF for char in value)
+    if isinstance(value, dict):
+        return any(_beyond_bmp(key) or _beyond_bmp(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(_beyond_bmp(item) for item in value)
+    return False
 
 
 def file_name(family: Family) -> str:

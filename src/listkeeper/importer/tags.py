@@ -3,7 +3,7 @@ attribute values that are not link targets are noted as text that is not a link.
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
+from listkeeper.htmlparser import HTMLParser
 
 # (event, tag, attrs, line, data): event is "start", "end" or "data".
 Event = tuple[str, str, dict[str, str], int, str]

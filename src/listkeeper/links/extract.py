@@ -32,7 +32,6 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -44,6 +43,7 @@ from listkeeper.catalog.refs import catalog_refs
 from listkeeper.config import DEFAULT_LIMITS, LimitsConfig
 from listkeeper.errors import UsageError
 from listkeeper.findings import Location
+from listkeeper.htmlparser import HTMLParser
 from listkeeper.subjects import Endpoints
 
 #: Every kind an :class:`ExtractedLink` can have.

@@ -123,3 +123,22 @@ def test_no_link_is_lost_even_in_a_boilerplate_table() -> None:
     (other,) = _families(text)
     assert other["name"] == CATCH_ALL_NAME
     assert [x["url"] for e in other["entries"] for x in e["links"]] == ["https://ann.example/"]
+
+
+def test_a_heading_with_no_text_but_a_linked_logo_is_named_after_the_logo() -> None:
+    """A heading made only of a linked image has empty text; its family and entry had an empty name, which the
+    catalog model refuses: import crashed (exit 4). Found by fuzzing."""
+    text = (
+        "# List\n\n## [![](https://img.example/logo.png)](https://github.com/acme/tool)\n\n"
+        "- [docs](https://docs.example/)\n\n### ![CogVLM](https://img.example/cog.png)\n\n- [x](https://x.example/)\n"
+    )
+    families = _families(text)
+    names = [(f["name"], [e["name"] for e in f["entries"]]) for f in families]
+    assert names[0][0] == "tool"  # the linked repository's name, for want of any text
+    assert any(name == "CogVLM" for name, _ in names) or any("CogVLM" in entries for _, entries in names)
+    assert all(name and all(entries) for name, entries in names)
+
+
+def test_a_heading_of_nothing_but_punctuation_gets_a_name_from_its_line() -> None:
+    families = _families("# List\n\n## ---\n\n## []()\n\n- [x](https://x.example/)\n")
+    assert all(f["name"] and all(e["name"] for e in f["entries"]) for f in families)

@@ -152,17 +152,17 @@ class _Builder:
         )
 
     def _heading_family(self, section: Section, series: str | None, entries: list[Section]) -> None:
-        family = FamilyDraft(section.title.text, (section.line, 0), series=series)
+        family = FamilyDraft(section.name, (section.line, 0), series=series)
         self.families.append(family)
         if not entries:
-            entry = EntryDraft(section.title.text)
+            entry = EntryDraft(section.name)
             family.add(entry)
             self._register(section, family, entry)
             self._absorb(entry, section, summary=True, family=family)
             return
         family.summary = roles.summary(section.blocks)
         for child in entries:
-            entry = EntryDraft(child.title.text)
+            entry = EntryDraft(child.name)
             family.add(entry)
             self._register(child, family, entry)
             self._absorb(entry, child, summary=True, family=family)

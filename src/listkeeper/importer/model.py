@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import urlsplit
 
 How = Literal["link", "autolink", "bare", "html", "image"]
 
@@ -115,6 +116,19 @@ class Section:
     @property
     def anchor(self) -> str:
         return github_anchor(self.title.text)
+
+    @property
+    def name(self) -> str:
+        """What the heading names: its text; for a heading without any (a linked logo, an image), the text of its
+        first link or image, else the last part of that link's path (a repository's name), else its line."""
+        if self.title.text.strip():
+            return self.title.text
+        for link in self.title.links:
+            if link.text.strip():
+                return link.text.strip()
+            if tail := urlsplit(link.url).path.rstrip("/").rsplit("/", 1)[-1]:
+                return tail
+        return f"Section at line {self.line}"
 
     def walk(self) -> list[Section]:
         return [self, *(s for child in self.children for s in child.walk())]

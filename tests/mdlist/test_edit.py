@@ -201,3 +201,20 @@ def test_unquoted_attributes_move_and_archived_copies_stay() -> None:
     text += "[y](https://web.archive.org/web/2020/https://github.com/THUDM/CogVLM)\n"
     out, _ = edit_markdown({"R.md": text}, [moved(GH_OLD, GH_NEW)], today=TODAY)
     assert out["R.md"] == text.replace("href=https://github.com/THUDM/", "href=https://github.com/zai-org/")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- [a](https://a.example/)\r\n- [gone](https://gone.example/)", "- [a](https://a.example/)"),
+        ("- [a](https://a.example/)\n\r\n- [gone](https://gone.example/)", "- [a](https://a.example/)\n"),
+        ("- [a](https://a.example/)\r\n- [gone](https://gone.example/)\r\n", "- [a](https://a.example/)\r\n"),
+    ],
+)
+def test_removing_the_last_line_of_a_crlf_file_leaves_no_bare_cr(text: str, expected: str) -> None:
+    """The kept line before a removed last line (one without a line ending) lost its LF but kept its CR: the
+    result had a bare CR, which the next run refuses. Found by the robustness test."""
+    files, _ = edit_markdown(
+        {"l.md": text}, [dead(Subject.parse("url:https://gone.example/"))], today=TODAY, policy=Policy(dead="remove")
+    )
+    assert files["l.md"] == expected

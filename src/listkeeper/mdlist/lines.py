@@ -23,6 +23,13 @@ def split_lines(text: str) -> list[str]:
     return text.split("\n")
 
 
+def join_lines(lines: Sequence[str]) -> str:
+    """The text of ``lines`` (as :func:`split_lines` gives them, some maybe removed). When the file's last line was
+    removed, the line now last loses its line ending: all of it, the ``\r`` of a CRLF too (no bare CR)."""
+    text = "\n".join(lines)
+    return text[:-1] if text.endswith("\r") else text
+
+
 def line_body(line: str) -> tuple[str, str]:
     """A line's content and its ``\\r`` (if any)."""
     return (line[:-1], "\r") if line.endswith("\r") else (line, "")

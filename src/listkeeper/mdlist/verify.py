@@ -11,7 +11,7 @@ from listkeeper.errors import EditError
 from listkeeper.links.extract import extract_markdown
 from listkeeper.mdlist import blocks
 from listkeeper.mdlist.actions import Move, rewrite
-from listkeeper.mdlist.lines import FileEdit, split_lines
+from listkeeper.mdlist.lines import FileEdit, join_lines, split_lines
 
 
 def _form(kind: str) -> str:
@@ -26,8 +26,8 @@ def verify(original: str, edit: FileEdit, moves: Sequence[Move], limits: LimitsC
     """The edited text, after checking that its links and code are exactly the expected ones (links extracted
     within ``limits``, as when the edit was planned)."""
     kept = [line for index, line in enumerate(split_lines(original)) if index not in edit.removed]
-    base = "\n".join(kept)
-    result = "\n".join(line for index, line in enumerate(edit.lines) if index not in edit.removed)
+    base = join_lines(kept)
+    result = join_lines([line for index, line in enumerate(edit.lines) if index not in edit.removed])
     before = extract_markdown(base, edit.file, limits) if edit.removed else edit.links
     base_tokens = blocks.parser().parse(base) if edit.removed else edit.tokens
     # A link keeps its form too (a link turned into plain text around a bare URL is broken); a bare URL that was

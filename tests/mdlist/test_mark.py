@@ -50,3 +50,25 @@ def test_dead_links_in_html_blocks_get_html_marks() -> None:
     )
     assert [c.line for c in changes] == [2, 3]
     assert edit_markdown(out, [gone], today=TODAY) == ({}, [])
+
+
+def test_a_bare_url_and_a_link_to_it_on_one_line_are_each_marked_in_their_own_form() -> None:
+    """Every occurrence on the line was marked in the form of the line's first link: after a bare URL, the link
+    became ``~~<[gh](…)>~~`` and the next run marked it again; before it, the bare URL stayed unmarked.
+    Found by the robustness test."""
+    gone = [dead(Subject.parse("gh:o/r"))]
+    day = "2026-11-28"
+    for text, expected in [
+        (
+            "see https://github.com/o/r or [gh](https://github.com/o/r)\n",
+            f"see ~~<https://github.com/o/r>~~ (dead since {day}) or "
+            f"~~[gh](https://github.com/o/r)~~ (dead since {day})\n",
+        ),
+        (
+            "[gh](https://github.com/o/r) or https://github.com/o/r\n",
+            f"~~[gh](https://github.com/o/r)~~ (dead since {day}) or ~~<https://github.com/o/r>~~ (dead since {day})\n",
+        ),
+    ]:
+        files, _ = edit_markdown({"l.md": text}, gone, today=TODAY)
+        assert files["l.md"] == expected
+        assert edit_markdown(files, gone, today=TODAY) == ({}, [])  # marked once, not again

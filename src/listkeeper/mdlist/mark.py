@@ -30,18 +30,21 @@ def mark_link(
 ) -> bool:
     """Mark one dead link on its line; False when it is marked already (or nothing could be found to mark)."""
     file, url = edit.file, link.url
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, str]] = []  # (start, end, the link's kind) on the line
     at = link.line - 1
     labels = {label for label, (index, s, e) in defined.items() if line_body(edit.lines[index])[0][s:e] == url}
     if link.kind == "reference" or (labels and not occurrences(line_body(edit.lines[at])[0], url)):
-        spans = references.reference_spans(line_body(edit.lines[at])[0], labels)
+        spans = [(s, e, "reference") for s, e in references.reference_spans(line_body(edit.lines[at])[0], labels)]
     else:
         at, found = locate(edit.lines, at, url, file)
         body = line_body(edit.lines[at])[0]
-        for start, end, _spelling in found:
-            span = link_span(body, start, end, link.kind)
-            if span is not None and span not in spans:
-                spans.append(span)
+        # Each occurrence in its own form: the line's links to this URL, in order (a bare URL beside a link to it).
+        kinds = [other.kind for other in edit.links if other.line == link.line and other.url == url]
+        for index, (start, end, _spelling) in enumerate(found):
+            kind = kinds[index] if len(kinds) == len(found) else link.kind
+            span = link_span(body, start, end, kind)
+            if span is not None and all(span != (s, e) for s, e, _kind in spans):
+                spans.append((*span, kind))
     body = line_body(edit.lines[at])[0]
     day = since.isoformat()
     if not spans:  # an <img src> or a link whose whole span is not on one line: a comment at the end of the line
@@ -63,7 +66,7 @@ def mark_link(
         return True
     mark = _html_mark(policy.mark) if at in edit.html_lines else policy.mark
     changed = False
-    for start, end in sorted(spans, reverse=True):
+    for start, end, kind in sorted(spans, reverse=True):
         if policy.dead == "comment":
             after = re.compile(r"[ \t]*" + _template_regex(policy.comment, url))
             if after.match(body, end):
@@ -76,7 +79,7 @@ def mark_link(
             ):
                 continue
             written = body[start:end]
-            if link.kind == "bare":  # a bare URL would swallow the mark's "~~": make it an autolink
+            if kind == "bare":  # a bare URL would swallow the mark's "~~": make it an autolink
                 written = f"<{written}>"
             body = body[:start] + mark.format(link=written, date=day, url=url) + body[end:]
         changed = True

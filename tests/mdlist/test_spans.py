@@ -47,3 +47,22 @@ def test_a_destination_that_closes_on_a_later_line_is_found_there() -> None:
     assert close_below(bodies, bodies[0].index("https://")) == (1, len("    )"))
     assert close_below(["[a](https://c.example/x) more", "x)"], 4) is None  # closed on its own line
     assert close_below(["see https://c.example/x", ")"], 4) is None  # not a link destination
+
+
+def test_an_escaped_angle_bracket_is_no_autolink() -> None:
+    """``\\<https://…>`` is text then a bare URL (GFM linkify): its span is the URL alone; marking it as an
+    autolink gave ``~~<<url>>~~`` and a second mark on the next run. Found by the robustness test."""
+    line = r"see \<https://auto.example/> here"
+    start = line.index("https://")
+    end = start + len("https://auto.example/")
+    assert link_span(line, start, end, "bare") == (start, end)
+    assert link_span(r"see \\<https://auto.example/>", start + 1, end + 1, "autolink") == (start, end + 2)
+
+
+def test_a_bare_url_after_an_escaped_bracket_is_the_url_alone() -> None:
+    r"""``\[![b](img)](https://…)``: the parser reads an image, then text with a bare URL; the bracket scan took
+    ``[…](https://…)`` for the link and marked it twice over two runs. Found by the robustness test."""
+    line = r"- ([[hf](https://hf.example/m)\[![b](https://img.example/b.png)](https://github.com/o/r)"
+    start = line.index("https://github.com")
+    end = len(line)
+    assert link_span(line, start, end, "bare") == (start, end)

@@ -44,8 +44,18 @@ def _matching_close(line: str, open_paren: int) -> int | None:
     return None
 
 
+def _escaped(line: str, at: int) -> bool:
+    """Whether the character at ``at`` is backslash-escaped (an odd number of backslashes before it)."""
+    backslashes = len(line[:at]) - len(line[:at].rstrip("\\"))
+    return backslashes % 2 == 1
+
+
 def link_span(line: str, start: int, end: int, kind: str) -> tuple[int, int] | None:
-    """The whole link around the URL written at ``start:end``: ``[text](url)``, ``<url>``, ``<a …>…</a>``."""
+    """The whole link around the URL written at ``start:end``: ``[text](url)``, ``<url>``, ``<a …>…</a>``; for a
+    bare URL (the parser's word: escaped or unbalanced brackets around it make no link), the URL itself."""
+    autolink = line[start - 1 : start] == "<" and line[end : end + 1] == ">" and not _escaped(line, start - 1)
+    if kind == "bare":  # "<url>" once a mark has made it an autolink
+        return (start - 1, end + 1) if autolink else (start, end)
     if re.search(r"\]\([ \t]*<?\Z", line[:start]):  # "[text](url)", "[text](<url>)", "[text]( url)"
         paren = line.rfind("(", 0, start)
         first = _matching_open(line, paren - 1)
@@ -55,7 +65,7 @@ def link_span(line: str, start: int, end: int, kind: str) -> tuple[int, int] | N
                 first -= 1
             return first, last
         return None
-    if line[start - 1 : start] == "<" and line[end : end + 1] == ">":
+    if autolink:
         return start - 1, end + 1
     if kind == "html-a" or re.search(r"href\s*=\s*[\"']?$", line[:start], re.IGNORECASE):
         open_at = max(line.lower().rfind("<a ", 0, start), line.lower().rfind("<a\t", 0, start))
@@ -63,8 +73,6 @@ def link_span(line: str, start: int, end: int, kind: str) -> tuple[int, int] | N
         if open_at >= 0 and close_at >= 0:
             return open_at, close_at + 4
         return None
-    if kind == "bare":
-        return start, end
     return None
 
 

@@ -80,11 +80,15 @@ class EditError(ListkeeperError):
 
 
 class SourceUnavailable(ListkeeperError):
-    """A service could not answer; callers must treat every subject it covers as *unknown*."""
+    """A service could not answer usefully (outage, 429 after retries, timeout, the run deadline, refused
+    credentials): every subject it covers is *unknown* for this run, never gone. Each adapter raises its own
+    subclass, naming its ``service``; the message is the reason, as reports quote it. None is an error the
+    service's library would retry by itself."""
 
-    def __init__(self, service: str, reason: str) -> None:
-        super().__init__(f"{service} unavailable: {reason}")
-        self.service = service
+    service: str = "a service"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
         self.reason = reason
 
 

@@ -2,7 +2,9 @@
 
 An adapter takes the loaded catalog (its references and tracking rules) and the state store, asks its service as
 few questions as batching allows, and answers with typed facts and findings. It never raises for an outage: a
-service that cannot answer yields ``SourceResult.unavailable`` and no DEAD finding for any subject it covers.
+service that cannot answer yields ``SourceResult.unavailable`` and no DEAD finding for any subject it covers. Inside,
+an adapter signals an outage with its own :class:`~listkeeper.errors.SourceUnavailable` subclass (``HubGaveUp``,
+arXiv's ``Unavailable``, GitHub's ``Stop``) and turns it into that result.
 
 "Not found" evidence is reported as ``Kind.DEAD`` with the evidence; the caller (``listkeeper check``) applies the
 memory rule (:mod:`listkeeper.memory`) that downgrades unconfirmed dead evidence to ``Kind.SUSPECT``.

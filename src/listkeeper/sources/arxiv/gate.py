@@ -12,11 +12,14 @@ import time
 from collections.abc import Iterator
 
 from listkeeper import deadline
+from listkeeper.errors import SourceUnavailable
 
 
-class Unavailable(Exception):
+class Unavailable(SourceUnavailable):
     """arXiv did not answer usefully (not Atom, a Retry-After longer than we may wait, the run deadline). Not a
     ``requests`` error, so the library never retries it."""
+
+    service = "arXiv"
 
 
 class Gate:

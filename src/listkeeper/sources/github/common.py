@@ -8,6 +8,7 @@ from typing import Any
 
 from githubkit.exception import RequestFailed
 
+from listkeeper.errors import SourceUnavailable
 from listkeeper.findings import Location, Origin
 from listkeeper.subjects import Subject
 
@@ -23,8 +24,10 @@ WEB = "https://github.com"
 Writes = list[tuple[str, str, Any]]  # (namespace, key, value) for the state store, written in one transaction
 
 
-class Stop(Exception):
+class Stop(SourceUnavailable):
     """The REST sweep must stop (rate limit spent, outage, credentials refused); the rest is unknown."""
+
+    service = "GitHub"
 
 
 @dataclass

@@ -16,6 +16,7 @@ from huggingface_hub.utils import _http as hf_http
 
 from listkeeper import deadline
 from listkeeper.config import SourcesConfig
+from listkeeper.errors import SourceUnavailable
 from listkeeper.http import origin, retry
 
 
@@ -44,13 +45,14 @@ def quiet_library() -> Iterator[None]:
         constants.HF_HUB_DISABLE_TELEMETRY = previous
 
 
-class HubGaveUp(Exception):
+class HubGaveUp(SourceUnavailable):
     """Retries exhausted (429 storm, 5xx, network). Deliberately not an ``httpx2`` error: ``http_backoff`` in the
     library would otherwise retry it again with its own uncapped sleeps."""
 
+    service = "Hugging Face Hub"
+
     def __init__(self, reason: str, status: int | None = None) -> None:
         super().__init__(reason)
-        self.reason = reason
         self.status = status
 
 

@@ -24,11 +24,6 @@ class Verdict(StrEnum):
     FORBIDDEN = "forbidden"  # a private/loopback/link-local address, also as a redirect target: not contacted
     INVALID = "invalid"  # malformed or empty URL
 
-    @property
-    def conclusive(self) -> bool:
-        """True when the verdict says something definite about the link (alive, dead or moved)."""
-        return self in (Verdict.OK, Verdict.REDIRECTED, Verdict.DEAD)
-
 
 @dataclass(frozen=True)
 class Hop:
